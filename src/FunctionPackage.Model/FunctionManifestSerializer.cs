@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FunctionPackage.Model;
+
+/// <summary>Reads and writes <c>function.json</c>. Writing is canonical: same manifest, same bytes.</summary>
+public static class FunctionManifestSerializer
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    /// <summary>Sorts every collection ordinally, then serialises as UTF-8 (no BOM) with <c>\n</c> line ends.</summary>
+    public static byte[] Serialize(FunctionManifest manifest)
+    {
+        Normalize(manifest);
+        var json = JsonSerializer.Serialize(manifest, Options).Replace("\r\n", "\n") + "\n";
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json);
+    }
+
+    /// <exception cref="FormatException">The bytes are not a function manifest.</exception>
+    public static FunctionManifest Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FunctionManifest>(utf8Json, Options)
+                ?? throw new FormatException("function.json is empty (null).");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"function.json is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    public static FunctionManifest Deserialize(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return Deserialize(buffer.ToArray());
+    }
+
+    /// <summary>Ordinal order everywhere so that output never depends on MSBuild item order or the file system.</summary>
+    public static void Normalize(FunctionManifest manifest)
+    {
+        manifest.Dependencies.Sort((a, b) =>
+        {
+            var byId = string.CompareOrdinal(a.Id.ToLowerInvariant(), b.Id.ToLowerInvariant());
+            return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
+        });
+        foreach (var dependency in manifest.Dependencies)
+        {
+            dependency.Assets.Sort((a, b) =>
+            {
+                var byPath = string.CompareOrdinal(a.PathInPackage, b.PathInPackage);
+                return byPath != 0 ? byPath : string.CompareOrdinal(a.Destination, b.Destination);
+            });
+        }
+        manifest.Files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        manifest.Runtime.Frameworks.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        manifest.Sources = manifest.Sources.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
+    }
+}
