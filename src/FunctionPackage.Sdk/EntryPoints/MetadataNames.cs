@@ -26,7 +26,7 @@ public static class MetadataNames
     }
 
     /// <summary>Full name of a TypeDef or TypeRef handle; null for anything else (e.g. a generic instantiation).</summary>
-    public static string? GetFullName(MetadataReader reader, EntityHandle handle) => handle.Kind switch
+    public static string? GetFullName(MetadataReader reader, EntityHandle handle) => handle.IsNil ? null : handle.Kind switch
     {
         HandleKind.TypeDefinition => GetFullName(reader, (TypeDefinitionHandle)handle),
         HandleKind.TypeReference => GetFullName(reader, (TypeReferenceHandle)handle),
