@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -13,6 +14,8 @@ public static class FunctionManifestSerializer
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         ReadCommentHandling = JsonCommentHandling.Disallow,
+        // Readable '+' in base64 hashes; the manifest is never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Sorts every collection ordinally, then serialises as UTF-8 (no BOM) with <c>\n</c> line ends.</summary>

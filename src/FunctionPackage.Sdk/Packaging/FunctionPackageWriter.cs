@@ -1,0 +1,238 @@
+using System.Text.Json;
+using FunctionPackage.Model;
+using FunctionPackage.Sdk.Diagnostics;
+using NuGet.Frameworks;
+using NuGet.Packaging;
+using NuGet.Packaging.Core;
+using NuGet.Versioning;
+
+namespace FunctionPackage.Sdk.Packaging;
+
+/// <summary>What was packaged, for the build log and MSBuild outputs.</summary>
+public sealed record FunctionPackageResult(string PackagePath, FunctionManifest Manifest, long PackageSize, bool Rewritten);
+
+/// <summary>
+/// Builds a function package (format v1, docs/package-format.md) from a <see cref="FunctionPackageRequest"/>.
+/// Deterministic: the same request gives the same bytes. Writes to a temp file and moves it into place only
+/// when the bytes changed, so a no-op publish keeps the old file and its timestamp.
+/// </summary>
+public sealed class FunctionPackageWriter
+{
+    public FunctionPackageResult Write(FunctionPackageRequest request, CancellationToken cancellationToken = default)
+    {
+        var mode = ParseMode(request.DependencyMode);
+        var (id, version) = ValidateIdentity(request);
+        if (request.SelfContained)
+            throw new FunctionPackageException(DiagnosticCodes.SelfContainedNotSupported);
+
+        var graph = ResolvedGraph.Read(request.DepsFilePath, request.AssetsFilePath);
+        var manifest = new FunctionManifest
+        {
+            Id = id,
+            Version = version.ToNormalizedString(),
+            Description = NullIfEmpty(request.Description),
+            EntryPoint = new EntryPointDefinition
+            {
+                Assembly = request.EntryAssembly,
+                Type = request.EntryPointType,
+                Method = request.EntryPointMethod,
+            },
+            Runtime = ReadRuntime(request),
+            DependencyMode = mode,
+            Sources = request.RestoreSources.Concat(graph.Sources).Where(IsShareableSource).ToList(),
+        };
+
+        // Package files: target path in the package -> source path on disk.
+        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in request.OwnFiles)
+        {
+            var relative = NormalizeRelative(file.RelativePath);
+            var source = Path.Combine(request.PublishDirectory, relative);
+            if (!File.Exists(source))
+                throw new FunctionPackageException(DiagnosticCodes.PublishFileMissing, source);
+            contents[FunctionPackageFormat.FunctionFolder + relative] = source;
+        }
+
+        var assetsByPackage = request.PackageAssets
+            .GroupBy(a => Key(a.PackageId, a.PackageVersion), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
+
+        foreach (var package in graph.Packages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dependency = new DependencyDefinition
+            {
+                Id = package.Id,
+                Version = package.Version,
+                Sha512 = package.Sha512,
+                Path = package.Path,
+            };
+            if (assetsByPackage.TryGetValue(Key(package.Id, package.Version), out var assets))
+            {
+                dependency.Assets = assets.Select(a => new AssetDefinition
+                {
+                    PathInPackage = NormalizeRelative(a.PathInPackage),
+                    AssetType = a.AssetType.ToLowerInvariant(),
+                    Rid = NullIfEmpty(a.RuntimeIdentifier),
+                    Culture = NullIfEmpty(a.Culture),
+                    Destination = NormalizeRelative(a.Destination),
+                }).ToList();
+            }
+            manifest.Dependencies.Add(dependency);
+
+            if (mode == FunctionPackageFormat.EmbedMode)
+            {
+                var nupkg = graph.FindNupkg(package) ?? throw new FunctionPackageException(
+                    DiagnosticCodes.EmbeddedPackageNotFound, $"{package.Id} {package.Version}",
+                    $"{package.Path}/{package.Id.ToLowerInvariant()}.{package.Version.ToLowerInvariant()}.nupkg",
+                    string.Join(", ", graph.PackageFolders));
+                contents[FunctionPackageFormat.EmbeddedPackagePath(package.Id, package.Version)] = nupkg;
+            }
+        }
+
+        foreach (var entry in contents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512File(entry.Value) });
+        }
+
+        var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
+        var builder = CreateBuilder(request, manifest, version, manifestBytes, contents);
+        var rewritten = SaveIfChanged(builder, request.OutputPath, cancellationToken);
+        return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten);
+    }
+
+    private static PackageBuilder CreateBuilder(
+        FunctionPackageRequest request, FunctionManifest manifest, NuGetVersion version,
+        byte[] manifestBytes, SortedDictionary<string, string> contents)
+    {
+        var builder = new PackageBuilder(deterministic: true)
+        {
+            Id = manifest.Id,
+            Version = version,
+            // nuspec requires a description; a generated one keeps the package valid.
+            Description = manifest.Description ?? $"Function package {manifest.Id}.",
+            // deterministic alone still stamps entries with the wall clock; this fixes them.
+            DeterministicTimestamp = FunctionPackageFormat.DeterministicTimestamp.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        };
+        var authors = request.Authors.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(a => a.Trim()).ToList();
+        foreach (var author in authors.Count > 0 ? authors : new List<string> { manifest.Id }) builder.Authors.Add(author);
+        builder.PackageTypes.Add(new PackageType(FunctionPackageFormat.PackageType, PackageType.EmptyVersion));
+
+        // The .NET counterpart of a generated POM with a full flat list: every closure package at an exact version.
+        var framework = NuGetFramework.Parse(request.TargetFramework);
+        builder.DependencyGroups.Add(new PackageDependencyGroup(framework, manifest.Dependencies.Select(d =>
+        {
+            var exact = NuGetVersion.Parse(d.Version);
+            return new PackageDependency(d.Id, new VersionRange(exact, true, exact, true));
+        })));
+
+        builder.Files.Add(new PhysicalPackageFile(new MemoryStream(manifestBytes)) { TargetPath = FunctionPackageFormat.ManifestFileName });
+        foreach (var entry in contents)
+        {
+            builder.Files.Add(new PhysicalPackageFile { SourcePath = entry.Value, TargetPath = entry.Key });
+        }
+        return builder;
+    }
+
+    /// <summary>Temp file, then move: a failed or cancelled publish never leaves a partial package.</summary>
+    private static bool SaveIfChanged(PackageBuilder builder, string outputPath, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(outputPath)!;
+        var tempPath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                builder.Save(stream);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+
+            if (File.Exists(outputPath) && FilesEqual(tempPath, outputPath))
+            {
+                File.Delete(tempPath);
+                return false;
+            }
+            File.Move(tempPath, outputPath, overwrite: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FunctionPackageException(ex, DiagnosticCodes.PackageWriteFailed, outputPath, ex.Message);
+        }
+        finally
+        {
+            if (File.Exists(tempPath)) File.Delete(tempPath);
+        }
+    }
+
+    private static bool FilesEqual(string left, string right)
+    {
+        var a = new FileInfo(left);
+        var b = new FileInfo(right);
+        if (a.Length != b.Length) return false;
+        return File.ReadAllBytes(left).AsSpan().SequenceEqual(File.ReadAllBytes(right));
+    }
+
+    private static RuntimeDefinition ReadRuntime(FunctionPackageRequest request)
+    {
+        var runtime = new RuntimeDefinition
+        {
+            Tfm = request.TargetFramework,
+            Rid = NullIfEmpty(request.RuntimeIdentifier),
+            SelfContained = request.SelfContained,
+        };
+        var runtimeConfigName = Path.ChangeExtension(request.EntryAssembly, ".runtimeconfig.json");
+        var runtimeConfigPath = Path.Combine(request.PublishDirectory, runtimeConfigName);
+        if (!File.Exists(runtimeConfigPath)) return runtime;
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(runtimeConfigPath));
+        if (!document.RootElement.TryGetProperty("runtimeOptions", out var options)) return runtime;
+        if (options.TryGetProperty("tfm", out var tfm) && tfm.ValueKind == JsonValueKind.String) runtime.Tfm = tfm.GetString()!;
+        if (options.TryGetProperty("rollForward", out var rollForward) && rollForward.ValueKind == JsonValueKind.String)
+            runtime.RollForward = rollForward.GetString();
+        if (options.TryGetProperty("framework", out var single)) AddFramework(runtime, single);
+        if (options.TryGetProperty("frameworks", out var several) && several.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var framework in several.EnumerateArray()) AddFramework(runtime, framework);
+        }
+        return runtime;
+    }
+
+    private static void AddFramework(RuntimeDefinition runtime, JsonElement framework)
+    {
+        var name = framework.TryGetProperty("name", out var n) ? n.GetString() : null;
+        var version = framework.TryGetProperty("version", out var v) ? v.GetString() : null;
+        if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(version))
+            runtime.Frameworks.Add(new FrameworkDefinition { Name = name!, Version = version! });
+    }
+
+    private static string ParseMode(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Equals("Reference", StringComparison.OrdinalIgnoreCase))
+            return FunctionPackageFormat.ReferenceMode;
+        if (value.Equals("Embed", StringComparison.OrdinalIgnoreCase))
+            return FunctionPackageFormat.EmbedMode;
+        throw new FunctionPackageException(DiagnosticCodes.InvalidDependencyMode, value);
+    }
+
+    private static (string Id, NuGetVersion Version) ValidateIdentity(FunctionPackageRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageIdValidator.IsValidPackageId(request.PackageId))
+            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the id is not a valid NuGet package id");
+        if (!NuGetVersion.TryParse(request.PackageVersion, out var version))
+            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the version is not a valid SemVer version");
+        return (request.PackageId, version);
+    }
+
+    /// <summary>Local folder feeds are machine paths: recording them would leak the build machine into the package.</summary>
+    private static bool IsShareableSource(string source)
+        => source.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    private static string NormalizeRelative(string path) => path.Replace('\\', '/').TrimStart('/');
+
+    private static string Key(string id, string version) => $"{id}/{version}";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using FunctionPackage.Model;
+using FunctionPackage.Sdk.Diagnostics;
+
+namespace FunctionPackage.Sdk.Packaging;
+
+/// <summary>One package of the resolved runtime closure.</summary>
+public sealed record ResolvedPackage(string Id, string Version, string Sha512, string Path);
+
+/// <summary>
+/// The resolved runtime closure of a publish: the package libraries of the publish deps.json (the SDK already
+/// flattened transitive packages, project references' packages, NU1603 bumps and central pins into it, and left out
+/// PrivateAssets=all/development-only packages), each pinned by the content hash restore recorded in
+/// project.assets.json. Never computed from PackageReference lines.
+/// </summary>
+public sealed class ResolvedGraph
+{
+    private ResolvedGraph(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> packageFolders, IReadOnlyList<string> sources)
+    {
+        Packages = packages;
+        PackageFolders = packageFolders;
+        Sources = sources;
+    }
+
+    /// <summary>The sources restore used (project.restore.sources of the assets file).</summary>
+    public IReadOnlyList<string> Sources { get; }
+
+    /// <summary>Sorted by id (ordinal, case-insensitive), then version.</summary>
+    public IReadOnlyList<ResolvedPackage> Packages { get; }
+
+    /// <summary>The global packages folder and fallback folders restore used, in restore's order.</summary>
+    public IReadOnlyList<string> PackageFolders { get; }
+
+    public static ResolvedGraph Read(string depsFilePath, string assetsFilePath)
+    {
+        if (!File.Exists(assetsFilePath))
+            throw new FunctionPackageException(DiagnosticCodes.AssetsFileMissing, assetsFilePath);
+        if (!File.Exists(depsFilePath))
+            throw new FunctionPackageException(DiagnosticCodes.DepsFileMissing, depsFilePath);
+
+        using var assets = JsonDocument.Parse(File.ReadAllBytes(assetsFilePath));
+        using var deps = JsonDocument.Parse(File.ReadAllBytes(depsFilePath));
+
+        var assetLibraries = assets.RootElement.GetProperty("libraries");
+        var folders = new List<string>();
+        if (assets.RootElement.TryGetProperty("packageFolders", out var packageFolders))
+        {
+            foreach (var folder in packageFolders.EnumerateObject()) folders.Add(folder.Name);
+        }
+
+        var sources = new List<string>();
+        if (assets.RootElement.TryGetProperty("project", out var project)
+            && project.TryGetProperty("restore", out var restore)
+            && restore.TryGetProperty("sources", out var restoreSources)
+            && restoreSources.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var source in restoreSources.EnumerateObject()) sources.Add(source.Name);
+        }
+
+        var packages = new List<ResolvedPackage>();
+        foreach (var library in deps.RootElement.GetProperty("libraries").EnumerateObject())
+        {
+            if (GetString(library.Value, "type") != "package") continue;
+
+            var (id, version) = SplitKey(library.Name);
+            // Restore's record is the authority for the hash; deps.json carries the same value with a prefix.
+            if (!TryGetCaseInsensitive(assetLibraries, library.Name, out var assetLibrary))
+                throw new FunctionPackageException(DiagnosticCodes.DependencyNotInAssetsFile, library.Name, depsFilePath, assetsFilePath);
+
+            var sha512 = ContentHash.StripPrefix(GetString(assetLibrary, "sha512") ?? GetString(library.Value, "sha512") ?? "");
+            if (sha512.Length == 0)
+                throw new FunctionPackageException(DiagnosticCodes.DependencyHashMissing, library.Name, assetsFilePath);
+
+            var path = GetString(assetLibrary, "path") ?? FunctionPackageFormat.PackageFolderPath(id, version);
+            packages.Add(new ResolvedPackage(id, version, sha512, path.Replace('\\', '/')));
+        }
+
+        packages.Sort((a, b) =>
+        {
+            var byId = string.CompareOrdinal(a.Id.ToLowerInvariant(), b.Id.ToLowerInvariant());
+            return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
+        });
+        return new ResolvedGraph(packages, folders, sources);
+    }
+
+    /// <summary>The original .nupkg of a package as restore left it in a package folder, or null.</summary>
+    public string? FindNupkg(ResolvedPackage package)
+    {
+        var fileName = $"{package.Id.ToLowerInvariant()}.{package.Version.ToLowerInvariant()}.nupkg";
+        foreach (var folder in PackageFolders)
+        {
+            var candidate = System.IO.Path.Combine(folder, package.Path, fileName);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static (string Id, string Version) SplitKey(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash < 0 ? (key, "") : (key.Substring(0, slash), key.Substring(slash + 1));
+    }
+
+    private static string? GetString(JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static bool TryGetCaseInsensitive(JsonElement libraries, string key, out JsonElement value)
+    {
+        if (libraries.TryGetProperty(key, out value)) return true;
+        foreach (var property in libraries.EnumerateObject())
+        {
+            if (string.Equals(property.Name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+}
