@@ -146,7 +146,7 @@ public sealed class EntryPointValidator
         {
             if (named.Count > 0)
                 throw new FunctionPackageException(DiagnosticCodes.EntryPointMethodNotUsable, reference, $"not public (it is {Accessibility(named[0].Attributes)})");
-            throw new FunctionPackageException(DiagnosticCodes.EntryPointMethodNotFound, typeName, methodName, MethodHint(reader, methods, methodName));
+            throw new FunctionPackageException(DiagnosticCodes.EntryPointMethodNotFound, typeName, methodName, MethodHint(reader, type, methods, methodName));
         }
         if (publicNamed.Count > 1)
             throw new FunctionPackageException(DiagnosticCodes.EntryPointMethodOverloaded, reference, publicNamed.Count);
@@ -324,8 +324,19 @@ public sealed class EntryPointValidator
         return names;
     }
 
-    private static string MethodHint(MetadataReader reader, List<MethodDefinition> methods, string methodName)
+    private static string MethodHint(MetadataReader reader, TypeDefinition type, List<MethodDefinition> methods, string methodName)
     {
+        // Only declared methods count; say so when the method is inherited from a base class in the same assembly.
+        for (var baseType = type.BaseType; !baseType.IsNil && baseType.Kind == HandleKind.TypeDefinition;)
+        {
+            var definition = reader.GetTypeDefinition((TypeDefinitionHandle)baseType);
+            var declared = definition.GetMethods().Select(reader.GetMethodDefinition)
+                .Any(m => IsPublicOrdinaryMethod(m) && reader.GetString(m.Name) == methodName);
+            if (declared)
+                return $" It is inherited from '{MetadataNames.GetFullName(reader, (TypeDefinitionHandle)baseType)}'; an entry point must be declared on the type itself.";
+            baseType = definition.BaseType;
+        }
+
         var publicNames = methods.Where(IsPublicOrdinaryMethod)
             .Select(m => reader.GetString(m.Name))
             .Distinct(StringComparer.Ordinal)

@@ -172,6 +172,15 @@ namespace EntryPointFixtures.Invalid
         public void Handle(Order order) { }
     }
 
+    public class BaseHandler
+    {
+        public void Handle(Order order) { }
+    }
+
+    public sealed class DerivedHandler : BaseHandler
+    {
+    }
+
     public class NoPublicMethods
     {
         internal void Handle(Order order) { }

@@ -170,6 +170,14 @@ public sealed class EntryPointValidatorTests
     }
 
     [Fact]
+    public void FPKG1004_inherited_method_is_explained()
+    {
+        var ex = Fails(DiagnosticCodes.EntryPointMethodNotFound, Invalid + "DerivedHandler::Handle");
+
+        Assert.Contains($"inherited from '{Invalid}BaseHandler'", ex.Message);
+    }
+
+    [Fact]
     public void FPKG1004_property_accessors_are_not_methods()
     {
         Fails(DiagnosticCodes.EntryPointMethodNotFound, Valid + "WithPrivateOverload::get_Name");
