@@ -1,0 +1,57 @@
+namespace FunctionPackage.Host;
+
+/// <summary>
+/// A function that cannot be loaded or bound. <see cref="Code"/> is one of <see cref="HostErrorCodes"/>;
+/// the message names the fix. The host prints it and exits with <see cref="ExitCodes.LoadFailed"/>.
+/// </summary>
+public sealed class FunctionHostException : Exception
+{
+    public FunctionHostException(string code, string message, Exception? inner = null)
+        : base($"{code}: {message}", inner)
+    {
+        Code = code;
+    }
+
+    public string Code { get; }
+}
+
+/// <summary>Host diagnostics, range FPKG4xxx (FPKG1xxx entry point and FPKG2xxx packaging belong to the SDK).</summary>
+public static class HostErrorCodes
+{
+    /// <summary>The installed function folder or its function.json is missing.</summary>
+    public const string FunctionNotInstalled = "FPKG4001";
+    /// <summary>function.json is not a schema 1 "dotnet" manifest.</summary>
+    public const string ManifestInvalid = "FPKG4002";
+    /// <summary>The entry assembly named by the manifest is not under function/.</summary>
+    public const string EntryAssemblyMissing = "FPKG4003";
+    /// <summary>The function needs a runtime or shared framework this host does not provide.</summary>
+    public const string FrameworkNotSupported = "FPKG4004";
+    /// <summary>The entry assembly failed to load (bad image, missing dependency).</summary>
+    public const string EntryAssemblyLoadFailed = "FPKG4005";
+    /// <summary>The entry type is not in the entry assembly.</summary>
+    public const string EntryTypeNotFound = "FPKG4006";
+    /// <summary>No single public method of that name on the entry type.</summary>
+    public const string EntryMethodNotFound = "FPKG4007";
+    /// <summary>The entry method's parameters or return type are not a supported shape.</summary>
+    public const string UnsupportedSignature = "FPKG4008";
+    /// <summary>An instance entry method whose type has no usable public parameterless constructor, or it threw.</summary>
+    public const string ConstructorFailed = "FPKG4009";
+    /// <summary>The function's CloudEvent type is not the host's (it was loaded from another copy).</summary>
+    public const string SharedTypeMismatch = "FPKG4010";
+}
+
+/// <summary>Process exit codes of the host (documented in docs/host.md).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>Command-line usage error (System.CommandLine's own code).</summary>
+    public const int Usage = 1;
+    /// <summary>invoke: the event or its data could not be bound to the function's input.</summary>
+    public const int BadInput = 2;
+    /// <summary>The function could not be loaded or bound (an FPKG4xxx error was printed).</summary>
+    public const int LoadFailed = 3;
+    /// <summary>invoke: the function threw.</summary>
+    public const int FunctionFailed = 4;
+    /// <summary>invoke: the invocation timed out.</summary>
+    public const int Timeout = 5;
+}

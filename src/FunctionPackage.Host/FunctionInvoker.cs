@@ -1,0 +1,374 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+
+namespace FunctionPackage.Host;
+
+/// <summary>What the entry method's input parameter is (same kinds as the SDK's entry point validation).</summary>
+public enum FunctionInputKind
+{
+    None,
+    /// <summary>Any other type: the event data deserialized with System.Text.Json web defaults.</summary>
+    Poco,
+    /// <summary>The event data as text; JSON string data is unwrapped.</summary>
+    String,
+    /// <summary>The raw event data bytes.</summary>
+    Bytes,
+    /// <summary>The whole <see cref="CloudNative.CloudEvents.CloudEvent"/>.</summary>
+    CloudEvent,
+}
+
+/// <summary>What the entry method returns.</summary>
+public enum FunctionResultKind
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <summary>
+/// Binds events to a function's entry method. The call is a compiled expression (no reflection per call,
+/// no TargetInvocationException wrapping); async results are awaited through small generic helpers, so a
+/// synchronously completed handler costs no Task allocation.
+/// </summary>
+public sealed class FunctionInvoker : IDisposable
+{
+    private readonly Func<object?, object?, CancellationToken, ValueTask<object?>> _call;
+    private readonly object? _instance;
+    private readonly JsonTypeInfo? _inputTypeInfo;
+    private readonly JsonTypeInfo? _resultTypeInfo;
+    private readonly JsonEventFormatter _formatter;
+
+    private FunctionInvoker(MethodInfo method, object? instance, FunctionInputKind inputKind, Type? inputType, bool takesCancellation,
+        FunctionResultKind resultKind, Type? resultType, Func<object?, object?, CancellationToken, ValueTask<object?>> call)
+    {
+        Method = method;
+        _instance = instance;
+        InputKind = inputKind;
+        InputType = inputType;
+        TakesCancellation = takesCancellation;
+        ResultKind = resultKind;
+        ResultType = resultType;
+        _call = call;
+
+        // One options instance per function: its metadata cache holds the function's types, so it goes with the load context.
+        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        SerializerOptions.MakeReadOnly(populateMissingResolver: true);
+        _formatter = new JsonEventFormatter(SerializerOptions, default);
+        if (inputKind == FunctionInputKind.Poco) _inputTypeInfo = SerializerOptions.GetTypeInfo(inputType!);
+        if (resultType is not null) _resultTypeInfo = SerializerOptions.GetTypeInfo(resultType);
+    }
+
+    public MethodInfo Method { get; }
+    public FunctionInputKind InputKind { get; }
+    /// <summary>The input parameter type, or null for <see cref="FunctionInputKind.None"/>.</summary>
+    public Type? InputType { get; }
+    public bool TakesCancellation { get; }
+    public FunctionResultKind ResultKind { get; }
+    /// <summary>The type serialized as the result (T of Task&lt;T&gt;), or null when the function returns nothing.</summary>
+    public Type? ResultType { get; }
+    public bool HasResult => ResultType is not null;
+    /// <summary>True when the invocation can outlive the call (an awaitable result or a token to honour).</summary>
+    public bool CanTimeOut => TakesCancellation || ResultKind is not (FunctionResultKind.Void or FunctionResultKind.Value);
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>The SDK's compact shape string, e.g. <c>static;input=poco;cancellation=true;result=taskOfT</c>.</summary>
+    public string Shape =>
+        $"{(Method.IsStatic ? "static" : "instance")};input={InputKind.ToString().ToLowerInvariant()};cancellation={(TakesCancellation ? "true" : "false")};result={char.ToLowerInvariant(ResultKind.ToString()[0])}{ResultKind.ToString()[1..]}";
+
+    /// <exception cref="FunctionHostException">The type or method is missing or not a supported shape.</exception>
+    public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName)
+    {
+        var type = assembly.GetType(typeName, throwOnError: false);
+        if (type is null)
+        {
+            throw new FunctionHostException(HostErrorCodes.EntryTypeNotFound,
+                $"Type '{typeName}' is not in {assembly.GetName().Name}. Check FunctionEntryPoint (nested types are written Outer+Inner) and repackage.");
+        }
+        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance)
+            .Where(m => m.Name == methodName).ToList();
+        if (candidates.Count != 1)
+        {
+            throw new FunctionHostException(HostErrorCodes.EntryMethodNotFound, candidates.Count == 0
+                ? $"'{typeName}' has no public method '{methodName}'. Check FunctionEntryPoint and repackage."
+                : $"'{typeName}' has {candidates.Count} public methods named '{methodName}'. Give the entry method a unique name.");
+        }
+        return Create(candidates[0]);
+    }
+
+    /// <exception cref="FunctionHostException">The method is not a supported entry point shape.</exception>
+    public static FunctionInvoker Create(MethodInfo method)
+    {
+        var type = method.DeclaringType!;
+        var name = $"{type.FullName}::{method.Name}";
+        if (method.IsGenericMethodDefinition || type.ContainsGenericParameters)
+        {
+            throw Unsupported(name, "generic methods and methods of open generic types cannot be invoked");
+        }
+
+        var parameters = method.GetParameters();
+        if (parameters.Any(p => p.ParameterType.IsByRef || p.ParameterType.IsPointer))
+        {
+            throw Unsupported(name, "ref, out, in and pointer parameters are not supported");
+        }
+        var takesCancellation = parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken);
+        var inputs = takesCancellation ? parameters[..^1] : parameters;
+        if (inputs.Length > 1 || inputs.Any(p => p.ParameterType == typeof(CancellationToken)))
+        {
+            throw Unsupported(name, "an entry method takes at most one input parameter, optionally followed by a CancellationToken");
+        }
+        var inputType = inputs.Length == 1 ? inputs[0].ParameterType : null;
+        var inputKind = ClassifyInput(inputType, name);
+
+        var (resultKind, resultType) = ClassifyResult(method, name);
+
+        object? instance = null;
+        if (!method.IsStatic)
+        {
+            if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                throw new FunctionHostException(HostErrorCodes.ConstructorFailed,
+                    $"'{name}' is an instance method but '{type.FullName}' has no public parameterless constructor. Add one or make the method static.");
+            }
+            try
+            {
+                instance = Activator.CreateInstance(type);
+            }
+            catch (TargetInvocationException ex)
+            {
+                throw new FunctionHostException(HostErrorCodes.ConstructorFailed,
+                    $"The constructor of '{type.FullName}' threw {ex.InnerException?.GetType().FullName}: {ex.InnerException?.Message}", ex.InnerException);
+            }
+        }
+
+        var call = Compile(method, inputType, takesCancellation, resultKind, resultType);
+        return new FunctionInvoker(method, instance, inputKind, inputType, takesCancellation, resultKind, resultType, call);
+    }
+
+    /// <summary>Binds the event to the input parameter and calls the function.</summary>
+    /// <exception cref="FunctionInputException">The event cannot be bound (raised before the function runs).</exception>
+    public ValueTask<object?> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancellationToken)
+    {
+        var input = InputKind == FunctionInputKind.None ? null : BindInput(functionEvent);
+        return _call(_instance, input, cancellationToken);
+    }
+
+    /// <summary>UTF-8 JSON of a result (web defaults). Only meaningful when <see cref="HasResult"/>.</summary>
+    public byte[] SerializeResult(object? result)
+        => _resultTypeInfo is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(result, _resultTypeInfo);
+
+    private object? BindInput(FunctionEvent functionEvent)
+    {
+        var cloudEvent = functionEvent.CloudEvent;
+        var body = functionEvent.Body;
+        try
+        {
+            switch (InputKind)
+            {
+                case FunctionInputKind.CloudEvent:
+                    if (body is { } raw && cloudEvent.Data is null && raw.Length > 0)
+                    {
+                        _formatter.DecodeBinaryModeEventData(raw, cloudEvent);
+                    }
+                    return cloudEvent;
+
+                case FunctionInputKind.Bytes:
+                    if (body is { } bytes) return bytes.ToArray();
+                    return cloudEvent.Data switch
+                    {
+                        null => Array.Empty<byte>(),
+                        byte[] b => b,
+                        string s => Encoding.UTF8.GetBytes(s),
+                        JsonElement e => Encoding.UTF8.GetBytes(e.GetRawText()),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as byte[]."),
+                    };
+
+                case FunctionInputKind.String:
+                    if (body is { } text) return BodyToString(text.Span, cloudEvent.DataContentType);
+                    return cloudEvent.Data switch
+                    {
+                        null => "",
+                        string s => s,
+                        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+                        JsonElement e => e.GetRawText(),
+                        byte[] b => Encoding.UTF8.GetString(b),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as a string."),
+                    };
+
+                default: // Poco
+                    if (body is { } json)
+                    {
+                        if (json.IsEmpty) throw NoData();
+                        return JsonSerializer.Deserialize(json.Span, _inputTypeInfo!);
+                    }
+                    return cloudEvent.Data switch
+                    {
+                        null => throw NoData(),
+                        JsonElement e => e.Deserialize(_inputTypeInfo!),
+                        string s => JsonSerializer.Deserialize(s, _inputTypeInfo!),
+                        byte[] b => JsonSerializer.Deserialize(b, _inputTypeInfo!),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be deserialized."),
+                    };
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new FunctionInputException($"The event data is not valid JSON for {InputType!.Name}: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FunctionInputException($"The event data cannot be decoded: {ex.Message}", ex);
+        }
+    }
+
+    private FunctionInputException NoData()
+        => new($"The event has no data; the function expects a JSON {InputType!.Name}.");
+
+    private static string BodyToString(ReadOnlySpan<byte> body, string? contentType)
+    {
+        // JSON string data ("\"Ada\"") is unwrapped; anything else is the text itself.
+        if (IsJsonMediaType(contentType))
+        {
+            var trimmed = body.TrimStart(" \t\r\n"u8);
+            if (!trimmed.IsEmpty && trimmed[0] == (byte)'"') return JsonSerializer.Deserialize<string>(body) ?? "";
+        }
+        return Encoding.UTF8.GetString(body);
+    }
+
+    /// <summary>Absent, <c>application/json</c> or any <c>+json</c> media type (as the CloudEvents JSON format treats them).</summary>
+    internal static bool IsJsonMediaType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType)) return true;
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0) mediaType = mediaType[..semicolon];
+        mediaType = mediaType.Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static FunctionInputKind ClassifyInput(Type? inputType, string name)
+    {
+        if (inputType is null) return FunctionInputKind.None;
+        if (inputType == typeof(CloudEvent)) return FunctionInputKind.CloudEvent;
+        if (inputType.FullName == typeof(CloudEvent).FullName)
+        {
+            throw new FunctionHostException(HostErrorCodes.SharedTypeMismatch,
+                $"'{name}' takes a CloudEvent from '{inputType.Assembly.Location}', not the host's copy. Reference CloudNative.CloudEvents {typeof(CloudEvent).Assembly.GetName().Version} or lower.");
+        }
+        if (inputType == typeof(string)) return FunctionInputKind.String;
+        if (inputType == typeof(byte[])) return FunctionInputKind.Bytes;
+        if (inputType.ContainsGenericParameters || typeof(Delegate).IsAssignableFrom(inputType))
+        {
+            throw Unsupported(name, $"the input type {inputType} cannot be deserialized");
+        }
+        return FunctionInputKind.Poco;
+    }
+
+    private static (FunctionResultKind Kind, Type? Type) ClassifyResult(MethodInfo method, string name)
+    {
+        var returnType = method.ReturnType;
+        if (returnType == typeof(void))
+        {
+            if (method.GetCustomAttribute<AsyncStateMachineAttribute>() is not null)
+            {
+                throw Unsupported(name, "async void cannot be awaited; return Task instead");
+            }
+            return (FunctionResultKind.Void, null);
+        }
+        if (returnType == typeof(Task)) return (FunctionResultKind.Task, null);
+        if (returnType == typeof(ValueTask)) return (FunctionResultKind.ValueTask, null);
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return (FunctionResultKind.TaskOfT, returnType.GetGenericArguments()[0]);
+        }
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            return (FunctionResultKind.ValueTaskOfT, returnType.GetGenericArguments()[0]);
+        }
+        if (returnType.IsByRef || returnType.IsPointer || returnType.IsByRefLike)
+        {
+            throw Unsupported(name, $"the return type {returnType} cannot be serialized");
+        }
+        return (FunctionResultKind.Value, returnType);
+    }
+
+    private static FunctionHostException Unsupported(string name, string why)
+        => new(HostErrorCodes.UnsupportedSignature,
+            $"'{name}' is not a supported entry point: {why}. Supported: static or instance; parameters (), (input), (input, CancellationToken), (CancellationToken); result void, T, Task, Task<T>, ValueTask, ValueTask<T>.");
+
+    /// <summary>Builds <c>(instance, input, token) =&gt; Adapt(((T)instance).Method((TIn)input, token))</c>.</summary>
+    private static Func<object?, object?, CancellationToken, ValueTask<object?>> Compile(
+        MethodInfo method, Type? inputType, bool takesCancellation, FunctionResultKind resultKind, Type? resultType)
+    {
+        var instance = Expression.Parameter(typeof(object), "instance");
+        var input = Expression.Parameter(typeof(object), "input");
+        var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
+
+        var arguments = new List<Expression>();
+        if (inputType is not null) arguments.Add(Expression.Convert(input, inputType));
+        if (takesCancellation) arguments.Add(token);
+        Expression call = method.IsStatic
+            ? Expression.Call(method, arguments)
+            : Expression.Call(Expression.Convert(instance, method.DeclaringType!), method, arguments);
+
+        Expression body = resultKind switch
+        {
+            FunctionResultKind.Void => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
+            FunctionResultKind.Value => Expression.New(
+                typeof(ValueTask<object?>).GetConstructor(new[] { typeof(object) })!, Expression.Convert(call, typeof(object))),
+            FunctionResultKind.Task => Expression.Call(Adapter(nameof(FromTask)), call),
+            FunctionResultKind.ValueTask => Expression.Call(Adapter(nameof(FromValueTask)), call),
+            FunctionResultKind.TaskOfT => Expression.Call(Adapter(nameof(FromTaskOfT)).MakeGenericMethod(resultType!), call),
+            _ => Expression.Call(Adapter(nameof(FromValueTaskOfT)).MakeGenericMethod(resultType!), call),
+        };
+        return Expression.Lambda<Func<object?, object?, CancellationToken, ValueTask<object?>>>(body, instance, input, token).Compile();
+    }
+
+    private static MethodInfo Adapter(string name) => typeof(FunctionInvoker).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static ValueTask<object?> FromTask(Task task)
+    {
+        if (task.IsCompletedSuccessfully) return default;
+        return Await(task);
+        static async ValueTask<object?> Await(Task task) { await task.ConfigureAwait(false); return null; }
+    }
+
+    private static ValueTask<object?> FromValueTask(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully) { task.GetAwaiter().GetResult(); return default; }
+        return Await(task);
+        static async ValueTask<object?> Await(ValueTask task) { await task.ConfigureAwait(false); return null; }
+    }
+
+    private static ValueTask<object?> FromTaskOfT<T>(Task<T> task)
+    {
+        if (task.IsCompletedSuccessfully) return new ValueTask<object?>(task.Result);
+        return Await(task);
+        static async ValueTask<object?> Await(Task<T> task) => await task.ConfigureAwait(false);
+    }
+
+    private static ValueTask<object?> FromValueTaskOfT<T>(ValueTask<T> task)
+    {
+        if (task.IsCompletedSuccessfully) return new ValueTask<object?>(task.Result);
+        return Await(task);
+        static async ValueTask<object?> Await(ValueTask<T> task) => await task.ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        switch (_instance)
+        {
+            case IAsyncDisposable asyncDisposable: asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult(); break;
+            case IDisposable disposable: disposable.Dispose(); break;
+        }
+    }
+}

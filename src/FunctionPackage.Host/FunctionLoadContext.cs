@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace FunctionPackage.Host;
+
+/// <summary>
+/// The function's own collectible load context. Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
+/// on the entry assembly, which reads the function's deps.json and finds package assets — managed, satellite and
+/// native — through the host process's probing paths (<c>dotnet exec --additionalprobingpath &lt;root&gt;/packages</c>).
+/// Assemblies whose types cross the host/function boundary are deferred to the default context so there is one copy.
+/// </summary>
+public sealed class FunctionLoadContext : AssemblyLoadContext
+{
+    private readonly AssemblyDependencyResolver _resolver;
+
+    public FunctionLoadContext(string entryAssemblyPath)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    {
+        EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
+        _resolver = new AssemblyDependencyResolver(EntryAssemblyPath);
+    }
+
+    public string EntryAssemblyPath { get; }
+
+    public Assembly LoadEntryAssembly() => LoadFromAssemblyPath(EntryAssemblyPath);
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        // null = let the default context load it: one copy of CloudEvent, JsonElement, Task, ILogger...
+        if (SharedAssemblies.IsShared(assemblyName)) return null;
+        var path = _resolver.ResolveAssemblyToPath(assemblyName);
+        return path is null ? null : LoadFromAssemblyPath(path);
+    }
+
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        var path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
+        return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
+    }
+}
+
+/// <summary>
+/// Which assemblies a function shares with the host: the shared frameworks the host runs on
+/// (Microsoft.NETCore.App, Microsoft.AspNetCore.App) and the CloudEvents SDK the host binds with.
+/// A function that asks for a <em>higher</em> version than the host has keeps its own copy.
+/// </summary>
+internal static class SharedAssemblies
+{
+    private static readonly Dictionary<string, string> HostAssemblies = FindHostAssemblies();
+    private static readonly ConcurrentDictionary<string, Version?> Versions = new(StringComparer.OrdinalIgnoreCase);
+
+    public static bool IsShared(AssemblyName name)
+    {
+        if (name.Name is null || !HostAssemblies.TryGetValue(name.Name, out var path)) return false;
+        if (name.Version is null) return true;
+        var hostVersion = Versions.GetOrAdd(name.Name, _ => TryGetVersion(path));
+        return hostVersion is null || hostVersion >= name.Version;
+    }
+
+    private static Dictionary<string, string> FindHostAssemblies()
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var frameworkDirectories = new[]
+        {
+            Path.GetDirectoryName(typeof(object).Assembly.Location),
+            Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location),
+        }.Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.TrimEndingDirectorySeparator(d!)).ToHashSet(StringComparer.Ordinal);
+
+        var tpa = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
+        foreach (var path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            var directory = Path.TrimEndingDirectorySeparator(Path.GetDirectoryName(path) ?? "");
+            if (frameworkDirectories.Contains(directory) || IsCloudEventsSdk(name)) result[name] = path;
+        }
+        return result;
+    }
+
+    private static bool IsCloudEventsSdk(string name)
+        => name.Equals("CloudNative.CloudEvents", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("CloudNative.CloudEvents.", StringComparison.OrdinalIgnoreCase);
+
+    private static Version? TryGetVersion(string path)
+    {
+        try { return AssemblyName.GetAssemblyName(path).Version; }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException) { return null; }
+    }
+}

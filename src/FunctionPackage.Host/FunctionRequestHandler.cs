@@ -1,0 +1,297 @@
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Http;
+using CloudNative.CloudEvents.SystemTextJson;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionPackage.Host;
+
+/// <summary>How an HTTP request carries its event(s), and so how the response carries the result(s).</summary>
+public enum RequestMode
+{
+    /// <summary>No CloudEvent: the body is the data, the response body is the result.</summary>
+    Plain,
+    /// <summary>CloudEvents HTTP binary mode: <c>ce-*</c> headers, body = data.</summary>
+    Binary,
+    /// <summary><c>application/cloudevents+json</c>.</summary>
+    Structured,
+    /// <summary><c>application/cloudevents-batch+json</c>.</summary>
+    Batch,
+}
+
+/// <summary>
+/// <c>POST /</c>: decodes the CloudEvent(s), invokes the function under the invocation timeout and encodes
+/// the result in the request's mode. Faults become <c>application/problem+json</c>: 400 undecodable event or data,
+/// 413 body over the limit, 500 the function threw, 504 the invocation timed out.
+/// </summary>
+public sealed class FunctionRequestHandler
+{
+    /// <summary>Event type of plain (non-CloudEvents) HTTP requests.</summary>
+    public const string PlainRequestType = "functionpackage.http.request";
+    /// <summary>Event source of plain (non-CloudEvents) HTTP requests.</summary>
+    public const string PlainRequestSource = "urn:functionpackage:http";
+    /// <summary>Appended to the request event's type to form the response event's type.</summary>
+    public const string ResponseTypeSuffix = ".response";
+
+    private const string JsonContentType = "application/json";
+    private const string ProblemContentType = "application/problem+json";
+    private const string SpecVersionHeader = "ce-specversion";
+
+    private static readonly JsonEventFormatter Formatter = new();
+
+    private readonly InstalledFunction _function;
+    private readonly FunctionInvoker _invoker;
+    private readonly string _source;
+    private readonly long _maxBodyBytes;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
+
+    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, ILogger logger)
+    {
+        _function = function;
+        _invoker = function.Invoker;
+        _source = function.Source.ToString();
+        _maxBodyBytes = maxBodyBytes;
+        _timeout = invocationTimeout;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var aborted = context.RequestAborted;
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(request, _maxBodyBytes, aborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await WriteProblemAsync(context, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "Request body too large" : "Bad request", ex.Message);
+            return;
+        }
+        catch (EndOfStreamException)
+        {
+            await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", "The request body ended before Content-Length bytes.");
+            return;
+        }
+
+        var contentType = request.ContentType;
+        var mode = GetMode(request.Headers, contentType);
+        IReadOnlyList<FunctionEvent> events;
+        try
+        {
+            events = Decode(mode, request.Headers, contentType, body);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
+        {
+            _logger.LogInformation("Rejected a malformed {Mode} request: {Message}", mode, ex.Message);
+            await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Malformed CloudEvent", ex.Message);
+            return;
+        }
+
+        var results = events.Count == 1 ? null : new object?[events.Count];
+        object? single = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var outcome = await InvokeAsync(events[i], aborted);
+            if (outcome.Problem is { } problem)
+            {
+                if (aborted.IsCancellationRequested) return; // the client is gone: nobody to answer
+                await WriteProblemAsync(context, problem.Status, problem.Title, problem.Detail);
+                return;
+            }
+            if (results is null) single = outcome.Result; else results[i] = outcome.Result;
+        }
+
+        if (!_invoker.HasResult)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+        switch (mode)
+        {
+            case RequestMode.Plain:
+                await WriteBytesAsync(context.Response, JsonContentType, _invoker.SerializeResult(single));
+                break;
+            case RequestMode.Binary:
+                var headers = context.Response.Headers;
+                headers[SpecVersionHeader] = "1.0";
+                headers["ce-id"] = Guid.NewGuid().ToString();
+                headers["ce-source"] = _source;
+                headers["ce-type"] = HttpUtilities.EncodeHeaderValue(events[0].CloudEvent.Type + ResponseTypeSuffix);
+                await WriteBytesAsync(context.Response, JsonContentType, _invoker.SerializeResult(single));
+                break;
+            case RequestMode.Structured:
+                var encoded = Formatter.EncodeStructuredModeMessage(ToResponseEvent(events[0], single), out var structuredType);
+                await WriteBytesAsync(context.Response, structuredType.ToString(), encoded);
+                break;
+            default:
+                var responseEvents = new List<CloudEvent>(events.Count);
+                for (var i = 0; i < events.Count; i++) responseEvents.Add(ToResponseEvent(events[i], results is null ? single : results[i]));
+                var batch = Formatter.EncodeBatchModeMessage(responseEvents, out var batchType);
+                await WriteBytesAsync(context.Response, batchType.ToString(), batch);
+                break;
+        }
+    }
+
+    /// <summary>Runs one invocation; a fault comes back as a problem instead of an exception.</summary>
+    internal async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken aborted)
+    {
+        // A synchronous handler without a token cannot be timed out: skip the timer on that hot path.
+        var timeoutSource = _invoker.CanTimeOut && _timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : null;
+        timeoutSource?.CancelAfter(_timeout);
+        var token = timeoutSource?.Token ?? aborted;
+        try
+        {
+            var pending = _invoker.InvokeAsync(functionEvent, token);
+            var result = pending.IsCompletedSuccessfully
+                ? pending.Result
+                : timeoutSource is null ? await pending : await pending.AsTask().WaitAsync(token);
+            return new InvocationOutcome(result, null);
+        }
+        catch (FunctionInputException ex)
+        {
+            _logger.LogInformation("Event {EventId} cannot be bound: {Message}", functionEvent.CloudEvent.Id, ex.Message);
+            return new InvocationOutcome(null, new Problem(StatusCodes.Status400BadRequest, "Invalid event data", ex.Message));
+        }
+        catch (OperationCanceledException) when (timeoutSource is not null && timeoutSource.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            _logger.LogWarning("Event {EventId}: {Function} timed out after {Timeout}s.", functionEvent.CloudEvent.Id, _function.Manifest.EntryPoint.Reference, _timeout.TotalSeconds);
+            return new InvocationOutcome(null, new Problem(StatusCodes.Status504GatewayTimeout, "Function timed out",
+                $"The function did not complete within {_timeout.TotalSeconds:0.###} s (--invocation-timeout)."));
+        }
+        catch (Exception ex)
+        {
+            if (aborted.IsCancellationRequested) return new InvocationOutcome(null, new Problem(499, "Client closed request", ""));
+            _logger.LogError(ex, "Event {EventId}: {Function} threw.", functionEvent.CloudEvent.Id, _function.Manifest.EntryPoint.Reference);
+            return new InvocationOutcome(null, new Problem(StatusCodes.Status500InternalServerError, "Function failed",
+                $"The function threw {ex.GetType().FullName}. See the host log for details."));
+        }
+        finally
+        {
+            timeoutSource?.Dispose();
+        }
+    }
+
+    internal static RequestMode GetMode(IHeaderDictionary headers, string? contentType)
+    {
+        if (contentType is not null && contentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
+        {
+            return contentType.StartsWith("application/cloudevents-batch", StringComparison.OrdinalIgnoreCase) ? RequestMode.Batch : RequestMode.Structured;
+        }
+        return headers.ContainsKey(SpecVersionHeader) ? RequestMode.Binary : RequestMode.Plain;
+    }
+
+    private static IReadOnlyList<FunctionEvent> Decode(RequestMode mode, IHeaderDictionary headers, string? contentType, byte[] body)
+    {
+        switch (mode)
+        {
+            case RequestMode.Binary:
+                return new[] { new FunctionEvent(DecodeBinaryMode(headers, contentType), body) };
+            case RequestMode.Structured:
+                return new[] { new FunctionEvent(Formatter.DecodeStructuredModeMessage(body, new ContentType(contentType!), null)) };
+            case RequestMode.Batch:
+                var decoded = Formatter.DecodeBatchModeMessage(body, new ContentType(contentType!), null);
+                if (decoded.Count == 0) throw new ArgumentException("The batch holds no events.");
+                return decoded.Select(e => new FunctionEvent(e)).ToArray();
+            default:
+                var plain = new CloudEvent
+                {
+                    Id = Guid.NewGuid().ToString(),
+                    Source = new Uri(PlainRequestSource),
+                    Type = PlainRequestType,
+                    DataContentType = contentType,
+                };
+                return new[] { new FunctionEvent(plain, body) };
+        }
+    }
+
+    /// <summary>CloudEvents HTTP binding, binary mode: every <c>ce-</c> header is an attribute, Content-Type is datacontenttype.</summary>
+    internal static CloudEvent DecodeBinaryMode(IHeaderDictionary headers, string? contentType)
+    {
+        var versionId = headers[SpecVersionHeader].ToString();
+        var version = CloudEventsSpecVersion.FromVersionId(versionId)
+            ?? throw new ArgumentException($"Unsupported CloudEvents specversion '{versionId}'; this host accepts 1.0.");
+        var cloudEvent = new CloudEvent(version);
+        foreach (var header in headers)
+        {
+            var name = HttpUtilities.GetAttributeNameFromHeaderName(header.Key);
+            if (name is null || name == CloudEventsSpecVersion.SpecVersionAttribute.Name) continue;
+            cloudEvent.SetAttributeFromString(name, HttpUtilities.DecodeHeaderValue(header.Value.ToString()));
+        }
+        if (!string.IsNullOrEmpty(contentType)) cloudEvent.DataContentType = contentType;
+        if (!cloudEvent.IsValid)
+        {
+            var missing = string.Join(", ", version.RequiredAttributes.Where(a => cloudEvent[a] is null).Select(a => "ce-" + a.Name));
+            throw new ArgumentException($"The binary-mode CloudEvent lacks required attributes: {missing}.");
+        }
+        return cloudEvent;
+    }
+
+    private CloudEvent ToResponseEvent(FunctionEvent request, object? result)
+    {
+        using var document = JsonDocument.Parse(_invoker.SerializeResult(result));
+        return new CloudEvent
+        {
+            Id = Guid.NewGuid().ToString(),
+            Source = _function.Source,
+            Type = request.CloudEvent.Type + ResponseTypeSuffix,
+            DataContentType = JsonContentType,
+            Data = document.RootElement.Clone(),
+        };
+    }
+
+    internal static async ValueTask<byte[]> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is long length)
+        {
+            if (length == 0) return Array.Empty<byte>();
+            // Kestrel enforces the limit while reading; check first so an announced huge body allocates nothing.
+            if (maxBodyBytes > 0 && length > maxBodyBytes)
+            {
+                throw new BadHttpRequestException($"The request body is {length} bytes; the limit is {maxBodyBytes} (--max-request-body-bytes).", StatusCodes.Status413PayloadTooLarge);
+            }
+            var buffer = new byte[length];
+            await request.Body.ReadExactlyAsync(buffer, cancellationToken);
+            return buffer;
+        }
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
+    }
+
+    private static Task WriteBytesAsync(HttpResponse response, string contentType, ReadOnlyMemory<byte> bytes, int status = StatusCodes.Status200OK)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes).AsTask();
+    }
+
+    internal static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        var response = context.Response;
+        if (response.HasStarted) return Task.CompletedTask;
+        response.Clear();
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "about:blank");
+            writer.WriteString("title", title);
+            writer.WriteNumber("status", status);
+            writer.WriteString("detail", detail);
+            writer.WriteEndObject();
+        }
+        return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), status);
+    }
+
+    internal readonly record struct Problem(int Status, string Title, string Detail);
+
+    internal readonly record struct InvocationOutcome(object? Result, Problem? Problem);
+}

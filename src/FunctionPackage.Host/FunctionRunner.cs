@@ -1,0 +1,90 @@
+using System.Text;
+using CloudNative.CloudEvents;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionPackage.Host;
+
+/// <summary><c>invoke</c>: one event in, the result JSON on stdout, logs on stderr, an exit code.</summary>
+public static class FunctionRunner
+{
+    public const string DefaultEventType = "functionpackage.invoke";
+    public const string DefaultEventSource = "urn:functionpackage:invoke";
+
+    public static async Task<int> RunAsync(InvokeOptions options, CancellationToken cancellationToken)
+    {
+        // stdout carries only the result: whatever the function writes to Console goes to stderr.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        try
+        {
+            using var loggerFactory = LoggerFactory.Create(logging =>
+            {
+                logging.AddSimpleConsole(console => console.SingleLine = true);
+                logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            });
+            var logger = loggerFactory.CreateLogger("FunctionPackage.Host");
+            return await RunAsync(options, logger, stdout, cancellationToken);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+    }
+
+    private static async Task<int> RunAsync(InvokeOptions options, ILogger logger, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = new CloudEvent
+            {
+                Id = Guid.NewGuid().ToString(),
+                Type = options.Type,
+                Source = new Uri(options.Source, UriKind.RelativeOrAbsolute),
+                DataContentType = "application/json",
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            logger.LogError("Invalid --type or --source: {Message}", ex.Message);
+            return ExitCodes.BadInput;
+        }
+        var data = options.Data == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : options.Data;
+        var functionEvent = new FunctionEvent(cloudEvent, data is null ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(data));
+
+        InstalledFunction function;
+        try
+        {
+            function = InstalledFunction.Load(options.FunctionDirectory, logger);
+        }
+        catch (FunctionHostException ex)
+        {
+            logger.LogError("{Message}", ex.Message);
+            return ExitCodes.LoadFailed;
+        }
+
+        using (function)
+        {
+            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, logger);
+            var outcome = await handler.InvokeAsync(functionEvent, cancellationToken);
+            if (outcome.Problem is { } problem)
+            {
+                logger.LogError("{Title}: {Detail}", problem.Title, problem.Detail);
+                return problem.Status switch
+                {
+                    400 => ExitCodes.BadInput,
+                    504 => ExitCodes.Timeout,
+                    _ => ExitCodes.FunctionFailed,
+                };
+            }
+            if (function.Invoker.HasResult)
+            {
+                await stdout.WriteLineAsync(Encoding.UTF8.GetString(function.Invoker.SerializeResult(outcome.Result)));
+                await stdout.FlushAsync(cancellationToken);
+            }
+            return ExitCodes.Success;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace FunctionPackage.Host;
+
+/// <summary><c>serve</c>: Kestrel with two endpoints, <c>POST /</c> and <c>GET /healthz</c>.</summary>
+public static class FunctionServer
+{
+    /// <summary>Time a SIGTERM leaves in-flight requests, beyond the invocation timeout, before the host stops.</summary>
+    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(ServeOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = Array.Empty<string>(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no per-request log lines
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
+            options.InvocationTimeout > TimeSpan.Zero ? options.InvocationTimeout + DrainMargin : TimeSpan.FromSeconds(30));
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
+
+        InstalledFunction function;
+        try
+        {
+            function = InstalledFunction.Load(options.FunctionDirectory, logger);
+        }
+        catch (FunctionHostException ex)
+        {
+            logger.LogError("{Message}", ex.Message);
+            await app.DisposeAsync();
+            return ExitCodes.LoadFailed;
+        }
+
+        using (function)
+        {
+            var handler = new FunctionRequestHandler(function, options.MaxRequestBodyBytes, options.InvocationTimeout, logger);
+            var health = System.Text.Encoding.UTF8.GetBytes(
+                $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
+            app.MapPost("/", handler.HandleAsync);
+            app.MapGet("/healthz", context =>
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = health.Length;
+                return context.Response.Body.WriteAsync(health).AsTask();
+            });
+            await app.RunAsync();
+        }
+        return ExitCodes.Success;
+    }
+}

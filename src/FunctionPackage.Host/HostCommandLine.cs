@@ -1,0 +1,99 @@
+using System.CommandLine;
+
+namespace FunctionPackage.Host;
+
+/// <summary>
+/// <c>FunctionPackage.Host.dll serve|invoke --function &lt;installedDir&gt; …</c>. The fnpkg CLI starts it as
+/// <c>dotnet exec --additionalprobingpath &lt;root&gt;/packages FunctionPackage.Host.dll …</c>.
+/// </summary>
+public static class HostCommandLine
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+    public const double DefaultInvocationTimeoutSeconds = 30;
+
+    public static RootCommand Create()
+    {
+        var serve = new Command("serve", "Serve the function over HTTP: POST / takes CloudEvents (binary, structured, batch) or plain JSON; GET /healthz.");
+        var serveFunction = FunctionOption();
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on, ';'-separated.",
+            DefaultValueFactory = _ => DefaultUrls,
+        };
+        var maxBody = new Option<long>("--max-request-body-bytes")
+        {
+            Description = "Largest request body accepted; larger requests get 413.",
+            DefaultValueFactory = _ => DefaultMaxRequestBodyBytes,
+        };
+        var serveTimeout = TimeoutOption();
+        serve.Add(serveFunction);
+        serve.Add(urls);
+        serve.Add(maxBody);
+        serve.Add(serveTimeout);
+        maxBody.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() <= 0) result.AddError("--max-request-body-bytes must be positive.");
+        });
+        serve.SetAction((parse, cancellationToken) => FunctionServer.RunAsync(new ServeOptions(
+            parse.GetValue(serveFunction)!.FullName,
+            parse.GetValue(urls)!,
+            parse.GetValue(maxBody),
+            TimeSpan.FromSeconds(parse.GetValue(serveTimeout)))));
+
+        var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
+        var invokeFunction = FunctionOption();
+        var data = new Option<string?>("--data")
+        {
+            Description = "The event data (JSON; passed as-is to string and byte[] inputs). '-' reads it from stdin. Omit for no data.",
+        };
+        var type = new Option<string>("--type")
+        {
+            Description = "The event's type attribute.",
+            DefaultValueFactory = _ => FunctionRunner.DefaultEventType,
+        };
+        var source = new Option<string>("--source")
+        {
+            Description = "The event's source attribute (a URI reference).",
+            DefaultValueFactory = _ => FunctionRunner.DefaultEventSource,
+        };
+        var invokeTimeout = TimeoutOption();
+        invoke.Add(invokeFunction);
+        invoke.Add(data);
+        invoke.Add(type);
+        invoke.Add(source);
+        invoke.Add(invokeTimeout);
+        invoke.SetAction((parse, cancellationToken) => FunctionRunner.RunAsync(new InvokeOptions(
+            parse.GetValue(invokeFunction)!.FullName,
+            parse.GetValue(data),
+            parse.GetValue(type)!,
+            parse.GetValue(source)!,
+            TimeSpan.FromSeconds(parse.GetValue(invokeTimeout))), cancellationToken));
+
+        return new RootCommand("FunctionPackage host: runs one installed function package (see docs/host.md).") { serve, invoke };
+    }
+
+    private static Option<DirectoryInfo> FunctionOption() => new("--function")
+    {
+        Description = "The installed function folder: <root>/functions/<id>/<version> (holds function.json and function/).",
+        Required = true,
+    };
+
+    private static Option<double> TimeoutOption()
+    {
+        var option = new Option<double>("--invocation-timeout")
+        {
+            Description = "Seconds one invocation may take before it is cancelled (HTTP 504); 0 = no limit.",
+            DefaultValueFactory = _ => DefaultInvocationTimeoutSeconds,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() < 0) result.AddError("--invocation-timeout must be 0 (no limit) or positive.");
+        });
+        return option;
+    }
+}
+
+public sealed record ServeOptions(string FunctionDirectory, string Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout);
+
+public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);

@@ -1,0 +1,142 @@
+using System.Reflection;
+using FunctionPackage.Model;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionPackage.Host;
+
+/// <summary>
+/// An installed function (<c>fnpkg install</c> layout): <c>&lt;dir&gt;/function.json</c> and <c>&lt;dir&gt;/function/</c>
+/// with the entry assembly and its deps.json; package dependencies live in a shared probing folder the host process
+/// was started with. Loading it creates the load context and binds the entry point.
+/// </summary>
+public sealed class InstalledFunction : IDisposable
+{
+    private InstalledFunction(string directory, FunctionManifest manifest, FunctionLoadContext context, FunctionInvoker invoker)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        LoadContext = context;
+        Invoker = invoker;
+        Source = new Uri($"/functions/{Uri.EscapeDataString(manifest.Id)}/{Uri.EscapeDataString(manifest.Version)}", UriKind.Relative);
+    }
+
+    public string Directory { get; }
+    public FunctionManifest Manifest { get; }
+    public FunctionLoadContext LoadContext { get; }
+    public FunctionInvoker Invoker { get; }
+
+    /// <summary>The <c>source</c> of every event the host emits for this function: <c>/functions/&lt;id&gt;/&lt;version&gt;</c>.</summary>
+    public Uri Source { get; }
+
+    /// <exception cref="FunctionHostException">The folder is not an installed function, or its entry point cannot be bound.</exception>
+    public static InstalledFunction Load(string directory, ILogger logger)
+    {
+        directory = Path.GetFullPath(directory);
+        var manifest = ReadManifest(directory);
+        CheckRuntime(manifest, logger);
+
+        var functionFolder = Path.Combine(directory, FunctionPackageFormat.FunctionFolder.TrimEnd('/'));
+        var entryPath = Path.GetFullPath(Path.Combine(functionFolder, manifest.EntryPoint.Assembly));
+        if (!entryPath.StartsWith(functionFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(entryPath))
+        {
+            throw new FunctionHostException(HostErrorCodes.EntryAssemblyMissing,
+                $"The entry assembly '{manifest.EntryPoint.Assembly}' named by {FunctionPackageFormat.ManifestFileName} is not in '{functionFolder}'. Reinstall the function with 'fnpkg install'.");
+        }
+        var depsPath = Path.ChangeExtension(entryPath, ".deps.json");
+        if (!File.Exists(depsPath))
+        {
+            logger.LogWarning("{DepsFile} is missing beside the entry assembly: package dependencies will not resolve.", Path.GetFileName(depsPath));
+        }
+
+        var context = new FunctionLoadContext(entryPath);
+        try
+        {
+            Assembly assembly;
+            try
+            {
+                assembly = context.LoadEntryAssembly();
+            }
+            catch (Exception ex) when (ex is IOException or BadImageFormatException)
+            {
+                throw new FunctionHostException(HostErrorCodes.EntryAssemblyLoadFailed,
+                    $"The entry assembly '{entryPath}' could not be loaded: {ex.Message} Rebuild the function package for {manifest.Runtime.Tfm} and reinstall it.", ex);
+            }
+            var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method);
+            logger.LogInformation("Loaded function {Id} {Version}: {EntryPoint} ({Shape}) from {Directory}",
+                manifest.Id, manifest.Version, manifest.EntryPoint.Reference, invoker.Shape, directory);
+            return new InstalledFunction(directory, manifest, context, invoker);
+        }
+        catch
+        {
+            context.Unload();
+            throw;
+        }
+    }
+
+    private static FunctionManifest ReadManifest(string directory)
+    {
+        var manifestPath = Path.Combine(directory, FunctionPackageFormat.ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FunctionHostException(HostErrorCodes.FunctionNotInstalled,
+                $"'{manifestPath}' does not exist. Pass --function the folder 'fnpkg install' created (<root>/functions/<id>/<version>).");
+        }
+        FunctionManifest manifest;
+        try
+        {
+            manifest = FunctionManifestSerializer.Deserialize(File.ReadAllBytes(manifestPath));
+        }
+        catch (FormatException ex)
+        {
+            throw new FunctionHostException(HostErrorCodes.ManifestInvalid, $"'{manifestPath}': {ex.Message} Reinstall the function.", ex);
+        }
+        if (manifest.SchemaVersion != FunctionPackageFormat.SchemaVersion || manifest.Profile != FunctionPackageFormat.DotNetProfile)
+        {
+            throw new FunctionHostException(HostErrorCodes.ManifestInvalid,
+                $"'{manifestPath}' has schemaVersion {manifest.SchemaVersion} and profile '{manifest.Profile}'; this host runs schemaVersion {FunctionPackageFormat.SchemaVersion} '{FunctionPackageFormat.DotNetProfile}' functions. Use a matching fnpkg version.");
+        }
+        if (string.IsNullOrEmpty(manifest.Id) || string.IsNullOrEmpty(manifest.Version)
+            || string.IsNullOrEmpty(manifest.EntryPoint.Assembly) || string.IsNullOrEmpty(manifest.EntryPoint.Type) || string.IsNullOrEmpty(manifest.EntryPoint.Method))
+        {
+            throw new FunctionHostException(HostErrorCodes.ManifestInvalid,
+                $"'{manifestPath}' lacks id, version or entryPoint {{assembly, type, method}}. Repackage the function with the FunctionPackage SDK.");
+        }
+        return manifest;
+    }
+
+    /// <summary>The host runs every function on its own runtime: refuse what it cannot provide rather than fail mid-request.</summary>
+    private static void CheckRuntime(FunctionManifest manifest, ILogger logger)
+    {
+        if (manifest.Runtime.SelfContained)
+        {
+            throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
+                "The function was published self-contained; the host loads framework-dependent functions only. Publish it with SelfContained=false.");
+        }
+        var hostVersion = new Version(Environment.Version.Major, Environment.Version.Minor);
+        foreach (var framework in manifest.Runtime.Frameworks)
+        {
+            var known = framework.Name is "Microsoft.NETCore.App" or "Microsoft.AspNetCore.App";
+            if (!known)
+            {
+                throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
+                    $"The function needs the shared framework '{framework.Name}', which the host does not load. Target only Microsoft.NETCore.App / Microsoft.AspNetCore.App.");
+            }
+            if (Version.TryParse(framework.Version, out var needed) && new Version(needed.Major, needed.Minor) > hostVersion)
+            {
+                throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
+                    $"The function needs {framework.Name} {framework.Version}; the host runs on {Environment.Version}. Retarget the function to net{hostVersion} or earlier, or run a newer host.");
+            }
+        }
+        if (manifest.Runtime.Rid is { Length: > 0 } rid && !string.Equals(rid, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogWarning("The function was published for {Rid}; this host runs on {HostRid}. Native assets may not load.",
+                rid, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
+        }
+    }
+
+    public void Dispose()
+    {
+        Invoker.Dispose();
+        LoadContext.Unload();
+    }
+}
