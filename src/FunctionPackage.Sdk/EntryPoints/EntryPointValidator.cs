@@ -164,7 +164,7 @@ public sealed class EntryPointValidator
 
         var isStatic = (method.Attributes & MethodAttributes.Static) != 0;
         // An instance method on a static class (abstract sealed, no constructor; only possible in IL) lands here too.
-        if (!isStatic && !HasPublicParameterlessConstructor(reader, methods: type.GetMethods()))
+        if (!isStatic && !HasPublicParameterlessConstructor(reader, type.GetMethods()))
             throw new FunctionPackageException(DiagnosticCodes.EntryPointNoConstructor, reference, typeName);
 
         return new EntryPointResolution(typeName, methodName, new EntryPointShape(isStatic, input, hasCancellation, result), discovered);
