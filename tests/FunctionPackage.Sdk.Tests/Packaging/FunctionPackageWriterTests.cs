@@ -1,0 +1,247 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+using FunctionPackage.Model;
+using FunctionPackage.Sdk.Diagnostics;
+using FunctionPackage.Sdk.Packaging;
+using FunctionPackage.Testing;
+using Xunit;
+
+namespace FunctionPackage.Sdk.Tests.Packaging;
+
+public sealed class FunctionPackageWriterTests : IDisposable
+{
+    private readonly PublishFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    [Fact]
+    public void Manifest_pins_the_resolved_closure_sorted_with_restore_hashes_and_asset_destinations()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var manifest = package.ReadManifest();
+        Assert.Equal(new[] { "Alpha.Lib", "Zeta.Lib" }, manifest.Dependencies.Select(d => d.Id));
+        var alpha = manifest.Dependencies[0];
+        Assert.Equal("1.0.0", alpha.Version);
+        Assert.Equal("YWxwaGE=", alpha.Sha512);
+        Assert.Equal("alpha.lib/1.0.0", alpha.Path);
+        var asset = Assert.Single(alpha.Assets);
+        Assert.Equal(("lib/net8.0/Alpha.Lib.dll", "runtime", "Alpha.Lib.dll"), (asset.PathInPackage, asset.AssetType, asset.Destination));
+        Assert.Equal("Fn.Handler", manifest.EntryPoint.Type);
+        Assert.Equal("Handle", manifest.EntryPoint.Method);
+        Assert.Equal("Fn.dll", manifest.EntryPoint.Assembly);
+        Assert.Equal(FunctionPackageFormat.ReferenceMode, manifest.DependencyMode);
+    }
+
+    [Fact]
+    public void Own_files_are_embedded_at_their_publish_paths_and_hashed()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var manifest = package.ReadManifest();
+        Assert.Equal(new[] { "function/Fn.dll", "function/Fn.runtimeconfig.json", "function/data/prices.json" }, manifest.Files.Select(f => f.Path));
+        foreach (var file in manifest.Files)
+        {
+            Assert.Equal(ContentHash.Sha512(package.ReadBytes(file.Path)), file.Sha512);
+        }
+        Assert.DoesNotContain(package.EntryNames, n => n.StartsWith("packages/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Runtime_comes_from_the_published_runtimeconfig()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var runtime = package.ReadManifest().Runtime;
+        Assert.Equal("net10.0", runtime.Tfm);
+        Assert.Equal("Major", runtime.RollForward);
+        Assert.Equal(new[] { "Microsoft.AspNetCore.App:10.0.0", "Microsoft.NETCore.App:10.0.0" }, runtime.Frameworks.Select(f => $"{f.Name}:{f.Version}"));
+        Assert.Null(runtime.Rid);
+        Assert.False(runtime.SelfContained);
+    }
+
+    [Fact]
+    public void Nuspec_lists_the_flat_closure_at_exact_versions_with_the_function_package_type()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var nuspec = package.ReadNuspec();
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var dependencies = nuspec.Descendants(ns + "dependency").Select(d => $"{d.Attribute("id")!.Value} {d.Attribute("version")!.Value}");
+        Assert.Equal(new[] { "Alpha.Lib [1.0.0]", "Zeta.Lib [2.0.0]" }, dependencies);
+        Assert.Equal(FunctionPackageFormat.PackageType, nuspec.Descendants(ns + "packageType").Single().Attribute("name")!.Value);
+        Assert.Equal("net10.0", nuspec.Descendants(ns + "group").Single().Attribute("targetFramework")!.Value);
+    }
+
+    [Fact]
+    public void Only_remote_restore_sources_are_recorded_no_machine_paths()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        Assert.Equal(new[] { "https://api.nuget.org/v3/index.json" }, package.ReadManifest().Sources);
+        var manifestText = System.Text.Encoding.UTF8.GetString(package.ReadBytes(FunctionPackageFormat.ManifestFileName));
+        Assert.DoesNotContain(_fixture.Root, manifestText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embed_mode_adds_each_original_nupkg_and_hashes_it()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest("Embed"));
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var manifest = package.ReadManifest();
+        Assert.Equal(FunctionPackageFormat.EmbedMode, manifest.DependencyMode);
+        Assert.Contains("packages/alpha.lib.1.0.0.nupkg", package.EntryNames);
+        Assert.Contains("packages/zeta.lib.2.0.0.nupkg", package.EntryNames);
+        var entry = manifest.Files.Single(f => f.Path == "packages/alpha.lib.1.0.0.nupkg");
+        Assert.Equal(ContentHash.Sha512(package.ReadBytes(entry.Path)), entry.Sha512);
+    }
+
+    [Fact]
+    public void Same_inputs_give_identical_bytes()
+    {
+        var first = _fixture.CreateRequest();
+        new FunctionPackageWriter().Write(first);
+        var firstBytes = File.ReadAllBytes(_fixture.OutputPath);
+        File.Delete(_fixture.OutputPath);
+
+        // Item order from MSBuild must not matter either.
+        var second = _fixture.CreateRequest();
+        second.OwnFiles.Reverse();
+        second.PackageAssets.Reverse();
+        new FunctionPackageWriter().Write(second);
+
+        Assert.Equal(firstBytes, File.ReadAllBytes(_fixture.OutputPath));
+        using var zip = ZipFile.OpenRead(_fixture.OutputPath);
+        Assert.All(zip.Entries, e => Assert.Equal(2000, e.LastWriteTime.Year));
+    }
+
+    [Fact]
+    public void Unchanged_package_is_not_rewritten_and_a_changed_input_is()
+    {
+        var writer = new FunctionPackageWriter();
+        Assert.True(writer.Write(_fixture.CreateRequest()).Rewritten);
+        var stamp = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(_fixture.OutputPath, stamp);
+
+        Assert.False(writer.Write(_fixture.CreateRequest()).Rewritten);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(_fixture.OutputPath));
+
+        _fixture.WriteOwnFile("data/prices.json", "{\"apple\": 2}");
+        Assert.True(writer.Write(_fixture.CreateRequest()).Rewritten);
+        Assert.NotEqual(stamp, File.GetLastWriteTimeUtc(_fixture.OutputPath));
+    }
+
+    [Fact]
+    public void Missing_assets_file_is_FPKG2001()
+    {
+        var request = _fixture.CreateRequest();
+        File.Delete(_fixture.AssetsFile);
+        AssertFailsWithoutOutput(request, DiagnosticCodes.AssetsFileMissing);
+    }
+
+    [Fact]
+    public void Dependency_without_hash_is_FPKG2002()
+    {
+        _fixture.AddPackage("NoHash.Lib", "1.0.0", "");
+        AssertFailsWithoutOutput(_fixture.CreateRequest(), DiagnosticCodes.DependencyHashMissing, "NoHash.Lib/1.0.0");
+    }
+
+    [Fact]
+    public void Self_contained_is_FPKG2004()
+    {
+        var request = _fixture.CreateRequest();
+        request.SelfContained = true;
+        AssertFailsWithoutOutput(request, DiagnosticCodes.SelfContainedNotSupported);
+    }
+
+    [Fact]
+    public void Unknown_dependency_mode_is_FPKG2005()
+        => AssertFailsWithoutOutput(_fixture.CreateRequest("Inline"), DiagnosticCodes.InvalidDependencyMode, "Inline");
+
+    [Fact]
+    public void Missing_deps_file_is_FPKG2006()
+    {
+        var request = _fixture.CreateRequest();
+        File.Delete(_fixture.DepsFile);
+        AssertFailsWithoutOutput(request, DiagnosticCodes.DepsFileMissing);
+    }
+
+    [Fact]
+    public void Embed_mode_without_the_original_nupkg_is_FPKG2007()
+    {
+        var request = _fixture.CreateRequest("Embed");
+        File.Delete(Path.Combine(_fixture.PackagesFolder, "zeta.lib", "2.0.0", "zeta.lib.2.0.0.nupkg"));
+        AssertFailsWithoutOutput(request, DiagnosticCodes.EmbeddedPackageNotFound, "Zeta.Lib 2.0.0");
+    }
+
+    [Theory]
+    [InlineData("Fn", "not-a-version")]
+    [InlineData("Fn with spaces", "1.0.0")]
+    public void Invalid_identity_is_FPKG2008(string id, string version)
+    {
+        var request = _fixture.CreateRequest();
+        request.PackageId = id;
+        request.PackageVersion = version;
+        AssertFailsWithoutOutput(request, DiagnosticCodes.InvalidPackageIdentity);
+    }
+
+    [Fact]
+    public void Missing_published_file_is_FPKG2009()
+    {
+        var request = _fixture.CreateRequest();
+        File.Delete(Path.Combine(_fixture.PublishDir, "data", "prices.json"));
+        AssertFailsWithoutOutput(request, DiagnosticCodes.PublishFileMissing, "prices.json");
+    }
+
+    [Fact]
+    public void Deps_library_unknown_to_restore_is_FPKG2012()
+    {
+        _fixture.DepsOnlyPackage = "Stale.Lib/9.9.9";
+        AssertFailsWithoutOutput(_fixture.CreateRequest(), DiagnosticCodes.DependencyNotInAssetsFile, "Stale.Lib/9.9.9");
+    }
+
+    [Fact]
+    public void Cancellation_leaves_no_package_and_no_temp_file()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        Assert.Throws<OperationCanceledException>(() => new FunctionPackageWriter().Write(_fixture.CreateRequest(), cancellation.Token));
+        AssertNoOutput();
+    }
+
+    [Fact]
+    public void A_failed_write_keeps_the_previous_package_intact()
+    {
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+        var before = File.ReadAllBytes(_fixture.OutputPath);
+
+        var request = _fixture.CreateRequest();
+        File.Delete(Path.Combine(_fixture.PublishDir, "Fn.dll"));
+        Assert.Throws<FunctionPackageException>(() => new FunctionPackageWriter().Write(request));
+
+        Assert.Equal(before, File.ReadAllBytes(_fixture.OutputPath));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(_fixture.OutputPath)!));
+    }
+
+    private void AssertFailsWithoutOutput(FunctionPackageRequest request, string code, string? messageContains = null)
+    {
+        var ex = Assert.Throws<FunctionPackageException>(() => new FunctionPackageWriter().Write(request));
+        Assert.Equal(code, ex.Code);
+        if (messageContains is not null) Assert.Contains(messageContains, ex.Message, StringComparison.Ordinal);
+        AssertNoOutput();
+    }
+
+    private void AssertNoOutput()
+    {
+        var directory = Path.GetDirectoryName(_fixture.OutputPath)!;
+        Assert.False(File.Exists(_fixture.OutputPath));
+        Assert.True(!Directory.Exists(directory) || Directory.GetFiles(directory).Length == 0,
+            "Leftover files: " + (Directory.Exists(directory) ? string.Join(", ", Directory.GetFiles(directory)) : ""));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using FunctionPackage.Sdk.Packaging;
+
+namespace FunctionPackage.Sdk.Tests.Packaging;
+
+/// <summary>
+/// A synthetic publish on disk: own files, a publish deps.json, a project.assets.json and a package folder,
+/// shaped like what the .NET SDK writes, so the packager can be tested without MSBuild.
+/// </summary>
+public sealed class PublishFixture : IDisposable
+{
+    public PublishFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "fpkg-unit", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(PublishDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(AssetsFile)!);
+        WriteOwnFile("Fn.dll", "assembly bytes");
+        WriteOwnFile("Fn.runtimeconfig.json", """
+            { "runtimeOptions": { "tfm": "net10.0", "rollForward": "Major",
+              "frameworks": [ { "name": "Microsoft.NETCore.App", "version": "10.0.0" }, { "name": "Microsoft.AspNetCore.App", "version": "10.0.0" } ] } }
+            """);
+        WriteOwnFile("data/prices.json", "{\"apple\": 1}");
+        AddPackage("Zeta.Lib", "2.0.0", "emV0YQ==");
+        AddPackage("Alpha.Lib", "1.0.0", "YWxwaGE=");
+    }
+
+    public string Root { get; }
+    public string PublishDir => Path.Combine(Root, "publish");
+    public string AssetsFile => Path.Combine(Root, "obj", "project.assets.json");
+    public string DepsFile => Path.Combine(PublishDir, "Fn.deps.json");
+    public string PackagesFolder => Path.Combine(Root, "packages");
+    public string OutputPath => Path.Combine(Root, "out", "Fn.1.0.0.nupkg");
+
+    public List<(string Id, string Version, string Sha512)> Packages { get; } = new();
+    public List<OwnFile> OwnFiles { get; } = new();
+    public List<PackageAsset> Assets { get; } = new();
+
+    /// <summary>Set to write a library into deps.json that the assets file does not know.</summary>
+    public string? DepsOnlyPackage { get; set; }
+
+    public void WriteOwnFile(string relativePath, string content)
+    {
+        var path = Path.Combine(PublishDir, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        OwnFiles.RemoveAll(f => f.RelativePath == relativePath);
+        OwnFiles.Add(new OwnFile(relativePath));
+    }
+
+    public void AddPackage(string id, string version, string sha512)
+    {
+        Packages.Add((id, version, sha512));
+        var folder = Path.Combine(PackagesFolder, id.ToLowerInvariant(), version);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"{id.ToLowerInvariant()}.{version}.nupkg"), $"nupkg of {id} {version}");
+        Assets.Add(new PackageAsset(id, version, $"lib/net8.0/{id}.dll", "runtime", null, null, $"{id}.dll"));
+    }
+
+    public FunctionPackageRequest CreateRequest(string mode = "Reference")
+    {
+        WriteGraphFiles();
+        return new FunctionPackageRequest
+        {
+            ProjectName = "Fn",
+            PackageId = "Fn",
+            PackageVersion = "1.0.0",
+            Description = "A test function.",
+            Authors = "Tester",
+            EntryAssembly = "Fn.dll",
+            EntryPointType = "Fn.Handler",
+            EntryPointMethod = "Handle",
+            TargetFramework = "net10.0",
+            DependencyMode = mode,
+            PublishDirectory = PublishDir,
+            DepsFilePath = DepsFile,
+            AssetsFilePath = AssetsFile,
+            OwnFiles = OwnFiles.ToList(),
+            PackageAssets = Assets.ToList(),
+            OutputPath = OutputPath,
+        };
+    }
+
+    private void WriteGraphFiles()
+    {
+        var depsLibraries = new Dictionary<string, object> { ["Fn/1.0.0"] = new { type = "project", serviceable = false, sha512 = "" } };
+        var assetLibraries = new Dictionary<string, object>();
+        foreach (var (id, version, sha) in Packages)
+        {
+            depsLibraries[$"{id}/{version}"] = new { type = "package", serviceable = true, sha512 = "sha512-" + sha, path = $"{id.ToLowerInvariant()}/{version}" };
+            assetLibraries[$"{id}/{version}"] = new { sha512 = sha, type = "package", path = $"{id.ToLowerInvariant()}/{version}", files = Array.Empty<string>() };
+        }
+        if (DepsOnlyPackage is not null)
+            depsLibraries[DepsOnlyPackage] = new { type = "package", serviceable = true, sha512 = "sha512-eA==", path = "x/1.0.0" };
+
+        File.WriteAllText(DepsFile, JsonSerializer.Serialize(new { libraries = depsLibraries }));
+        File.WriteAllText(AssetsFile, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["version"] = 3,
+            ["libraries"] = assetLibraries,
+            ["packageFolders"] = new Dictionary<string, object> { [PackagesFolder + Path.DirectorySeparatorChar] = new { } },
+            ["project"] = new
+            {
+                restore = new
+                {
+                    sources = new Dictionary<string, object>
+                    {
+                        ["https://api.nuget.org/v3/index.json"] = new { },
+                        [Path.Combine(Root, "local-feed")] = new { },
+                    },
+                },
+            },
+        }));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
