@@ -1,1 +1,3 @@
-return 0;
+using FunctionPackage.Cli.Commands;
+
+return await CliApplication.RunAsync(args, Console.Out);

@@ -1,0 +1,213 @@
+using System.CommandLine;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Hosting;
+using FunctionPackage.Cli.Inspection;
+using FunctionPackage.Cli.Installing;
+using FunctionPackage.Cli.Verification;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace FunctionPackage.Cli.Commands;
+
+/// <summary>
+/// The System.CommandLine layer: parses arguments, calls the logic classes, maps <see cref="CliException"/> to exit codes.
+/// Results go to <see cref="_output"/> (stdout); logs and errors go to stderr through the logger.
+/// </summary>
+public sealed class CliApplication
+{
+    private readonly TextWriter _output;
+    private ILoggerFactory _loggerFactory = null!;
+    private ILogger _logger = null!;
+
+    public CliApplication(TextWriter output) => _output = output;
+
+    /// <summary>Parses and runs one command line; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var app = new CliApplication(output);
+        var root = app.CreateRootCommand();
+        var parse = root.Parse(args);
+        var verbosity = parse.GetValue(app._verbosity);
+        using var factory = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(verbosity switch { "quiet" => LogLevel.Warning, "detailed" => LogLevel.Debug, "diagnostic" => LogLevel.Trace, _ => LogLevel.Information })
+            .AddConsole(o => { o.FormatterName = PlainConsoleFormatter.FormatterName; o.LogToStandardErrorThreshold = LogLevel.Trace; })
+            .AddConsoleFormatter<PlainConsoleFormatter, ConsoleFormatterOptions>());
+        app._loggerFactory = factory;
+        app._logger = factory.CreateLogger("fnpkg");
+        return await parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);
+    }
+
+    private readonly Option<string> _verbosity = new("--verbosity", "-v")
+    {
+        Description = "How much to log to stderr: quiet, normal, detailed or diagnostic.",
+        DefaultValueFactory = _ => "normal",
+        Recursive = true,
+    };
+
+    public RootCommand CreateRootCommand()
+    {
+        _verbosity.AcceptOnlyFromAmong("quiet", "normal", "detailed", "diagnostic");
+        var root = new RootCommand(
+            "fnpkg: verify, inspect, install and run .NET function packages (.nupkg with package type FunctionPackage).\n" +
+            ExitCodes.HelpText + " When the host ran and failed, run/invoke exit with 10 + the host's exit code.")
+        {
+            CreateVerify(), CreateInspect(), CreateInstall(), CreateRun(), CreateInvoke(),
+        };
+        root.Add(_verbosity);
+        return root;
+    }
+
+    private static Argument<string> PackageArgument(string description) => new("package") { Description = description };
+
+    private static Option<string> RootOption(bool required) => new("--root")
+    {
+        Description = "Install root: holds packages/ (shared by every function), functions/<id>/<version>/ and .staging/.",
+        Required = required,
+    };
+
+    private static Option<string[]> SourceOption() => new("--source", "-s")
+    {
+        Description = "A NuGet feed (folder or v3 index.json URL). Repeatable. Default: the NuGet.config in effect, else the manifest's sources hint.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private Command CreateVerify()
+    {
+        var package = PackageArgument("The function package (.nupkg) to verify.");
+        var command = new Command("verify", "Check a function package: structure, manifest, every file hash, embedded dependency content hashes, nuspec dependencies. Writes nothing.") { package };
+        command.SetAction(parse => Guard(() =>
+        {
+            var result = new PackageVerifier().Verify(parse.GetValue(package)!);
+            foreach (var issue in result.Issues) _logger.LogError("{Message}", $"{issue.Code}: {issue.Message}");
+            if (!result.IsValid)
+            {
+                _logger.LogError("{Message}", $"{Path.GetFileName(result.PackagePath)} failed verification ({result.Issues.Count} problem(s)).");
+                return Task.FromResult(ExitCodes.VerificationFailed);
+            }
+            var manifest = result.Manifest!;
+            _output.Write($"{manifest.Id} {manifest.Version}: verified ({manifest.Files.Count} file(s), {manifest.Dependencies.Count} dependency(ies), {manifest.DependencyMode} mode)\n");
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    private Command CreateInspect()
+    {
+        var package = PackageArgument("The function package (.nupkg) to inspect.");
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of text." };
+        var command = new Command("inspect", "Show a function package's entry point, runtime, dependency mode, pinned dependencies and sizes.") { package, json };
+        command.SetAction(parse => Guard(() =>
+        {
+            var report = new PackageInspector().Inspect(parse.GetValue(package)!);
+            _output.Write(parse.GetValue(json) ? PackageInspector.ToJson(report) : PackageInspector.ToText(report));
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    private Command CreateInstall()
+    {
+        var package = PackageArgument("A function package file (.nupkg) or id@version to fetch from the sources.");
+        var root = RootOption(required: true);
+        var sources = SourceOption();
+        var materialize = new Option<string?>("--materialize")
+        {
+            Description = "Also write a plain publish-folder layout (function files plus every dependency asset at its publish destination) to this new or empty folder.",
+        };
+        var command = new Command("install", "Verify, then install a function package and its pinned dependencies into an install root. Prints the installed folder.")
+        {
+            package, root, sources, materialize,
+        };
+        command.SetAction((parse, cancellationToken) => Guard(async () =>
+        {
+            var result = await Installer().InstallAsync(new InstallRequest
+            {
+                Package = parse.GetValue(package)!,
+                Root = parse.GetValue(root)!,
+                Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
+                MaterializeDirectory = parse.GetValue(materialize),
+            }, cancellationToken);
+            _output.Write(result.FunctionDirectory + "\n");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private Command CreateRun()
+    {
+        var package = PackageArgument("A function package file (.nupkg) or id@version; installed into --root first (a no-op when already there).");
+        var root = RootOption(required: true);
+        var sources = SourceOption();
+        var urls = new Option<string?>("--urls") { Description = "Addresses the host listens on, ';'-separated (host default: http://127.0.0.1:8080)." };
+        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls };
+        command.SetAction((parse, cancellationToken) => Guard(async () =>
+        {
+            var installed = await Installer().InstallAsync(new InstallRequest
+            {
+                Package = parse.GetValue(package)!,
+                Root = parse.GetValue(root)!,
+                Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
+            }, cancellationToken);
+            var launcher = new HostLauncher();
+            return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls)), cancellationToken);
+        }));
+        return command;
+    }
+
+    private Command CreateInvoke()
+    {
+        var package = PackageArgument("A function package file (.nupkg) or id@version.");
+        var data = new Option<string?>("--data") { Description = "The event data as JSON ('-' reads stdin). Omit for no data." };
+        var sources = SourceOption();
+        var root = RootOption(required: false);
+        root.Description = "Install root to reuse; default: a temporary root deleted afterwards.";
+        var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root };
+        command.SetAction((parse, cancellationToken) => Guard(async () =>
+        {
+            var givenRoot = parse.GetValue(root);
+            var installRoot = givenRoot ?? Path.Combine(Path.GetTempPath(), "fnpkg-invoke-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
+            try
+            {
+                var installed = await Installer().InstallAsync(new InstallRequest
+                {
+                    Package = parse.GetValue(package)!,
+                    Root = installRoot,
+                    Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
+                }, cancellationToken);
+                var launcher = new HostLauncher();
+                return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data)), cancellationToken);
+            }
+            finally
+            {
+                if (givenRoot is null && Directory.Exists(installRoot)) Directory.Delete(installRoot, recursive: true);
+            }
+        }));
+        return command;
+    }
+
+    private FunctionInstaller Installer() => new(_loggerFactory.CreateLogger<FunctionInstaller>());
+
+    /// <summary>Turns expected failures into their exit codes; anything else is a bug (exit 70, with the stack trace).</summary>
+    private async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (CliException ex)
+        {
+            _logger.LogError("{Message}", ex.Message);
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("Canceled.");
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogCritical(ex, "Unexpected error (a bug in fnpkg; please report it): {Message}", ex.Message);
+            return ExitCodes.InternalError;
+        }
+    }
+}

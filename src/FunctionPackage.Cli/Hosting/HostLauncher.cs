@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Installing;
+
+namespace FunctionPackage.Cli.Hosting;
+
+/// <summary>
+/// Starts the function host (src/FunctionPackage.Host, shipped in the tool's <c>host/</c> folder) for an installed function:
+/// <c>dotnet exec --additionalprobingpath &lt;root&gt;/packages host/FunctionPackage.Host.dll serve|invoke --function &lt;dir&gt; …</c>.
+/// The probing path is absolute because relative ones resolve against the current directory.
+/// </summary>
+public sealed class HostLauncher
+{
+    public const string HostAssemblyName = "FunctionPackage.Host.dll";
+    /// <summary>Overrides where the host dll is looked for (a path to FunctionPackage.Host.dll); for development and tests.</summary>
+    public const string HostPathVariable = "FNPKG_HOST_PATH";
+    /// <summary>fnpkg's exit code when the host ran and failed is this plus the host's own exit code (see docs/cli.md).</summary>
+    public const int HostExitCodeBase = 10;
+
+    public HostLauncher(string? hostAssemblyPath = null, string? dotnetRoot = null)
+    {
+        HostAssemblyPath = hostAssemblyPath ?? Environment.GetEnvironmentVariable(HostPathVariable) ?? Path.Combine(AppContext.BaseDirectory, "host", HostAssemblyName);
+        DotnetRoot = dotnetRoot ?? RuntimeFrameworkChecker.FindDotnetRoot();
+    }
+
+    public string HostAssemblyPath { get; }
+    public string DotnetRoot { get; }
+
+    public string DotnetExecutable => Path.Combine(DotnetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+
+    public ProcessStartInfo CreateServe(string functionDirectory, string packagesFolder, string? urls)
+    {
+        var start = CreateBase(packagesFolder, "serve", functionDirectory);
+        if (!string.IsNullOrEmpty(urls))
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(urls);
+        }
+        return start;
+    }
+
+    public ProcessStartInfo CreateInvoke(string functionDirectory, string packagesFolder, string? data)
+    {
+        var start = CreateBase(packagesFolder, "invoke", functionDirectory);
+        if (data is not null)
+        {
+            start.ArgumentList.Add("--data");
+            start.ArgumentList.Add(data);
+        }
+        return start;
+    }
+
+    /// <summary>Runs the host with inherited stdin/stdout/stderr and returns fnpkg's exit code for it.</summary>
+    public async Task<int> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(start)
+            ?? throw new CliException(CliDiagnosticCodes.HostNotFound, ExitCodes.HostFailed, $"Could not start '{start.FileName}'.");
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C reaches the host too (same console group); give it time to stop cleanly, then make sure.
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
+            return ExitCodes.Success;
+        }
+        return process.ExitCode == 0 ? ExitCodes.Success : HostExitCodeBase + process.ExitCode;
+    }
+
+    private ProcessStartInfo CreateBase(string packagesFolder, string verb, string functionDirectory)
+    {
+        if (!File.Exists(HostAssemblyPath))
+        {
+            throw new CliException(CliDiagnosticCodes.HostNotFound, ExitCodes.HostFailed,
+                $"The function host '{HostAssemblyPath}' is missing. Reinstall the fnpkg tool, or set {HostPathVariable} to a built FunctionPackage.Host.dll.");
+        }
+        var start = new ProcessStartInfo(DotnetExecutable) { UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add("--additionalprobingpath");
+        start.ArgumentList.Add(Path.GetFullPath(packagesFolder));
+        start.ArgumentList.Add(HostAssemblyPath);
+        start.ArgumentList.Add(verb);
+        start.ArgumentList.Add("--function");
+        start.ArgumentList.Add(Path.GetFullPath(functionDirectory));
+        return start;
+    }
+}

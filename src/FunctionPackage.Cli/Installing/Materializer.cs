@@ -1,0 +1,71 @@
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Packages;
+using FunctionPackage.Model;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionPackage.Cli.Installing;
+
+/// <summary>
+/// Writes a plain publish-folder layout from an installed function: <c>function/*</c> plus every dependency asset
+/// copied from the packages folder to its <c>destination</c>. The result equals what <c>dotnet publish</c> produced.
+/// </summary>
+public sealed class Materializer
+{
+    private readonly ILogger _logger;
+
+    public Materializer(ILogger logger) => _logger = logger;
+
+    public void Materialize(string functionDirectory, string packagesFolder, string targetDirectory)
+    {
+        var target = Path.GetFullPath(targetDirectory);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            throw new CliException(CliDiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict,
+                $"--materialize folder '{target}' is not empty. Choose a new or empty folder, or delete it first.");
+        }
+        var manifest = FunctionManifestSerializer.Deserialize(File.ReadAllBytes(Path.Combine(functionDirectory, FunctionPackageFormat.ManifestFileName)));
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Path.GetRandomFileName()}");
+        try
+        {
+            var functionFiles = Path.Combine(functionDirectory, "function");
+            foreach (var file in Directory.EnumerateFiles(functionFiles, "*", SearchOption.AllDirectories))
+            {
+                Copy(file, Path.Combine(temp, Path.GetRelativePath(functionFiles, file)));
+            }
+            foreach (var dependency in manifest.Dependencies)
+            {
+                var packageDirectory = PackagePaths.Combine(packagesFolder, dependency.Path);
+                foreach (var asset in dependency.Assets)
+                {
+                    var source = PackagePaths.Combine(packageDirectory, asset.PathInPackage);
+                    if (!File.Exists(source))
+                    {
+                        throw new CliException(CliDiagnosticCodes.PackagesFolderConflict, ExitCodes.Conflict,
+                            $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
+                    }
+                    Copy(source, PackagePaths.Combine(temp, asset.Destination));
+                }
+            }
+            if (Directory.Exists(target)) Directory.Delete(target);
+            Directory.Move(temp, target);
+            _logger.LogInformation("Materialized {Id} {Version} to {Directory}", manifest.Id, manifest.Version, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static void Copy(string source, string destination)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        if (File.Exists(destination))
+        {
+            throw new CliException(CliDiagnosticCodes.InvalidManifestPath, ExitCodes.VerificationFailed,
+                $"Two files map to '{destination}' in the publish layout. The manifest is inconsistent; rebuild the package.");
+        }
+        File.Copy(source, destination);
+    }
+}

@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using System.Text.Json;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Packages;
+using FunctionPackage.Model;
+
+namespace FunctionPackage.Cli.Installing;
+
+/// <summary>
+/// The install root's <c>packages/</c> folder in NuGet global-packages layout (<c>&lt;lower id&gt;/&lt;lower version&gt;/</c>
+/// with the package files, <c>&lt;id&gt;.nuspec</c>, the .nupkg, <c>.nupkg.sha512</c> and <c>.nupkg.metadata</c>).
+/// A package is extracted into a temporary sibling folder and renamed into place, so a folder with
+/// <c>.nupkg.metadata</c> is always complete and concurrent installers never see half a package.
+/// </summary>
+public sealed class SharedPackagesFolder
+{
+    public const string MetadataFileName = ".nupkg.metadata";
+
+    public SharedPackagesFolder(string folder) => Folder = Path.GetFullPath(folder);
+
+    public string Folder { get; }
+
+    public string PackageDirectory(DependencyDefinition dependency) => PackagePaths.Combine(Folder, dependency.Path);
+
+    /// <summary>
+    /// True when the package is already complete here. Throws FPKG5108 when it is present with another content hash:
+    /// the shared folder no longer matches what the manifest pins.
+    /// </summary>
+    public bool IsInstalled(DependencyDefinition dependency)
+    {
+        var metadataPath = Path.Combine(PackageDirectory(dependency), MetadataFileName);
+        if (!File.Exists(metadataPath)) return false;
+        string? contentHash = null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(metadataPath));
+            if (document.RootElement.TryGetProperty("contentHash", out var hash)) contentHash = hash.GetString();
+        }
+        catch (JsonException)
+        {
+        }
+        if (!string.Equals(contentHash, dependency.Sha512, StringComparison.Ordinal))
+        {
+            throw new CliException(CliDiagnosticCodes.PackagesFolderConflict, ExitCodes.Conflict,
+                $"'{PackageDirectory(dependency)}' holds {dependency.Id} {dependency.Version} with content hash {contentHash ?? "(none)"}, " +
+                $"but the function pins {dependency.Sha512}. Delete that folder and install again.");
+        }
+        return true;
+    }
+
+    /// <summary>Extracts <paramref name="nupkgFile"/> (already hash-checked) into place. A concurrent winner is accepted.</summary>
+    public void Install(DependencyDefinition dependency, string nupkgFile, string contentHash, string source)
+    {
+        var target = PackageDirectory(dependency);
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, ".tmp-" + Path.GetRandomFileName());
+        try
+        {
+            Extract(dependency, nupkgFile, contentHash, source, temp);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Directory.Move(temp, target);
+                    return;
+                }
+                catch (IOException) when (Directory.Exists(target))
+                {
+                    if (IsInstalled(dependency)) return; // another install got there first with the same bytes
+                    if (attempt > 0) throw;
+                    // Left half-written by a tool that does not rename into place (e.g. an interrupted restore).
+                    Directory.Delete(target, recursive: true);
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static void Extract(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var lowerId = dependency.Id.ToLowerInvariant();
+        var lowerVersion = Path.GetFileName(dependency.Path);
+        using (var zip = ZipFile.OpenRead(nupkgFile))
+        {
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.FullName.EndsWith('/')) continue;
+                var name = PackagePaths.UnescapeEntryName(entry.FullName);
+                if (!PackagePaths.IsSafeRelativePath(name) || !PackagePaths.IsSafeRelativePath(entry.FullName.Replace('%', '_')))
+                {
+                    throw new CliException(CliDiagnosticCodes.UnsafeEntryPath, ExitCodes.VerificationFailed,
+                        $"Dependency {dependency.Id} {dependency.Version} from {source} has the unsafe zip entry '{entry.FullName}'. Do not use this package; report it to its owner.");
+                }
+                if (IsPackagingMetadata(name)) continue;
+                var destination = !name.Contains('/') && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
+                    ? Path.Combine(folder, lowerId + ".nuspec")
+                    : PackagePaths.Combine(folder, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                entry.ExtractToFile(destination, overwrite: false);
+            }
+        }
+        File.Copy(nupkgFile, Path.Combine(folder, $"{lowerId}.{lowerVersion}.nupkg"));
+        File.WriteAllText(Path.Combine(folder, $"{lowerId}.{lowerVersion}.nupkg.sha512"), contentHash);
+        // Written last: NuGet and fnpkg both treat this file as "extraction complete".
+        var metadata = JsonSerializer.Serialize(new { version = 2, contentHash, source });
+        File.WriteAllText(Path.Combine(folder, MetadataFileName), metadata);
+    }
+
+    /// <summary>OPC bookkeeping that NuGet does not extract either.</summary>
+    private static bool IsPackagingMetadata(string name)
+        => name == "[Content_Types].xml" || name == ".signature.p7s"
+           || name.StartsWith("_rels/", StringComparison.Ordinal)
+           || name.StartsWith("package/services/metadata/", StringComparison.Ordinal);
+}
