@@ -13,11 +13,21 @@ public sealed class ProjectCreator
     private readonly XElement _project;
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private XElement? _lastTarget;
+    // A project loaded from disk is rewritten only once the test changes it, so its formatting and comments stay.
+    private bool _modified;
 
-    internal ProjectCreator(string fullPath, XElement project)
+    internal ProjectCreator(string fullPath, XElement project, bool modified = true)
     {
         FullPath = Path.GetFullPath(fullPath);
         _project = project;
+        _modified = modified;
+    }
+
+    /// <summary>Opens an existing project file (e.g. a copied sample) to build, publish or change it.</summary>
+    public static ProjectCreator Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        return new ProjectCreator(fullPath, XElement.Load(fullPath), modified: false);
     }
 
     /// <summary>Factory methods for common project shapes.</summary>
@@ -42,6 +52,7 @@ public sealed class ProjectCreator
     public ProjectCreator Property(string name, string? value, string? condition = null)
     {
         if (value is null) return this;
+        _modified = true;
         var element = new XElement(name, value);
         SetCondition(element, condition);
         CurrentGroup("PropertyGroup").Add(element);
@@ -51,6 +62,7 @@ public sealed class ProjectCreator
     /// <summary>Adds <c>&lt;Sdk Name="..." Version="..." /&gt;</c>: an MSBuild project SDK imported on top of the project's own SDK.</summary>
     public ProjectCreator Sdk(string name, string? version = null)
     {
+        _modified = true;
         var element = new XElement("Sdk", new XAttribute("Name", name));
         if (version is not null) element.Add(new XAttribute("Version", version));
         // Sdk elements must come before the groups that use what they define; keep them at the top in order.
@@ -63,6 +75,7 @@ public sealed class ProjectCreator
     /// <summary>Adds an <c>&lt;Import Project="..." /&gt;</c> at the current position.</summary>
     public ProjectCreator Import(string project, string? condition = null)
     {
+        _modified = true;
         var element = new XElement("Import", new XAttribute("Project", project));
         SetCondition(element, condition);
         _project.Add(element);
@@ -110,6 +123,7 @@ public sealed class ProjectCreator
     public ProjectCreator Target(string name, string? condition = null, string? afterTargets = null, string? beforeTargets = null,
         string? dependsOnTargets = null, string? inputs = null, string? outputs = null, string? returns = null)
     {
+        _modified = true;
         var target = new XElement("Target", new XAttribute("Name", name));
         AddAttribute(target, "Condition", condition);
         AddAttribute(target, "AfterTargets", afterTargets);
@@ -135,6 +149,7 @@ public sealed class ProjectCreator
     public ProjectCreator Task(string name, string? condition = null, IDictionary<string, string?>? parameters = null)
     {
         var target = _lastTarget ?? throw new InvalidOperationException($"Call {nameof(Target)}(...) before adding a task.");
+        _modified = true;
         var task = new XElement(name);
         SetCondition(task, condition);
         if (parameters is not null)
@@ -152,18 +167,26 @@ public sealed class ProjectCreator
         return this;
     }
 
-    /// <summary>Writes the project file and every added file (UTF-8, no BOM).</summary>
+    /// <summary>
+    /// Writes the project file and every added file (UTF-8, no BOM), each only when its content changed, so that
+    /// saving again before a second build does not touch timestamps and defeat incremental build checks.
+    /// </summary>
     public ProjectCreator Save()
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllText(FullPath, ToXml(), Utf8NoBom);
+        if (_modified || !File.Exists(FullPath)) WriteIfChanged(FullPath, ToXml());
+        _modified = false;
         foreach (var (relative, content) in _files)
         {
-            var path = Path.Combine(Directory, relative);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, content, Utf8NoBom);
+            WriteIfChanged(Path.Combine(Directory, relative), content);
         }
         return this;
+    }
+
+    private static void WriteIfChanged(string path, string content)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == content) return;
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content, Utf8NoBom);
     }
 
     /// <summary>Saves, then runs <c>dotnet restore</c>.</summary>
@@ -243,6 +266,7 @@ public sealed class ProjectCreator
 
     private ProjectCreator AddItem(string itemType, string operation, string value, IDictionary<string, string?>? metadata, string? condition)
     {
+        _modified = true;
         var item = new XElement(itemType, new XAttribute(operation, value));
         SetCondition(item, condition);
         if (metadata is not null)
