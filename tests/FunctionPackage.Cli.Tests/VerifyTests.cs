@@ -1,0 +1,191 @@
+using System.IO.Compression;
+using System.Text;
+using FunctionPackage.Cli.Commands;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Tests.Fixtures;
+using FunctionPackage.Cli.Verification;
+using FunctionPackage.Model;
+
+namespace FunctionPackage.Cli.Tests;
+
+public sealed class VerifyTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private FunctionPackageBuilder WithDependencies(string mode)
+    {
+        var feed = _temp.Folder("feed");
+        var builder = new FunctionPackageBuilder { DependencyMode = mode };
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(feed, "Dep.A", "1.0.0"));
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(feed, "Dep.B", "2.1.0"));
+        return builder;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunCli(params string[] args)
+    {
+        var output = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(args, output);
+        return (exitCode, output.ToString());
+    }
+
+    [Theory]
+    [InlineData(FunctionPackageFormat.ReferenceMode)]
+    [InlineData(FunctionPackageFormat.EmbedMode)]
+    public async Task Valid_package_verifies_with_exit_code_0(string mode)
+    {
+        var package = WithDependencies(mode).Build(_temp.Folder("out"));
+
+        var result = new PackageVerifier().Verify(package);
+        Assert.Empty(result.Issues);
+        Assert.True(result.IsValid);
+        Assert.Equal("Hello.Function", result.Manifest!.Id);
+
+        var (exitCode, output) = await RunCli("verify", package);
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("Hello.Function 1.0.0: verified", output);
+    }
+
+    /// <summary>Verifies a broken package through the logic and the CLI: the expected code, exit code 2.</summary>
+    private async Task AssertFails(string package, string expectedCode)
+    {
+        var result = new PackageVerifier().Verify(package);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Issues, i => i.Code == expectedCode);
+        var (exitCode, _) = await RunCli("verify", package);
+        Assert.Equal(ExitCodes.VerificationFailed, exitCode);
+    }
+
+    [Fact]
+    public async Task Function_file_changed_after_packing_is_a_hash_mismatch()
+    {
+        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", Encoding.UTF8.GetBytes("evil")));
+        await AssertFails(package, CliDiagnosticCodes.FileHashMismatch);
+    }
+
+    [Fact]
+    public async Task File_added_after_packing_is_unlisted()
+    {
+        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/extra.dll", new byte[] { 1 }));
+        await AssertFails(package, CliDiagnosticCodes.UnlistedFile);
+    }
+
+    [Fact]
+    public async Task Listed_file_removed_is_missing()
+    {
+        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function/data/greeting.txt")!.Delete());
+        await AssertFails(package, CliDiagnosticCodes.MissingFile);
+    }
+
+    [Fact]
+    public async Task Replaced_embedded_dependency_is_a_content_hash_mismatch()
+    {
+        var package = WithDependencies(FunctionPackageFormat.EmbedMode).Build(_temp.Folder("out"));
+        var impostor = DependencyPackageBuilder.Build(_temp.Folder("other"), "Dep.A", "1.0.0", salt: "evil");
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "packages/dep.a.1.0.0.nupkg", File.ReadAllBytes(impostor.NupkgPath)));
+        var result = new PackageVerifier().Verify(package);
+        Assert.Contains(result.Issues, i => i.Code == CliDiagnosticCodes.EmbeddedPackageHashMismatch);
+        await AssertFails(package, CliDiagnosticCodes.EmbeddedPackageHashMismatch);
+    }
+
+    [Fact]
+    public async Task Embed_mode_without_the_embedded_package_fails()
+    {
+        var builder = WithDependencies(FunctionPackageFormat.EmbedMode);
+        var package = builder.Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("packages/dep.b.2.1.0.nupkg")!.Delete());
+        await AssertFails(package, CliDiagnosticCodes.EmbeddedPackageMissing);
+    }
+
+    [Fact]
+    public async Task Nuspec_dependencies_that_differ_from_the_manifest_fail()
+    {
+        var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
+        builder.NuspecDependencies = new() { ("Dep.A", "1.0.0"), ("Dep.B", "2.0.0") };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.NuspecDependenciesMismatch);
+    }
+
+    [Fact]
+    public async Task Manifest_id_that_differs_from_the_nuspec_fails()
+    {
+        var builder = new FunctionPackageBuilder { NuspecId = "Other.Function" };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.IdentityMismatch);
+    }
+
+    [Fact]
+    public async Task Package_without_the_FunctionPackage_type_fails()
+    {
+        var builder = new FunctionPackageBuilder { IncludePackageType = false };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.PackageTypeMissing);
+    }
+
+    [Fact]
+    public async Task Missing_manifest_fails()
+    {
+        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function.json")!.Delete());
+        await AssertFails(package, CliDiagnosticCodes.ManifestMissing);
+    }
+
+    [Fact]
+    public async Task Unknown_schema_version_fails()
+    {
+        var builder = new FunctionPackageBuilder { EditManifest = m => m.SchemaVersion = 2 };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.UnsupportedSchemaVersion);
+    }
+
+    [Fact]
+    public async Task Unknown_profile_fails()
+    {
+        var builder = new FunctionPackageBuilder { EditManifest = m => m.Profile = "java" };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.UnsupportedProfile);
+    }
+
+    [Fact]
+    public async Task Missing_entry_assembly_fails()
+    {
+        var builder = new FunctionPackageBuilder { EditManifest = m => m.EntryPoint.Assembly = "Nope.dll" };
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.EntryAssemblyMissing);
+    }
+
+    [Fact]
+    public async Task Dependency_path_that_escapes_the_packages_folder_fails()
+    {
+        var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
+        builder.EditManifest = m => m.Dependencies[0].Path = "../../etc";
+        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.InvalidManifestPath);
+    }
+
+    [Theory]
+    [InlineData("function/../../evil.txt")]
+    [InlineData("/etc/evil.txt")]
+    [InlineData("function\\..\\..\\evil.txt")]
+    [InlineData("function/%2e%2e/%2e%2e/evil.txt")]
+    [InlineData("C:/evil.txt")]
+    public async Task Zip_slip_entries_fail(string entryName)
+    {
+        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, entryName, Encoding.UTF8.GetBytes("x")));
+        await AssertFails(package, CliDiagnosticCodes.UnsafeEntryPath);
+    }
+
+    [Fact]
+    public async Task Not_a_zip_fails_with_exit_code_2_and_missing_file_with_3()
+    {
+        var junk = _temp.Combine("junk.nupkg");
+        File.WriteAllText(junk, "not a zip");
+        Assert.Equal(CliDiagnosticCodes.PackageUnreadable, Assert.Throws<CliException>(() => new PackageVerifier().Verify(junk)).Code);
+        Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", junk)).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await RunCli("verify", _temp.Combine("absent.nupkg"))).ExitCode);
+    }
+
+    [Fact]
+    public async Task Missing_argument_is_a_usage_error()
+    {
+        Assert.Equal(ExitCodes.Usage, (await RunCli("verify")).ExitCode);
+    }
+}
