@@ -1,0 +1,366 @@
+using System.Text;
+using System.Text.Json;
+using FunctionPackage.Cli.Commands;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Installing;
+using FunctionPackage.Cli.Tests.Fixtures;
+using FunctionPackage.Model;
+using FunctionPackage.Testing;
+
+namespace FunctionPackage.Cli.Tests;
+
+public sealed class InstallTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _feed;
+    private readonly string _root;
+
+    public InstallTests()
+    {
+        _feed = _temp.Folder("feed");
+        _root = _temp.Combine("root");
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private FunctionPackageBuilder Function(string mode = FunctionPackageFormat.ReferenceMode)
+    {
+        var builder = new FunctionPackageBuilder { DependencyMode = mode };
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0"));
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.B", "2.1.0"));
+        return builder;
+    }
+
+    private InstallRequest Request(string package, params string[] sources) => new()
+    {
+        Package = package,
+        Root = _root,
+        Sources = sources,
+        WorkingDirectory = _temp.Path,
+    };
+
+    private string FunctionDirectory => Path.Combine(_root, "functions", "hello.function", "1.0.0");
+
+    private static async Task<CliException> AssertInstallFails(Task install, string code)
+    {
+        var ex = await Assert.ThrowsAsync<CliException>(() => install);
+        Assert.Equal(code, ex.Code);
+        return ex;
+    }
+
+    /// <summary>Nothing installed: no function folder, no staging leftovers, no packages added.</summary>
+    private void AssertNothingInstalled()
+    {
+        Assert.False(Directory.Exists(Path.Combine(_root, "functions")) && Directory.EnumerateFileSystemEntries(Path.Combine(_root, "functions")).Any(),
+            "no function folder expected");
+        var staging = Path.Combine(_root, ".staging");
+        Assert.False(Directory.Exists(staging) && Directory.EnumerateFileSystemEntries(staging).Any(), "no staging leftovers expected");
+    }
+
+    private void AssertInstalledLayout(FunctionPackageBuilder builder)
+    {
+        Assert.Equal(builder.FunctionFiles["Hello.Function.dll"], File.ReadAllBytes(Path.Combine(FunctionDirectory, "function", "Hello.Function.dll")));
+        Assert.Equal(builder.FunctionFiles["data/greeting.txt"], File.ReadAllBytes(Path.Combine(FunctionDirectory, "function", "data", "greeting.txt")));
+        Assert.True(File.Exists(Path.Combine(FunctionDirectory, "function.json")));
+        Assert.False(Directory.Exists(Path.Combine(FunctionDirectory, "packages")), "embedded nupkgs belong in the shared packages folder only");
+        foreach (var dependency in builder.Dependencies)
+        {
+            var folder = Path.Combine(_root, "packages", dependency.Id.ToLowerInvariant(), dependency.Version);
+            foreach (var asset in dependency.Assets) Assert.True(File.Exists(Path.Combine(folder, asset.PathInPackage)), asset.PathInPackage);
+            Assert.True(File.Exists(Path.Combine(folder, dependency.Id.ToLowerInvariant() + ".nuspec")));
+            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, ".nupkg.metadata")));
+            Assert.Equal(dependency.ContentHash, metadata.RootElement.GetProperty("contentHash").GetString());
+        }
+        var receipt = InstallReceipt.TryRead(FunctionDirectory)!;
+        Assert.Equal("Hello.Function", receipt.Id);
+        Assert.Equal(Path.Combine(_root, "packages"), receipt.PackagesFolder);
+        Assert.Equal(builder.Dependencies.Select(d => d.ContentHash), receipt.Dependencies.Select(d => d.Sha512));
+        Assert.Equal(ContentHash.Sha512(File.ReadAllBytes(Path.Combine(FunctionDirectory, "function.json"))), receipt.ManifestSha512);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, ".staging")));
+    }
+
+    [Fact]
+    public async Task Reference_mode_installs_from_a_folder_feed()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+
+        var result = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+
+        Assert.False(result.AlreadyInstalled);
+        Assert.Equal(2, result.PackagesAdded);
+        Assert.Equal(FunctionDirectory, result.FunctionDirectory);
+        AssertInstalledLayout(builder);
+    }
+
+    [Fact]
+    public async Task Embed_mode_installs_with_no_source_at_all()
+    {
+        var builder = Function(FunctionPackageFormat.EmbedMode);
+        var package = builder.Build(_temp.Folder("out"));
+        Directory.Delete(_feed, recursive: true); // prove nothing is fetched
+
+        var result = await new FunctionInstaller().InstallAsync(Request(package));
+
+        Assert.Equal(2, result.PackagesAdded);
+        AssertInstalledLayout(builder);
+    }
+
+    [Fact]
+    public async Task Installs_id_at_version_from_an_http_v3_feed_and_reinstall_is_a_no_op()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        using var feed = StaticNuGetFeed.Start(package, builder.Dependencies[0].NupkgPath, builder.Dependencies[1].NupkgPath);
+
+        var first = await new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
+        Assert.False(first.AlreadyInstalled);
+        AssertInstalledLayout(builder);
+        Assert.Contains("/flat/dep.b/2.1.0/dep.b.2.1.0.nupkg", feed.Requests);
+
+        var requestsBefore = feed.Requests.Count;
+        var second = await new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
+        Assert.True(second.AlreadyInstalled);
+        Assert.Equal(0, second.PackagesAdded);
+        Assert.Equal(requestsBefore, feed.Requests.Count); // no network at all for a complete install
+    }
+
+    [Fact]
+    public async Task Reinstall_from_file_is_a_no_op_but_different_content_under_the_same_version_is_a_conflict()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        var receiptBytes = File.ReadAllBytes(Path.Combine(FunctionDirectory, "install.json"));
+
+        var again = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        Assert.True(again.AlreadyInstalled);
+        Assert.Equal(receiptBytes, File.ReadAllBytes(Path.Combine(FunctionDirectory, "install.json")));
+
+        builder.FunctionFiles["data/greeting.txt"] = Encoding.UTF8.GetBytes("changed");
+        var changed = builder.Build(_temp.Folder("out2"));
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(changed, _feed)), CliDiagnosticCodes.InstallConflict);
+        Assert.Equal(Encoding.UTF8.GetBytes("hello"), File.ReadAllBytes(Path.Combine(FunctionDirectory, "function", "data", "greeting.txt")));
+    }
+
+    [Fact]
+    public async Task Two_concurrent_installs_into_one_root_both_succeed()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+
+        var results = await Task.WhenAll(
+            Task.Run(() => new FunctionInstaller().InstallAsync(Request(package, _feed))),
+            Task.Run(() => new FunctionInstaller().InstallAsync(Request(package, _feed))));
+
+        Assert.All(results, r => Assert.Equal(FunctionDirectory, r.FunctionDirectory));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_root, "functions", "hello.function")));
+        AssertInstalledLayout(builder);
+    }
+
+    [Fact]
+    public async Task Install_canceled_mid_download_leaves_nothing_and_the_next_install_succeeds()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        using var feed = StaticNuGetFeed.Start(builder.Dependencies[0].NupkgPath, builder.Dependencies[1].NupkgPath);
+        using var cancel = new CancellationTokenSource();
+        feed.BeforeNupkgAsync = async _ =>
+        {
+            cancel.Cancel();
+            await Task.Delay(500);
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FunctionInstaller().InstallAsync(Request(package, feed.IndexUrl), cancel.Token));
+        AssertNothingInstalled();
+        Assert.False(File.Exists(Path.Combine(_root, "packages", "dep.a", "1.0.0", ".nupkg.metadata")));
+
+        feed.BeforeNupkgAsync = null;
+        await new FunctionInstaller().InstallAsync(Request(package, feed.IndexUrl));
+        AssertInstalledLayout(builder);
+    }
+
+    [Fact]
+    public async Task Leftovers_of_a_killed_install_are_ignored_and_cleaned_up()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        // What a killed install leaves: a staging folder (half-extracted) and its lock file, no longer held.
+        var staging = Path.Combine(_root, ".staging");
+        Directory.CreateDirectory(Path.Combine(staging, "killed", "function-root", "function"));
+        File.WriteAllText(Path.Combine(staging, "killed", "function-root", "function", "Hello.Function.dll"), "half");
+        File.WriteAllText(Path.Combine(staging, "killed.lock"), "");
+        // ...and a half-extracted package folder without .nupkg.metadata.
+        Directory.CreateDirectory(Path.Combine(_root, "packages", "dep.a", "1.0.0", "lib"));
+
+        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+
+        AssertInstalledLayout(builder);
+        Assert.False(Directory.Exists(Path.Combine(staging, "killed")));
+        Assert.False(File.Exists(Path.Combine(staging, "killed.lock")));
+    }
+
+    [Fact]
+    public async Task Dependency_missing_from_every_source_is_not_found_and_installs_nothing()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        File.Delete(builder.Dependencies[1].NupkgPath);
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.DependencyNotFound);
+        Assert.Equal(ExitCodes.NotFound, ex.ExitCode);
+        Assert.Contains("Dep.B 2.1.0", ex.Message);
+        AssertNothingInstalled();
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1/index.json")]
+    [InlineData("folder-that-does-not-exist")]
+    public async Task Unreachable_source_is_a_coded_error(string source)
+    {
+        var package = Function().Build(_temp.Folder("out"));
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, source)), CliDiagnosticCodes.SourceUnreachable);
+        Assert.Equal(ExitCodes.NotFound, ex.ExitCode);
+        AssertNothingInstalled();
+    }
+
+    [Fact]
+    public async Task Dependency_with_a_different_content_hash_in_the_feed_is_rejected()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        DependencyPackageBuilder.Build(_feed, "Dep.B", "2.1.0", salt: "republished"); // same id and version, other bytes
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.DependencyHashMismatch);
+        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        Assert.Contains(_feed, ex.Message);
+        AssertNothingInstalled();
+        Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b", "2.1.0")));
+    }
+
+    [Fact]
+    public async Task Tampered_function_package_writes_nothing()
+    {
+        var package = Function().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", new byte[] { 1, 2, 3 }));
+
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.FileHashMismatch);
+        Assert.False(Directory.Exists(_root)); // verified before anything was written
+    }
+
+    [Fact]
+    public async Task Zip_slip_in_the_function_package_writes_nothing()
+    {
+        var package = Function().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/../../../evil.txt", new byte[] { 1 }));
+
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.UnsafeEntryPath);
+        Assert.False(Directory.Exists(_root));
+        Assert.False(File.Exists(_temp.Combine("evil.txt")));
+    }
+
+    [Fact]
+    public async Task Zip_slip_in_a_dependency_package_is_refused()
+    {
+        var builder = new FunctionPackageBuilder();
+        var evil = DependencyPackageBuilder.Build(_feed, "Dep.Evil", "1.0.0");
+        FunctionPackageBuilder.EditZip(evil.NupkgPath, zip => FunctionPackageBuilder.AddEntry(zip, "lib/../../../../evil.txt", new byte[] { 1 }));
+        builder.Dependencies.Add(evil with { ContentHash = DependencyPackageBuilder.ContentHashOf(evil.NupkgPath) });
+        var package = builder.Build(_temp.Folder("out"));
+
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.UnsafeEntryPath);
+        AssertNothingInstalled();
+        Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.evil", "1.0.0")));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "evil.txt", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData(2, "dotnet", CliDiagnosticCodes.UnsupportedSchemaVersion)]
+    [InlineData(1, "java", CliDiagnosticCodes.UnsupportedProfile)]
+    public async Task Unknown_schema_or_profile_writes_nothing(int schemaVersion, string profile, string code)
+    {
+        var builder = Function();
+        builder.EditManifest = m => { m.SchemaVersion = schemaVersion; m.Profile = profile; };
+        var package = builder.Build(_temp.Folder("out"));
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), code);
+        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        Assert.False(Directory.Exists(_root));
+    }
+
+    [Fact]
+    public async Task Missing_runtime_framework_is_exit_code_4_and_writes_nothing()
+    {
+        var builder = Function();
+        builder.Frameworks.Clear();
+        builder.Frameworks.Add(new FrameworkDefinition { Name = "Microsoft.NETCore.App", Version = "99.0.0" });
+        var package = builder.Build(_temp.Folder("out"));
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.RuntimeFrameworkMissing);
+        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        Assert.False(Directory.Exists(_root));
+
+        var exitCode = await CliApplication.RunAsync(new[] { "install", package, "--root", _root, "--source", _feed }, new StringWriter());
+        Assert.Equal(ExitCodes.RuntimeMissing, exitCode);
+    }
+
+    [Fact]
+    public async Task Materialize_writes_the_publish_layout()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        var publish = _temp.Combine("publish");
+
+        var output = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(new[] { "install", package, "--root", _root, "--source", _feed, "--materialize", publish }, output);
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal(FunctionDirectory, output.ToString().Trim());
+
+        var expected = builder.FunctionFiles.ToDictionary(f => f.Key, f => f.Value);
+        foreach (var dependency in builder.Dependencies)
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(dependency.NupkgPath);
+            foreach (var asset in dependency.Assets)
+            {
+                using var stream = zip.GetEntry(asset.PathInPackage)!.Open();
+                using var bytes = new MemoryStream();
+                stream.CopyTo(bytes);
+                expected[asset.Destination] = bytes.ToArray();
+            }
+        }
+        var actual = Directory.GetFiles(publish, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(publish, f).Replace('\\', '/'), File.ReadAllBytes);
+        Assert.Equal(expected.Keys.OrderBy(k => k, StringComparer.Ordinal), actual.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var (path, bytes) in expected) Assert.Equal(bytes, actual[path]);
+        Assert.Contains("runtimes/linux-x64/native/libdep.a.so", actual.Keys);
+        Assert.Contains("fr/Dep.B.resources.dll", actual.Keys);
+
+        // A non-empty target is refused rather than merged into.
+        var again = await CliApplication.RunAsync(new[] { "install", package, "--root", _root, "--source", _feed, "--materialize", publish }, new StringWriter());
+        Assert.Equal(ExitCodes.Conflict, again);
+    }
+
+    [Fact]
+    public async Task Function_package_not_in_the_feed_is_exit_code_3()
+    {
+        using var feed = StaticNuGetFeed.Start();
+        var exitCode = await CliApplication.RunAsync(new[] { "install", "Hello.Function@1.0.0", "--root", _root, "--source", feed.IndexUrl }, new StringWriter());
+        Assert.Equal(ExitCodes.NotFound, exitCode);
+        Assert.False(Directory.Exists(Path.Combine(_root, "functions")));
+    }
+
+    [Fact]
+    public async Task Packages_folder_entry_with_another_content_hash_is_a_conflict()
+    {
+        var builder = Function();
+        var package = builder.Build(_temp.Folder("out"));
+        var folder = Path.Combine(_root, "packages", "dep.a", "1.0.0");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ".nupkg.metadata"), "{\"version\":2,\"contentHash\":\"bm90IGl0\",\"source\":\"x\"}");
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.PackagesFolderConflict);
+        Assert.Equal(ExitCodes.Conflict, ex.ExitCode);
+        AssertNothingInstalled();
+    }
+}
