@@ -248,14 +248,11 @@ public sealed class FunctionRequestHandler
 
     internal static async ValueTask<byte[]> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is long length)
+        // Kestrel enforces --max-request-body-bytes while the body is read (BadHttpRequestException 413), and then
+        // closes the connection cleanly; only an announced length within the limit gets an exact buffer up front.
+        if (request.ContentLength is long length && (maxBodyBytes <= 0 || length <= maxBodyBytes))
         {
             if (length == 0) return Array.Empty<byte>();
-            // Kestrel enforces the limit while reading; check first so an announced huge body allocates nothing.
-            if (maxBodyBytes > 0 && length > maxBodyBytes)
-            {
-                throw new BadHttpRequestException($"The request body is {length} bytes; the limit is {maxBodyBytes} (--max-request-body-bytes).", StatusCodes.Status413PayloadTooLarge);
-            }
             var buffer = new byte[length];
             await request.Body.ReadExactlyAsync(buffer, cancellationToken);
             return buffer;

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using FunctionPackage.Host.Tests.Support;
+using FunctionPackage.Testing;
+using Xunit;
+
+namespace FunctionPackage.Host.Tests;
+
+/// <summary><c>invoke</c>: one event, only the result JSON on stdout, logs on stderr, documented exit codes.</summary>
+public sealed class InvokeCommandTests : IDisposable
+{
+    private readonly TestRoot _root = new("host-invoke");
+
+    public void Dispose() => _root.Dispose();
+
+    private async Task<InstalledLayout> InstallAsync(string project, string type, string method)
+    {
+        var publish = await TestFunctionBuilds.GetPublishDirectoryAsync(project);
+        return InstalledLayout.Create(publish, Path.Combine(_root.Path, $"{type}.{method}"), $"Test.{method}", "2.0.0-beta.1", project, type, method);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> InvokeAsync(InstalledLayout layout, params string[] options)
+        => await HostProcess.RunAsync(layout, new[] { "invoke", "--function", layout.FunctionDirectory }.Concat(options).ToArray());
+
+    [Fact]
+    public async Task Prints_only_the_result_json_and_exits_0()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.Greeter", "GreetAsync");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"Ada"}""");
+        Assert.True(exit == ExitCodes.Success, stderr);
+        Assert.Equal("{\"message\":\"Hello, Ada!\",\"length\":11}\n", stdout);
+        Assert.Contains("Loaded function Test.GreetAsync 2.0.0-beta.1", stderr);
+    }
+
+    [Fact]
+    public async Task Data_can_come_from_stdin_dash_and_type_and_source_reach_the_event()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.EventEcho", "Describe");
+        var (exit, stdout, stderr) = await HostProcess.RunWithInputAsync(layout, "[true]",
+            "invoke", "--function", layout.FunctionDirectory, "--data", "-", "--type", "com.example.cli", "--source", "/cli/test");
+        Assert.True(exit == 0, stderr);
+        var summary = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("com.example.cli", summary.GetProperty("type").GetString());
+        Assert.Equal("/cli/test", summary.GetProperty("source").GetString());
+        Assert.Equal("[true]", summary.GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task Package_dependencies_resolve_through_the_probing_path_in_invoke_mode_too()
+    {
+        var layout = await InstallAsync("Humane", "TestFunctions.Humane", "Describe");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"number":7,"days":3}""");
+        Assert.True(exit == 0, stderr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("seven", result.GetProperty("words").GetString());
+        Assert.Equal("3 jours", result.GetProperty("french").GetString());
+    }
+
+    [Fact]
+    public async Task Void_result_prints_nothing_and_exits_0()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.Sinks", "Accept");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"x"}""");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task Function_console_output_goes_to_stderr_not_stdout()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.Slow", "Wait");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"n","times":10}""", "--invocation-timeout", "0.5");
+        Assert.True(exit == ExitCodes.Timeout, $"{exit}\n{stderr}");
+        Assert.Equal("", stdout);
+        Assert.Contains("slow: cancelled waiting for n", stderr);
+    }
+
+    [Theory]
+    [InlineData("TestFunctions.Thrower", "Fail", """{"name":"x"}""", ExitCodes.FunctionFailed, "Cannot greet x.")]
+    [InlineData("TestFunctions.Greeter", "Greet", """{"name":""", ExitCodes.BadInput, "not valid JSON")]
+    [InlineData("TestFunctions.Greeter", "Greet", null, ExitCodes.BadInput, "no data")]
+    [InlineData("TestFunctions.Missing", "Greet", "{}", ExitCodes.LoadFailed, HostErrorCodes.EntryTypeNotFound)]
+    [InlineData("TestFunctions.Greeter", "Nope", "{}", ExitCodes.LoadFailed, HostErrorCodes.EntryMethodNotFound)]
+    [InlineData("TestFunctions.Unsupported", "Overloaded", "{}", ExitCodes.LoadFailed, HostErrorCodes.EntryMethodNotFound)]
+    [InlineData("TestFunctions.Unsupported", "TwoInputs", "{}", ExitCodes.LoadFailed, HostErrorCodes.UnsupportedSignature)]
+    [InlineData("TestFunctions.Unsupported", "FireAndForget", "{}", ExitCodes.LoadFailed, HostErrorCodes.UnsupportedSignature)]
+    [InlineData("TestFunctions.NoDefaultConstructor", "Next", "{}", ExitCodes.LoadFailed, HostErrorCodes.ConstructorFailed)]
+    public async Task Failures_map_to_exit_codes_with_the_reason_on_stderr(string type, string method, string? data, int expectedExit, string expectedText)
+    {
+        var layout = await InstallAsync("Greeter", type, method);
+        var (exit, stdout, stderr) = data is null ? await InvokeAsync(layout) : await InvokeAsync(layout, "--data", data);
+        Assert.True(exit == expectedExit, $"exit {exit}\n{stderr}");
+        Assert.Equal("", stdout);
+        Assert.Contains(expectedText, stderr);
+    }
+
+    [Fact]
+    public async Task Missing_install_folder_is_FPKG4001_exit_3()
+    {
+        var (exit, stdout, stderr) = await HostProcess.RunAsync(null, "invoke", "--function", Path.Combine(_root.Path, "nothing"), "--data", "{}");
+        Assert.Equal(ExitCodes.LoadFailed, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(HostErrorCodes.FunctionNotInstalled, stderr);
+    }
+
+    [Fact]
+    public async Task Help_lists_both_verbs_and_their_options()
+    {
+        var (exit, stdout, _) = await HostProcess.RunAsync(null, "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("serve", stdout);
+        Assert.Contains("invoke", stdout);
+        var (serveExit, serveHelp, _) = await HostProcess.RunAsync(null, "serve", "--help");
+        Assert.Equal(0, serveExit);
+        foreach (var option in new[] { "--function", "--urls", "--max-request-body-bytes", "--invocation-timeout" }) Assert.Contains(option, serveHelp);
+        var (invokeExit, invokeHelp, _) = await HostProcess.RunAsync(null, "invoke", "--help");
+        Assert.Equal(0, invokeExit);
+        foreach (var option in new[] { "--function", "--data", "--type", "--source", "--invocation-timeout" }) Assert.Contains(option, invokeHelp);
+    }
+
+    [Fact]
+    public async Task Missing_required_option_is_a_usage_error()
+    {
+        var (exit, _, stderr) = await HostProcess.RunAsync(null, "serve");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--function", stderr);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using FunctionPackage.Host.Tests.Support;
+using FunctionPackage.Testing;
+using Xunit;
+using static FunctionPackage.Host.Tests.HttpTestRequests;
+
+namespace FunctionPackage.Host.Tests;
+
+/// <summary>A function that throws: 500 problem, logged, and the host stays up.</summary>
+public sealed class ServeThrowerTests : IClassFixture<ThrowerHost>
+{
+    private readonly ThrowerHost _fixture;
+
+    public ServeThrowerTests(ThrowerHost fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task Handler_exception_is_500_problem_logged_and_the_host_stays_healthy()
+    {
+        using (var response = await _fixture.Client.SendAsync(Binary("""{"name":"Bob"}""")))
+        {
+            await ServeGreeterTests.AssertProblemAsync(response, HttpStatusCode.InternalServerError, "System.InvalidOperationException");
+            Assert.DoesNotContain("Cannot greet", await response.Content.ReadAsStringAsync()); // the message stays in the log
+        }
+        using (var health = await _fixture.Client.GetAsync("healthz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+        using (var again = await _fixture.Client.SendAsync(Plain("""{"name":"Eve"}""")))
+        {
+            await ServeGreeterTests.AssertProblemAsync(again, HttpStatusCode.InternalServerError, "InvalidOperationException");
+        }
+        await Eventually(() => _fixture.Host.Output.Contains("Cannot greet Eve."));
+        Assert.Contains("[err] fail: FunctionPackage.Host", _fixture.Host.Output);
+        Assert.False(_fixture.Host.HasExited);
+    }
+
+    internal static async Task Eventually(Func<bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition() && watch.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        Assert.True(condition());
+    }
+}
+
+/// <summary>Slow::Wait honours its token; the host runs with --invocation-timeout 1.</summary>
+public sealed class ServeTimeoutTests : IClassFixture<SlowHost>
+{
+    private readonly SlowHost _fixture;
+
+    public ServeTimeoutTests(SlowHost fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task Invocation_over_the_timeout_is_504_and_the_token_is_cancelled()
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await _fixture.Client.SendAsync(Plain("""{"name":"sloth","times":20}"""));
+        watch.Stop();
+        await ServeGreeterTests.AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, "1 s");
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(8));
+        await ServeThrowerTests.Eventually(() => _fixture.Host.Output.Contains("slow: cancelled waiting for sloth"));
+
+        using var quick = await _fixture.Client.SendAsync(Plain("""{"name":"hare","times":0}"""));
+        Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
+        Assert.Equal("\"waited 0s\"", await quick.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>SIGTERM drains in-flight requests before the host exits.</summary>
+public sealed class ServeShutdownTests
+{
+    [Fact]
+    public async Task Sigterm_lets_the_in_flight_request_finish_then_exits_0()
+    {
+        using var root = new TestRoot("host-drain");
+        var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
+            "Test.Drain", "1.0.0", "Greeter", "TestFunctions.Slow", "Wait");
+        await using var host = await HostProcess.StartServeAsync(layout);
+
+        var inFlight = host.Client.SendAsync(Plain("""{"name":"drain","times":2}"""));
+        await Task.Delay(700);
+        Assert.False(inFlight.IsCompleted, host.Output);
+        host.Terminate();
+
+        using var response = await inFlight;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, host.Output);
+        Assert.Equal("\"waited 2s\"", await response.Content.ReadAsStringAsync());
+        Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(15)), host.Output);
+        Assert.True(host.ExitCode == 0, host.Output);
+        Assert.Contains("Application is shutting down", host.Output);
+    }
+}

@@ -1,0 +1,74 @@
+using FunctionPackage.Testing;
+using Xunit;
+
+namespace FunctionPackage.Host.Tests.Support;
+
+/// <summary>One installed test function served by one host process for a test class.</summary>
+public abstract class HostFixture : IAsyncLifetime
+{
+    private TestRoot? _root;
+
+    protected abstract string Project { get; }
+    protected abstract string EntryType { get; }
+    protected abstract string EntryMethod { get; }
+    protected virtual string[] Options => Array.Empty<string>();
+    public virtual string Id => $"Test.{Project}.{EntryMethod}";
+    public string Version => "1.0.0";
+
+    internal InstalledLayout Layout { get; private set; } = null!;
+    internal HostProcess Host { get; private set; } = null!;
+    public HttpClient Client => Host.Client;
+
+    public async Task InitializeAsync()
+    {
+        var publish = await TestFunctionBuilds.GetPublishDirectoryAsync(Project);
+        _root = new TestRoot($"host-{Project.ToLowerInvariant()}");
+        Layout = InstalledLayout.Create(publish, _root.Path, Id, Version, Project, EntryType, EntryMethod);
+        Host = await HostProcess.StartServeAsync(Layout, Options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        _root?.Dispose();
+    }
+}
+
+/// <summary>Greeter::Greet with a small body limit so 413 is cheap to provoke.</summary>
+public sealed class GreeterHost : HostFixture
+{
+    public const int BodyLimit = 4096;
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.Greeter";
+    protected override string EntryMethod => "Greet";
+    protected override string[] Options => new[] { "--max-request-body-bytes", BodyLimit.ToString() };
+}
+
+public sealed class EventEchoHost : HostFixture
+{
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.EventEcho";
+    protected override string EntryMethod => "Describe";
+}
+
+public sealed class ThrowerHost : HostFixture
+{
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.Thrower";
+    protected override string EntryMethod => "Fail";
+}
+
+public sealed class SlowHost : HostFixture
+{
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.Slow";
+    protected override string EntryMethod => "Wait";
+    protected override string[] Options => new[] { "--invocation-timeout", "1" };
+}
+
+public sealed class HumaneHost : HostFixture
+{
+    protected override string Project => "Humane";
+    protected override string EntryType => "TestFunctions.Humane";
+    protected override string EntryMethod => "Describe";
+}

@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+
+namespace TestFunctions;
+
+public sealed class GreetRequest
+{
+    public string Name { get; set; } = "";
+    public int Times { get; set; } = 1;
+}
+
+public sealed record Greeting(string Message, int Length);
+
+public sealed record EventSummary(string Id, string Type, string Source, string? DataContentType, string? Data, string DataClr);
+
+/// <summary>POCO in, POCO out.</summary>
+public static class Greeter
+{
+    public static Greeting Greet(GreetRequest request)
+    {
+        var message = string.Join(" ", Enumerable.Repeat($"Hello, {request.Name}!", request.Times));
+        return new Greeting(message, message.Length);
+    }
+
+    public static async Task<Greeting> GreetAsync(GreetRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        return Greet(request);
+    }
+
+    public static ValueTask<Greeting> GreetValueTask(GreetRequest request) => new(Greet(request));
+}
+
+/// <summary>The whole CloudEvent: proves the host's and the function's CloudEvent are one type.</summary>
+public static class EventEcho
+{
+    public static EventSummary Describe(CloudEvent cloudEvent) => new(
+        cloudEvent.Id!, cloudEvent.Type!, cloudEvent.Source!.ToString(), cloudEvent.DataContentType,
+        cloudEvent.Data switch
+        {
+            null => null,
+            JsonElement element => element.GetRawText(),
+            byte[] bytes => Convert.ToBase64String(bytes),
+            var other => other.ToString(),
+        },
+        cloudEvent.Data?.GetType().FullName ?? "null");
+}
+
+public static class Texts
+{
+    public static string Shout(string text) => text.ToUpperInvariant();
+
+    public static int Count(byte[] data) => data.Length;
+
+    public static string Hex(byte[] data) => Convert.ToHexString(data);
+
+    public static string Utf8Length(string text) => $"{text}:{Encoding.UTF8.GetByteCount(text)}";
+}
+
+public static class Sinks
+{
+    public static int Received;
+
+    public static void Accept(GreetRequest request) => Interlocked.Increment(ref Received);
+
+    public static Task AcceptAsync(GreetRequest request) => Task.CompletedTask;
+
+    public static ValueTask AcceptValueTask(CancellationToken cancellationToken) => default;
+}
+
+public static class Thrower
+{
+    public static Greeting Fail(GreetRequest request) => throw new InvalidOperationException($"Cannot greet {request.Name}.");
+
+    public static async Task<Greeting> FailAsync(GreetRequest request)
+    {
+        await Task.Delay(1);
+        throw new ArgumentOutOfRangeException(nameof(request), "Async failure.");
+    }
+}
+
+/// <summary>Waits <c>Times</c> seconds, honouring the token.</summary>
+public static class Slow
+{
+    public static int Cancelled;
+
+    public static async Task<string> Wait(GreetRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(request.Times), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref Cancelled);
+            Console.Error.WriteLine($"slow: cancelled waiting for {request.Name}");
+            throw;
+        }
+        return $"waited {request.Times}s";
+    }
+
+    public static string CancelledCount() => Cancelled.ToString();
+}
+
+/// <summary>Instance entry point: one instance per function, so state survives between calls.</summary>
+public sealed class Counter
+{
+    private int _count;
+
+    public int Next() => Interlocked.Increment(ref _count);
+}
+
+public sealed class NoDefaultConstructor
+{
+    public NoDefaultConstructor(int seed) { _ = seed; }
+
+    public int Next() => 1;
+}
+
+public static class Unsupported
+{
+    public static int TwoInputs(string a, string b) => a.Length + b.Length;
+
+    public static int Overloaded(string a) => a.Length;
+
+    public static int Overloaded(byte[] a) => a.Length;
+
+    public static async void FireAndForget(string a) => await Task.Yield();
+
+    public static int ByRef(ref int value) => value;
+}
