@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The main job on the embedded default (a local folder feed under artifacts/): the whole lifecycle of a function.
+#   package  dotnet publish samples/Hello -p:FunctionPackage=true
+#   persist  dotnet nuget push -> artifacts/demo/feed
+#   install  fnpkg install Hello@<version> --source artifacts/demo/feed --root artifacts/demo/functions
+#   run      fnpkg invoke (one event through the host) and print the answer
+# Usage: build/demo.sh [sample-name] [json-data]
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+sample="${1:-Hello}"
+default_data='{"name":"Ada"}'
+data="${2:-$default_data}"
+demo="$repo/artifacts/demo"
+
+"$repo/build/prerequisites.sh"
+"$repo/build/pack.sh"
+
+echo "==> Package: dotnet publish samples/$sample -c Release -p:FunctionPackage=true"
+publish_log="$(mktemp)"
+if ! dotnet publish "samples/$sample" -c Release -p:FunctionPackage=true -nologo -tl:off >"$publish_log" 2>&1; then
+  cat "$publish_log"; exit 1
+fi
+grep -E -- '-> .*\.nupkg|Function package:' "$publish_log" | sed 's/^ *//'
+package="$(grep -Eo -- '-> .*\.nupkg' "$publish_log" | tail -n 1 | sed 's/^-> //')"
+rm -f "$publish_log"
+
+echo "==> Install the fnpkg tool from artifacts/feed"
+rm -rf "$demo"
+mkdir -p "$demo/feed"
+# A private packages folder: the tool is repacked under the same version while it is developed.
+NUGET_PACKAGES="$demo/tool-packages" dotnet tool install FunctionPackage.Cli --tool-path "$demo/tools" \
+  --add-source "$repo/artifacts/feed" --version "$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)" >/dev/null
+fnpkg="$demo/tools/fnpkg"
+
+echo "==> Inspect: fnpkg inspect $(basename "$package")"
+"$fnpkg" inspect "$package"
+
+echo "==> Persist: dotnet nuget push -> artifacts/demo/feed"
+dotnet nuget push "$package" -s "$demo/feed" >/dev/null
+id="$(unzip -p "$package" function.json | sed -n 's/^  "id": "\(.*\)",$/\1/p')"
+version="$(unzip -p "$package" function.json | sed -n 's/^  "version": "\(.*\)",$/\1/p')"
+
+echo "==> Install: fnpkg install $id@$version --source artifacts/demo/feed --root artifacts/demo/functions"
+"$fnpkg" install "$id@$version" --source "$demo/feed" --root "$demo/functions"
+
+echo "==> Run: fnpkg invoke $id@$version --data '$data'"
+answer="$("$fnpkg" invoke "$id@$version" --source "$demo/feed" --data "$data")"
+echo "$answer"
