@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the embedded default (a local folder feed under artifacts/): the whole lifecycle of a function.
-#   package  dotnet publish samples/Hello -p:FunctionPackage=true
+#   package  dotnet publish samples/Orders -p:FunctionPackage=true
 #   persist  dotnet nuget push -> artifacts/demo/feed
 #   install  fnpkg install Hello@<version> --source artifacts/demo/feed --root artifacts/demo/functions
 #   run      fnpkg invoke (one event through the host) and print the answer
@@ -8,8 +8,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-sample="${1:-Hello}"
-default_data='{"name":"Ada"}'
+sample="${1:-Orders}"
+default_data='{"customerId":"c-42","lines":[{"sku":"APPLE","quantity":3},{"sku":"COFFEE","quantity":1}]}'
 data="${2:-$default_data}"
 demo="$repo/artifacts/demo"
 
@@ -41,9 +41,11 @@ dotnet nuget push "$package" -s "$demo/feed" >/dev/null
 id="$(unzip -p "$package" function.json | sed -n 's/^  "id": "\(.*\)",$/\1/p')"
 version="$(unzip -p "$package" function.json | sed -n 's/^  "version": "\(.*\)",$/\1/p')"
 
-echo "==> Install: fnpkg install $id@$version --source artifacts/demo/feed --root artifacts/demo/functions"
-"$fnpkg" install "$id@$version" --source "$demo/feed" --root "$demo/functions"
+# Reference mode: the function package comes from the local feed, its pinned dependencies from nuget.org.
+nuget_org="https://api.nuget.org/v3/index.json"
+echo "==> Install: fnpkg install $id@$version --source artifacts/demo/feed --source $nuget_org --root artifacts/demo/functions"
+"$fnpkg" install "$id@$version" --source "$demo/feed" --source "$nuget_org" --root "$demo/functions"
 
 echo "==> Run: fnpkg invoke $id@$version --data '$data'"
-answer="$("$fnpkg" invoke "$id@$version" --source "$demo/feed" --data "$data")"
+answer="$("$fnpkg" invoke "$id@$version" --source "$demo/feed" --source "$nuget_org" --data "$data")"
 echo "$answer"
