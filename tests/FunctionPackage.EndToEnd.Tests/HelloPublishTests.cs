@@ -136,6 +136,23 @@ public sealed class HelloPublishTests
     }
 
     [Fact]
+    public void A_changed_package_property_alone_repackages()
+    {
+        var project = Hello(_env.NewFolder("property-change")).Property("Description", "First.");
+        project.TryPublish(Publish(), out var first, out var firstOutput);
+        Assert.True(first, firstOutput.GetConsoleLog());
+        var path = PrintedPackagePath(firstOutput, "Hello");
+
+        // Same sources, same assembly bytes: only the description (an input of the package, not of the compiler) changes.
+        project.TryPublish(Publish(("FunctionPackageDescription", "Second.")), out var second, out var secondOutput);
+
+        Assert.True(second, secondOutput.GetConsoleLog());
+        using var package = new FunctionPackageArchive(PrintedPackagePath(secondOutput, "Hello"));
+        Assert.Equal(path, package.Path);
+        Assert.Equal("Second.", package.ReadManifest().Description);
+    }
+
+    [Fact]
     public void Publish_with_no_build_after_a_build_packages_the_built_output()
     {
         var project = Hello(_env.NewFolder("no-build"));
