@@ -9,13 +9,37 @@ namespace FunctionPackage.Host;
 /// </summary>
 public sealed class FunctionEvent
 {
+    private CloudEvent? _cloudEvent;
+    private readonly string? _plainContentType;
+
     public FunctionEvent(CloudEvent cloudEvent, ReadOnlyMemory<byte>? body = null)
     {
-        CloudEvent = cloudEvent;
+        _cloudEvent = cloudEvent;
         Body = body;
     }
 
-    public CloudEvent CloudEvent { get; }
+    private FunctionEvent(ReadOnlyMemory<byte> body, string? contentType)
+    {
+        Body = body;
+        _plainContentType = contentType;
+    }
+
+    /// <summary>
+    /// A plain (non-CloudEvents) request: the body is the data. Its CloudEvent (type
+    /// <see cref="FunctionRequestHandler.PlainRequestType"/>) is only built if the function or a log line asks for it.
+    /// </summary>
+    public static FunctionEvent FromPlainRequest(ReadOnlyMemory<byte> body, string? contentType) => new(body, contentType);
+
+    public CloudEvent CloudEvent => _cloudEvent ??= new CloudEvent
+    {
+        Id = Guid.NewGuid().ToString(),
+        Source = FunctionRequestHandler.PlainRequestSourceUri,
+        Type = FunctionRequestHandler.PlainRequestType,
+        DataContentType = _plainContentType,
+    };
+
+    /// <summary>The media type of the data (the event's datacontenttype; Content-Type of a plain request).</summary>
+    public string? DataContentType => _cloudEvent is null ? _plainContentType : _cloudEvent.DataContentType;
 
     /// <summary>The undecoded data bytes, or null when the data (if any) is in <see cref="CloudEvent.Data"/>.</summary>
     public ReadOnlyMemory<byte>? Body { get; }

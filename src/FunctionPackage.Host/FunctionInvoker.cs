@@ -167,13 +167,13 @@ public sealed class FunctionInvoker : IDisposable
 
     private object? BindInput(FunctionEvent functionEvent)
     {
-        var cloudEvent = functionEvent.CloudEvent;
         var body = functionEvent.Body;
         try
         {
             switch (InputKind)
             {
                 case FunctionInputKind.CloudEvent:
+                    var cloudEvent = functionEvent.CloudEvent;
                     if (body is { } raw && cloudEvent.Data is null && raw.Length > 0)
                     {
                         _formatter.DecodeBinaryModeEventData(raw, cloudEvent);
@@ -182,7 +182,7 @@ public sealed class FunctionInvoker : IDisposable
 
                 case FunctionInputKind.Bytes:
                     if (body is { } bytes) return bytes.ToArray();
-                    return cloudEvent.Data switch
+                    return functionEvent.CloudEvent.Data switch
                     {
                         null => Array.Empty<byte>(),
                         byte[] b => b,
@@ -192,8 +192,8 @@ public sealed class FunctionInvoker : IDisposable
                     };
 
                 case FunctionInputKind.String:
-                    if (body is { } text) return BodyToString(text.Span, cloudEvent.DataContentType);
-                    return cloudEvent.Data switch
+                    if (body is { } text) return BodyToString(text.Span, functionEvent.DataContentType);
+                    return functionEvent.CloudEvent.Data switch
                     {
                         null => "",
                         string s => s,
@@ -209,7 +209,7 @@ public sealed class FunctionInvoker : IDisposable
                         if (json.IsEmpty) throw NoData();
                         return JsonSerializer.Deserialize(json.Span, _inputTypeInfo!);
                     }
-                    return cloudEvent.Data switch
+                    return functionEvent.CloudEvent.Data switch
                     {
                         null => throw NoData(),
                         JsonElement e => e.Deserialize(_inputTypeInfo!),

@@ -33,6 +33,7 @@ public sealed class FunctionRequestHandler
     public const string PlainRequestType = "functionpackage.http.request";
     /// <summary>Event source of plain (non-CloudEvents) HTTP requests.</summary>
     public const string PlainRequestSource = "urn:functionpackage:http";
+    internal static readonly Uri PlainRequestSourceUri = new(PlainRequestSource);
     /// <summary>Appended to the request event's type to form the response event's type.</summary>
     public const string ResponseTypeSuffix = ".response";
 
@@ -200,14 +201,7 @@ public sealed class FunctionRequestHandler
                 if (decoded.Count == 0) throw new ArgumentException("The batch holds no events.");
                 return decoded.Select(e => new FunctionEvent(e)).ToArray();
             default:
-                var plain = new CloudEvent
-                {
-                    Id = Guid.NewGuid().ToString(),
-                    Source = new Uri(PlainRequestSource),
-                    Type = PlainRequestType,
-                    DataContentType = contentType,
-                };
-                return new[] { new FunctionEvent(plain, body) };
+                return new[] { FunctionEvent.FromPlainRequest(body, contentType) };
         }
     }
 
