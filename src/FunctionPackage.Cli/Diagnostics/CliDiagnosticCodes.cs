@@ -39,7 +39,6 @@ public static class CliDiagnosticCodes
 
     // 52xx — run and invoke
     public const string HostNotFound = "FPKG5201";               // exit 6
-    public const string HostFailed = "FPKG5202";                 // exit 6
 }
 
 /// <summary>Process exit codes of fnpkg; the same table is in docs/cli.md and <c>fnpkg --help</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Installing;
 
@@ -55,18 +56,46 @@ public sealed class HostLauncher
     {
         using var process = Process.Start(start)
             ?? throw new CliException(CliDiagnosticCodes.HostNotFound, ExitCodes.HostFailed, $"Could not start '{start.FileName}'.");
+        // Ctrl+C in a terminal reaches the host too, but SIGTERM sent to fnpkg alone (docker stop, systemd, kill) does not:
+        // pass it on so the host shuts down gracefully, and stay until it has exited so it is never orphaned.
+        void Forward(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Terminate(process);
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
         try
         {
             await process.WaitForExitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C reaches the host too (same console group); give it time to stop cleanly, then make sure.
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
+            Terminate(process);
+            if (!process.WaitForExit(TimeSpan.FromMilliseconds(1500))) process.Kill(entireProcessTree: true);
             return ExitCodes.Success;
         }
         return process.ExitCode == 0 ? ExitCodes.Success : HostExitCodeBase + process.ExitCode;
     }
+
+    private static void Terminate(Process process)
+    {
+        try
+        {
+            if (process.HasExited) return;
+            if (OperatingSystem.IsWindows()) process.Kill(entireProcessTree: true);
+            else _ = SendSignal(process.Id, SigTerm);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited in the meantime.
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private ProcessStartInfo CreateBase(string packagesFolder, string verb, string functionDirectory)
     {
