@@ -97,7 +97,8 @@ public sealed class FunctionInstaller
             var verification = _verifier.Verify(archive);
             foreach (var issue in verification.Issues) _logger.LogError("{Message}", issue.Message);
             var manifest = verification.EnsureValid();
-            if (!argument.IsFile && !string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase))
+            if (!argument.IsFile && (!string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase)
+                || NuGetVersion.Parse(manifest.Version) != argument.Version))
             {
                 throw new CliException(CliDiagnosticCodes.IdentityMismatch, ExitCodes.VerificationFailed,
                     $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
