@@ -59,10 +59,43 @@ wait_up http://127.0.0.1:18082/
 for url in http://127.0.0.1:18081/ http://127.0.0.1:18082/; do wrk -t1 -c"$connections" -d3s -s "$work/plain.lua" "$url" > /dev/null; done # warm-up (tiered JIT)
 wrk -t1 -c"$connections" -d3s -s "$work/binary.lua" http://127.0.0.1:18082/ > /dev/null
 
-printf '%-6s %12s %12s %12s %8s %8s\n' round baseline host-plain host-binary plain/b binary/b
+table="| round | baseline req/s | host plain JSON req/s | host binary CloudEvent req/s | plain / baseline | binary / baseline |
+|---:|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$rounds"); do
   b=$(rps http://127.0.0.1:18081/ "$work/plain.lua")
   p=$(rps http://127.0.0.1:18082/ "$work/plain.lua")
   c=$(rps http://127.0.0.1:18082/ "$work/binary.lua")
-  printf '%-6s %12s %12s %12s %8.2f %8.2f\n' "$round" "$b" "$p" "$c" "$(echo "$p / $b" | bc -l)" "$(echo "$c / $b" | bc -l)"
+  row="$(printf '| %s | %s | %s | %s | %.2f | %.2f |' "$round" "$b" "$p" "$c" "$(echo "$p / $b" | bc -l)" "$(echo "$c / $b" | bc -l)")"
+  echo "$row"
+  table="$table
+$row"
 done
+
+# Rewrite the host section of docs/benchmarks.md (between its markers; appended the first time).
+section="$work/section.md"
+cat > "$section" <<MD
+<!-- BEGIN host -->
+## Host: throughput against a minimal ASP.NET app (target: ≥ 0.8× baseline)
+
+Written by \`build/host-benchmark.sh $duration $connections $rounds\`; rerun it to refresh this section.
+
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: \`nproc\` = $(nproc), \`dotnet --version\` = $(dotnet --version), load average at start $(cut -d' ' -f1-3 /proc/loadavg); shared with other builds, so compare rows, not runs
+- Function: \`tests/TestFunctions/Greeter\` \`TestFunctions.Greeter::Greet\` (POCO in, POCO out), Release; request body \`{"name":"Ada","times":2}\`
+- Baseline: \`tests/Benchmarks/HostBaseline\` — \`app.MapPost("/", (GreetRequest r) => Greeter.Greet(r))\` on \`WebApplication.CreateSlimBuilder\`, same logging filter and Kestrel settings as the host
+- Host: \`dotnet exec --additionalprobingpath <packages> FunctionPackage.Host.dll serve --function <installed>\` (Release)
+- Load: \`wrk -t1 -c$connections -d${duration}s\` per cell, servers side by side, rounds interleaved after a 3 s warm-up each; binary mode adds \`ce-specversion/id/source/type\` headers and gets a binary-mode event back
+
+$table
+<!-- END host -->
+MD
+doc="$repo/docs/benchmarks.md"
+if grep -q '<!-- BEGIN host -->' "$doc"; then
+  awk -v section="$section" '
+    /<!-- BEGIN host -->/ { while ((getline line < section) > 0) print line; skip = 1; next }
+    /<!-- END host -->/ { skip = 0; next }
+    !skip { print }' "$doc" > "$work/benchmarks.md"
+else
+  { cat "$doc"; echo; cat "$section"; } > "$work/benchmarks.md"
+fi
+mv "$work/benchmarks.md" "$doc"
+echo "Wrote the host section of $doc"

@@ -93,7 +93,8 @@ public sealed class FunctionInvoker : IDisposable
             throw new FunctionHostException(HostErrorCodes.EntryTypeNotFound,
                 $"Type '{typeName}' is not in {assembly.GetName().Name}. Check FunctionEntryPoint (nested types are written Outer+Inner) and repackage.");
         }
-        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance)
+        // As the SDK validates it: public, declared on the type itself (inherited methods don't count), no overloads.
+        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => m.Name == methodName).ToList();
         if (candidates.Count != 1)
         {
