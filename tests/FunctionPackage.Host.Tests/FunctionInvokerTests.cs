@@ -56,6 +56,15 @@ public sealed class InstanceShapes
     public int Next(CancellationToken token) => ++_count;
 }
 
+public class BaseHandler
+{
+    public static int Inherited() => 1;
+}
+
+public sealed class DerivedHandler : BaseHandler
+{
+}
+
 public sealed class NeedsArgument
 {
     public NeedsArgument(int seed) { _ = seed; }
@@ -273,6 +282,7 @@ public sealed class FunctionInvokerTests
     [InlineData("FunctionPackage.Host.Tests.Shapes", "Missing", HostErrorCodes.EntryMethodNotFound)]
     [InlineData("FunctionPackage.Host.Tests.Shapes", "Overloaded", HostErrorCodes.EntryMethodNotFound)]
     [InlineData("FunctionPackage.Host.Tests.Shapes", "Hidden", HostErrorCodes.EntryMethodNotFound)]
+    [InlineData("FunctionPackage.Host.Tests.DerivedHandler", "Inherited", HostErrorCodes.EntryMethodNotFound)]
     [InlineData("FunctionPackage.Host.Tests.NeedsArgument", "Next", HostErrorCodes.ConstructorFailed)]
     [InlineData("FunctionPackage.Host.Tests.ThrowingConstructor", "Next", HostErrorCodes.ConstructorFailed)]
     public void Unbindable_entry_points_have_coded_errors(string type, string method, string code)
