@@ -27,15 +27,19 @@ public static class RepoPaths
     /// The packed SDK, or a failure telling how to make it. End-to-end tests never skip silently: a missing
     /// package means the run did not test what it claims to.
     /// </summary>
-    public static string RequireSdkPackage()
+    public static string RequireSdkPackage() => RequireSdkPackage(ArtifactsFeed);
+
+    /// <summary>The SDK package of <see cref="SdkVersion"/> in <paramref name="feed"/>, or an exception naming the fix.</summary>
+    public static string RequireSdkPackage(string feed)
     {
-        if (!File.Exists(SdkPackagePath))
+        var path = Path.Combine(feed, SdkPackageFileName);
+        if (!File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"{SdkPackagePath} does not exist. The end-to-end tests consume the packed SDK: run build/pack.sh " +
+                $"{path} does not exist. The end-to-end tests consume the packed SDK: run build/pack.sh " +
                 "(or `dotnet pack src/FunctionPackage.Sdk -c Release`) first, or use build/test.sh, which packs before testing.");
         }
-        return SdkPackagePath;
+        return path;
     }
 
     private static string FindRoot()

@@ -58,4 +58,15 @@ public sealed class TestRootAndRepoPathsTests
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", RepoPaths.SdkVersion);
         Assert.Equal(Path.Combine(RepoPaths.Root, "artifacts", "feed", $"FunctionPackage.Sdk.{RepoPaths.SdkVersion}.nupkg"), RepoPaths.SdkPackagePath);
     }
+
+    [Fact]
+    public void A_missing_SDK_package_fails_with_the_command_that_makes_it()
+    {
+        using var root = new TestRoot("harness");
+
+        var error = Assert.Throws<InvalidOperationException>(() => RepoPaths.RequireSdkPackage(root.Path));
+
+        Assert.Contains(Path.Combine(root.Path, RepoPaths.SdkPackageFileName), error.Message);
+        Assert.Contains("build/pack.sh", error.Message);
+    }
 }
