@@ -7,32 +7,9 @@ using System.Text.Json.Serialization.Metadata;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 
+using FunctionPackage.Model;
+
 namespace FunctionPackage.Host;
-
-/// <summary>What the entry method's input parameter is (same kinds as the SDK's entry point validation).</summary>
-public enum FunctionInputKind
-{
-    None,
-    /// <summary>Any other type: the event data deserialized with System.Text.Json web defaults.</summary>
-    Poco,
-    /// <summary>The event data as text; JSON string data is unwrapped.</summary>
-    String,
-    /// <summary>The raw event data bytes.</summary>
-    Bytes,
-    /// <summary>The whole <see cref="CloudNative.CloudEvents.CloudEvent"/>.</summary>
-    CloudEvent,
-}
-
-/// <summary>What the entry method returns.</summary>
-public enum FunctionResultKind
-{
-    Void,
-    Value,
-    Task,
-    TaskOfT,
-    ValueTask,
-    ValueTaskOfT,
-}
 
 /// <summary>
 /// Binds events to a function's entry method. The call is a compiled expression (no reflection per call,
@@ -47,8 +24,8 @@ public sealed class FunctionInvoker : IDisposable
     private readonly JsonTypeInfo? _resultTypeInfo;
     private readonly JsonEventFormatter _formatter;
 
-    private FunctionInvoker(MethodInfo method, object? instance, FunctionInputKind inputKind, Type? inputType, bool takesCancellation,
-        FunctionResultKind resultKind, Type? resultType, Func<object?, object?, CancellationToken, ValueTask<object?>> call)
+    private FunctionInvoker(MethodInfo method, object? instance, EntryPointInputKind inputKind, Type? inputType, bool takesCancellation,
+        EntryPointResultKind resultKind, Type? resultType, Func<object?, object?, CancellationToken, ValueTask<object?>> call)
     {
         Method = method;
         _instance = instance;
@@ -63,26 +40,25 @@ public sealed class FunctionInvoker : IDisposable
         SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         SerializerOptions.MakeReadOnly(populateMissingResolver: true);
         _formatter = new JsonEventFormatter(SerializerOptions, default);
-        if (inputKind == FunctionInputKind.Poco) _inputTypeInfo = SerializerOptions.GetTypeInfo(inputType!);
+        if (inputKind == EntryPointInputKind.Poco) _inputTypeInfo = SerializerOptions.GetTypeInfo(inputType!);
         if (resultType is not null) _resultTypeInfo = SerializerOptions.GetTypeInfo(resultType);
     }
 
     public MethodInfo Method { get; }
-    public FunctionInputKind InputKind { get; }
-    /// <summary>The input parameter type, or null for <see cref="FunctionInputKind.None"/>.</summary>
+    public EntryPointInputKind InputKind { get; }
+    /// <summary>The input parameter type, or null for <see cref="EntryPointInputKind.None"/>.</summary>
     public Type? InputType { get; }
     public bool TakesCancellation { get; }
-    public FunctionResultKind ResultKind { get; }
+    public EntryPointResultKind ResultKind { get; }
     /// <summary>The type serialized as the result (T of Task&lt;T&gt;), or null when the function returns nothing.</summary>
     public Type? ResultType { get; }
     public bool HasResult => ResultType is not null;
     /// <summary>True when the invocation can outlive the call (an awaitable result or a token to honour).</summary>
-    public bool CanTimeOut => TakesCancellation || ResultKind is not (FunctionResultKind.Void or FunctionResultKind.Value);
+    public bool CanTimeOut => TakesCancellation || ResultKind is not (EntryPointResultKind.Void or EntryPointResultKind.Value);
     public JsonSerializerOptions SerializerOptions { get; }
 
-    /// <summary>The SDK's compact shape string, e.g. <c>static;input=poco;cancellation=true;result=taskOfT</c>.</summary>
-    public string Shape =>
-        $"{(Method.IsStatic ? "static" : "instance")};input={InputKind.ToString().ToLowerInvariant()};cancellation={(TakesCancellation ? "true" : "false")};result={char.ToLowerInvariant(ResultKind.ToString()[0])}{ResultKind.ToString()[1..]}";
+    /// <summary>The call shape, the same record the SDK's build-time validation produces.</summary>
+    public EntryPointShape Shape => new(Method.IsStatic, InputKind, TakesCancellation, ResultKind);
 
     /// <exception cref="FunctionHostException">The type or method is missing or not a supported shape.</exception>
     public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName)
@@ -158,7 +134,7 @@ public sealed class FunctionInvoker : IDisposable
     /// <exception cref="FunctionInputException">The event cannot be bound (raised before the function runs).</exception>
     public ValueTask<object?> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancellationToken)
     {
-        var input = InputKind == FunctionInputKind.None ? null : BindInput(functionEvent);
+        var input = InputKind == EntryPointInputKind.None ? null : BindInput(functionEvent);
         return _call(_instance, input, cancellationToken);
     }
 
@@ -173,7 +149,7 @@ public sealed class FunctionInvoker : IDisposable
         {
             switch (InputKind)
             {
-                case FunctionInputKind.CloudEvent:
+                case EntryPointInputKind.CloudEvent:
                     var cloudEvent = functionEvent.CloudEvent;
                     if (body is { } raw && cloudEvent.Data is null && raw.Length > 0)
                     {
@@ -181,7 +157,7 @@ public sealed class FunctionInvoker : IDisposable
                     }
                     return cloudEvent;
 
-                case FunctionInputKind.Bytes:
+                case EntryPointInputKind.Bytes:
                     if (body is { } bytes) return bytes.ToArray();
                     return functionEvent.CloudEvent.Data switch
                     {
@@ -192,7 +168,7 @@ public sealed class FunctionInvoker : IDisposable
                         var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as byte[]."),
                     };
 
-                case FunctionInputKind.String:
+                case EntryPointInputKind.String:
                     if (body is { } text) return BodyToString(text.Span, functionEvent.DataContentType);
                     return functionEvent.CloudEvent.Data switch
                     {
@@ -256,25 +232,25 @@ public sealed class FunctionInvoker : IDisposable
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static FunctionInputKind ClassifyInput(Type? inputType, string name)
+    private static EntryPointInputKind ClassifyInput(Type? inputType, string name)
     {
-        if (inputType is null) return FunctionInputKind.None;
-        if (inputType == typeof(CloudEvent)) return FunctionInputKind.CloudEvent;
+        if (inputType is null) return EntryPointInputKind.None;
+        if (inputType == typeof(CloudEvent)) return EntryPointInputKind.CloudEvent;
         if (inputType.FullName == typeof(CloudEvent).FullName)
         {
             throw new FunctionHostException(HostErrorCodes.SharedTypeMismatch,
                 $"'{name}' takes a CloudEvent from '{inputType.Assembly.Location}', not the host's copy. Reference CloudNative.CloudEvents {typeof(CloudEvent).Assembly.GetName().Version} or lower.");
         }
-        if (inputType == typeof(string)) return FunctionInputKind.String;
-        if (inputType == typeof(byte[])) return FunctionInputKind.Bytes;
+        if (inputType == typeof(string)) return EntryPointInputKind.String;
+        if (inputType == typeof(byte[])) return EntryPointInputKind.Bytes;
         if (inputType.ContainsGenericParameters || typeof(Delegate).IsAssignableFrom(inputType))
         {
             throw Unsupported(name, $"the input type {inputType} cannot be deserialized");
         }
-        return FunctionInputKind.Poco;
+        return EntryPointInputKind.Poco;
     }
 
-    private static (FunctionResultKind Kind, Type? Type) ClassifyResult(MethodInfo method, string name)
+    private static (EntryPointResultKind Kind, Type? Type) ClassifyResult(MethodInfo method, string name)
     {
         var returnType = method.ReturnType;
         if (returnType == typeof(void))
@@ -283,23 +259,23 @@ public sealed class FunctionInvoker : IDisposable
             {
                 throw Unsupported(name, "async void cannot be awaited; return Task instead");
             }
-            return (FunctionResultKind.Void, null);
+            return (EntryPointResultKind.Void, null);
         }
-        if (returnType == typeof(Task)) return (FunctionResultKind.Task, null);
-        if (returnType == typeof(ValueTask)) return (FunctionResultKind.ValueTask, null);
+        if (returnType == typeof(Task)) return (EntryPointResultKind.Task, null);
+        if (returnType == typeof(ValueTask)) return (EntryPointResultKind.ValueTask, null);
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
-            return (FunctionResultKind.TaskOfT, returnType.GetGenericArguments()[0]);
+            return (EntryPointResultKind.TaskOfT, returnType.GetGenericArguments()[0]);
         }
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
-            return (FunctionResultKind.ValueTaskOfT, returnType.GetGenericArguments()[0]);
+            return (EntryPointResultKind.ValueTaskOfT, returnType.GetGenericArguments()[0]);
         }
         if (returnType.IsByRef || returnType.IsPointer || returnType.IsByRefLike)
         {
             throw Unsupported(name, $"the return type {returnType} cannot be serialized");
         }
-        return (FunctionResultKind.Value, returnType);
+        return (EntryPointResultKind.Value, returnType);
     }
 
     private static FunctionHostException Unsupported(string name, string why)
@@ -308,7 +284,7 @@ public sealed class FunctionInvoker : IDisposable
 
     /// <summary>Builds <c>(instance, input, token) =&gt; Adapt(((T)instance).Method((TIn)input, token))</c>.</summary>
     private static Func<object?, object?, CancellationToken, ValueTask<object?>> Compile(
-        MethodInfo method, Type? inputType, bool takesCancellation, FunctionResultKind resultKind, Type? resultType)
+        MethodInfo method, Type? inputType, bool takesCancellation, EntryPointResultKind resultKind, Type? resultType)
     {
         var instance = Expression.Parameter(typeof(object), "instance");
         var input = Expression.Parameter(typeof(object), "input");
@@ -323,12 +299,12 @@ public sealed class FunctionInvoker : IDisposable
 
         Expression body = resultKind switch
         {
-            FunctionResultKind.Void => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
-            FunctionResultKind.Value => Expression.New(
+            EntryPointResultKind.Void => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
+            EntryPointResultKind.Value => Expression.New(
                 typeof(ValueTask<object?>).GetConstructor(new[] { typeof(object) })!, Expression.Convert(call, typeof(object))),
-            FunctionResultKind.Task => Expression.Call(Adapter(nameof(FromTask)), call),
-            FunctionResultKind.ValueTask => Expression.Call(Adapter(nameof(FromValueTask)), call),
-            FunctionResultKind.TaskOfT => Expression.Call(Adapter(nameof(FromTaskOfT)).MakeGenericMethod(resultType!), call),
+            EntryPointResultKind.Task => Expression.Call(Adapter(nameof(FromTask)), call),
+            EntryPointResultKind.ValueTask => Expression.Call(Adapter(nameof(FromValueTask)), call),
+            EntryPointResultKind.TaskOfT => Expression.Call(Adapter(nameof(FromTaskOfT)).MakeGenericMethod(resultType!), call),
             _ => Expression.Call(Adapter(nameof(FromValueTaskOfT)).MakeGenericMethod(resultType!), call),
         };
         return Expression.Lambda<Func<object?, object?, CancellationToken, ValueTask<object?>>>(body, instance, input, token).Compile();

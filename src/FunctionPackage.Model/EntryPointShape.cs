@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace FunctionPackage.Sdk.EntryPoints;
+namespace FunctionPackage.Model;
 
 /// <summary>What the single input parameter of an entry point is (recognised by full type name).</summary>
 public enum EntryPointInputKind
@@ -87,15 +87,4 @@ public sealed record EntryPointShape(bool IsStatic, EntryPointInputKind Input, b
         value = part.StartsWith(prefix, StringComparison.Ordinal) ? part.Substring(prefix.Length) : "";
         return value.Length > 0;
     }
-}
-
-/// <summary>A validated entry point.</summary>
-/// <param name="TypeName">Full metadata name of the type (nested types joined with '+').</param>
-/// <param name="MethodName">The method name.</param>
-/// <param name="Shape">How to call it.</param>
-/// <param name="Discovered">True when found by discovery (FunctionEntryPoint was not set).</param>
-public sealed record EntryPointResolution(string TypeName, string MethodName, EntryPointShape Shape, bool Discovered)
-{
-    /// <summary>The <c>Namespace.Type::Method</c> form.</summary>
-    public string Reference => $"{TypeName}::{MethodName}";
 }

@@ -117,7 +117,7 @@ public sealed class FunctionInvokerTests
     [InlineData(nameof(Shapes.PlainValueTask), "static;input=none;cancellation=false;result=valueTask")]
     [InlineData(nameof(Shapes.ValueTaskOfT), "static;input=poco;cancellation=false;result=valueTaskOfT")]
     public void Shape_string_matches_the_sdk_format(string method, string shape)
-        => Assert.Equal(shape, Bind(method).Shape);
+        => Assert.Equal(shape, Bind(method).Shape.ToString());
 
     [Fact]
     public async Task Poco_input_binds_from_raw_json_with_web_defaults_and_result_is_camel_case()
@@ -257,7 +257,7 @@ public sealed class FunctionInvokerTests
     public async Task Instance_method_uses_one_instance_per_function()
     {
         var invoker = FunctionInvoker.Create(typeof(InstanceShapes).Assembly, typeof(InstanceShapes).FullName!, nameof(InstanceShapes.Next));
-        Assert.Equal("instance;input=none;cancellation=true;result=value", invoker.Shape);
+        Assert.Equal("instance;input=none;cancellation=true;result=value", invoker.Shape.ToString());
         Assert.Equal(1, await invoker.InvokeAsync(Raw(""), default));
         Assert.Equal(2, await invoker.InvokeAsync(Raw(""), default));
         var other = FunctionInvoker.Create(typeof(InstanceShapes).GetMethod(nameof(InstanceShapes.Next))!);

@@ -1,3 +1,4 @@
+using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
 using FunctionPackage.Sdk.EntryPoints;
 using Microsoft.Build.Framework;

@@ -1,3 +1,4 @@
+using FunctionPackage.Model;
 using FunctionPackage.Sdk.EntryPoints;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using FunctionPackage.Model;
 using System.Reflection;
 using FunctionPackage.Sdk.Diagnostics;
 using FunctionPackage.Sdk.EntryPoints;
