@@ -120,7 +120,8 @@ public sealed class EntryPointValidator
             .Select(t => t.Name)
             .Where(n => string.Equals(n, typeName, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(n.Replace('+', '.'), typeName.Replace('+', '.'), StringComparison.OrdinalIgnoreCase)
-                || string.Equals(SimpleName(StripArity(n)), simpleName, StringComparison.OrdinalIgnoreCase))
+                || string.Equals(SimpleName(StripArity(n)), simpleName, StringComparison.OrdinalIgnoreCase)
+                || IsTypo(n, typeName))
             .Distinct(StringComparer.Ordinal)
             .OrderBy(n => n, StringComparer.Ordinal)
             .Take(MaxListed)
@@ -342,13 +343,39 @@ public sealed class EntryPointValidator
             .Distinct(StringComparer.Ordinal)
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
-        var sameIgnoringCase = publicNames.Where(n => string.Equals(n, methodName, StringComparison.OrdinalIgnoreCase)).ToList();
+        var sameIgnoringCase = publicNames.Where(n => string.Equals(n, methodName, StringComparison.OrdinalIgnoreCase) || IsTypo(n, methodName)).ToList();
         if (sameIgnoringCase.Count > 0)
             return $" Did you mean {string.Join(" or ", sameIgnoringCase.Select(n => $"'{n}'"))}?";
         if (publicNames.Count == 0)
             return " The type declares no public methods.";
         var listed = string.Join(", ", publicNames.Take(MaxListed));
         return $" Public methods declared on the type: {listed}{(publicNames.Count > MaxListed ? ", ..." : "")}.";
+    }
+
+    /// <summary>
+    /// A likely typo: few single-character edits apart, ignoring case (Levenshtein distance). One edit per four
+    /// characters typed, at most two, so short names like 'Run' do not "match" 'Ref'.
+    /// </summary>
+    private static bool IsTypo(string candidate, string typed)
+    {
+        var maxEdits = Math.Min(2, typed.Length / 4);
+        if (maxEdits == 0 || Math.Abs(candidate.Length - typed.Length) > maxEdits) return false;
+        var a = candidate.ToLowerInvariant();
+        var b = typed.ToLowerInvariant();
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length] <= maxEdits;
     }
 
     private static string SimpleName(string typeName)

@@ -116,6 +116,8 @@ public sealed class EntryPointValidatorTests
     [InlineData("Wrong.Namespace.InstanceShapes", "EntryPointFixtures.Valid.InstanceShapes")]
     [InlineData("EntryPointFixtures.Valid.Outer.Middle.Inner", "EntryPointFixtures.Valid.Outer+Middle+Inner")]
     [InlineData("Inner", "EntryPointFixtures.Valid.Outer+Middle+Inner")]
+    [InlineData("EntryPointFixtures.Valid.InstanceShaps", "EntryPointFixtures.Valid.InstanceShapes")]
+    [InlineData("EntryPointFixtures.Valid.InstnaceShapes", "EntryPointFixtures.Valid.InstanceShapes")]
     public void FPKG1002_suggests_near_matches(string typeName, string suggestion)
     {
         var ex = Fails(DiagnosticCodes.EntryPointTypeNotFound, typeName + "::Handle");
@@ -152,6 +154,14 @@ public sealed class EntryPointValidatorTests
         Assert.Contains("Public methods declared on the type: AsyncVoid, CancellationFirst, Generic, HandleOrder, In, Out, Overloaded, Ref, RefReturn, ThreeInputs, ....", ex.Message);
         // Non-public methods are not offered.
         Assert.DoesNotContain("Private", ex.Message);
+    }
+
+    [Fact]
+    public void FPKG1004_method_with_a_typo_is_suggested()
+    {
+        var ex = Fails(DiagnosticCodes.EntryPointMethodNotFound, Invalid + "Methods::HandelOrder");
+
+        Assert.Contains("Did you mean 'HandleOrder'?", ex.Message);
     }
 
     [Fact]
