@@ -100,7 +100,9 @@ public sealed partial class PackagingBenchmark
             Console.WriteLine($"    round {round}/{_runs}: " + string.Join(", ", functions.Select(f => $"{f.Name} {samples[f.Name].Ours[^1]:F0} ms")));
         }
 
-        return Report(functions, samples, generation.Elapsed, setup.Elapsed, loadBefore, Machine.LoadAverage());
+        var report = Report(functions, samples, generation.Elapsed, setup.Elapsed, loadBefore, Machine.LoadAverage());
+        var taskDirectory = Path.Combine(generator.PackagesDirectory, "functionpackage.sdk", sdkVersion.ToLowerInvariant(), "tasks", "net8.0");
+        return report + new WriterProbe(Path.GetDirectoryName(_root)!, _runner).Run(taskDirectory, functions);
     }
 
     private string Report(List<GeneratedFunction> functions, Dictionary<string, Samples> samples, TimeSpan generation, TimeSpan setup, string loadBefore, string loadAfter)
