@@ -15,6 +15,9 @@ public static class Fnpkg
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>A v3 source where nothing listens: any feed access fails (connection refused, FPKG5101).</summary>
+    public const string UnreachableSource = "http://127.0.0.1:1/index.json";
+
     private static readonly Lazy<string> LazyPath = new(Locate);
 
     public static string DllPath => LazyPath.Value;

@@ -14,9 +14,6 @@ namespace FunctionPackage.EndToEnd.Tests.Lifecycle;
 [Collection(EndToEndCollection.Name)]
 public sealed class InstallLifecycleTests
 {
-    // Where nothing listens: any feed access fails (connection refused).
-    private const string UnreachableSource = "http://127.0.0.1:1/index.json";
-
     private readonly EndToEndEnvironment _env;
     private readonly LifecycleSamples _samples;
 
@@ -58,16 +55,16 @@ public sealed class InstallLifecycleTests
         var root = _env.NewFolder("embed-root");
 
         // The control: the same sources make a reference-mode install fail, so they really reach nothing.
-        var control = Fnpkg.Run(_env.Root.Path, "install", _samples.Orders.PackagePath, "--root", _env.NewFolder("embed-control-root"), "--source", UnreachableSource);
+        var control = Fnpkg.Run(_env.Root.Path, "install", _samples.Orders.PackagePath, "--root", _env.NewFolder("embed-control-root"), "--source", Fnpkg.UnreachableSource);
         Assert.True(control.ExitCode == 3 && control.Stderr.Contains("FPKG5101", StringComparison.Ordinal), $"Expected exit 3 with FPKG5101.\n{control.Log}");
 
-        var install = Fnpkg.Run(_env.Root.Path, "install", embedded.PackagePath, "--root", root, "--source", UnreachableSource);
+        var install = Fnpkg.Run(_env.Root.Path, "install", embedded.PackagePath, "--root", root, "--source", Fnpkg.UnreachableSource);
         Assert.True(install.Succeeded, install.Log);
         var newtonsoft = Assert.Single(embedded.Manifest.Dependencies);
         var metadata = File.ReadAllText(Path.Combine(root, "packages", newtonsoft.Path, ".nupkg.metadata"));
         Assert.Contains("(embedded)", metadata);
 
-        var invoke = Fnpkg.Run(_env.Root.Path, "invoke", embedded.PackagePath, "--root", root, "--source", UnreachableSource, "--data", SampleAnswers.Orders.First);
+        var invoke = Fnpkg.Run(_env.Root.Path, "invoke", embedded.PackagePath, "--root", root, "--source", Fnpkg.UnreachableSource, "--data", SampleAnswers.Orders.First);
         Assert.True(invoke.Succeeded, invoke.Log);
         CheckAnswer(invoke, SampleAnswers.Orders.CheckFirst, SampleAnswers.InvokeSource);
     }

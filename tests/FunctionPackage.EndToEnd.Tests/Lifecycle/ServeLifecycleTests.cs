@@ -8,7 +8,7 @@ namespace FunctionPackage.EndToEnd.Tests.Lifecycle;
 
 /// <summary>
 /// The whole lifecycle with the real tools: <c>dotnet publish -p:FunctionPackage=true</c> → <c>dotnet nuget push</c> →
-/// <c>fnpkg run Id@Version</c> into an empty root (install, then the host) → CloudEvents over HTTP in every mode →
+/// <c>fnpkg install Id@Version</c> into an empty root → <c>fnpkg run</c> (the host) → CloudEvents over HTTP in every mode →
 /// SIGTERM. Dependencies come from a local folder feed filled from the run's packages folder (no network), or from a
 /// static HTTP v3 feed on 127.0.0.1.
 /// </summary>
@@ -61,7 +61,12 @@ public sealed class ServeLifecycleTests
         var root = _env.NewFolder(label + "-root");
         Assert.Empty(Directory.GetFileSystemEntries(root));
 
-        using (var server = await ServedFunction.StartAsync(_env.Root.Path, function.IdAtVersion, root, new[] { _samples.FunctionFeed, _samples.DependencyFeed }))
+        var install = Fnpkg.Run(_env.Root.Path, "install", function.IdAtVersion, "--root", root, "--source", _samples.FunctionFeed, "--source", _samples.DependencyFeed);
+        Assert.True(install.Succeeded, install.Log);
+        Assert.Equal(function.FunctionDirectory(root) + "\n", install.Stdout);
+
+        // Installed id@version is immutable: run starts the host without asking any feed (none is reachable here).
+        using (var server = await ServedFunction.StartAsync(_env.Root.Path, function.IdAtVersion, root, new[] { Fnpkg.UnreachableSource }))
         {
             await AssertEveryMode(server, function, answers);
             await server.StopAsync();
