@@ -5,7 +5,6 @@ using FunctionPackage.Cli.Inspection;
 using FunctionPackage.Cli.Installing;
 using FunctionPackage.Cli.Verification;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace FunctionPackage.Cli.Commands;
 
@@ -28,10 +27,8 @@ public sealed class CliApplication
         var root = app.CreateRootCommand();
         var parse = root.Parse(args);
         var verbosity = parse.GetValue(app._verbosity);
-        using var factory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(verbosity switch { "quiet" => LogLevel.Warning, "detailed" => LogLevel.Debug, "diagnostic" => LogLevel.Trace, _ => LogLevel.Information })
-            .AddConsole(o => { o.FormatterName = PlainConsoleFormatter.FormatterName; o.LogToStandardErrorThreshold = LogLevel.Trace; })
-            .AddConsoleFormatter<PlainConsoleFormatter, ConsoleFormatterOptions>());
+        var minimum = verbosity switch { "quiet" => LogLevel.Warning, "detailed" => LogLevel.Debug, "diagnostic" => LogLevel.Trace, _ => LogLevel.Information };
+        using var factory = new LoggerFactory(new[] { new PlainConsoleLoggerProvider(Console.Error) }, new LoggerFilterOptions { MinLevel = minimum });
         app._loggerFactory = factory;
         app._logger = factory.CreateLogger("fnpkg");
         return await parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);

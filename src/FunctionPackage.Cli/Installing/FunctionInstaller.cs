@@ -65,7 +65,6 @@ public sealed class FunctionInstaller
     {
         var layout = new InstallLayout(Path.GetFullPath(request.Root, request.WorkingDirectory));
         var argument = PackageArgument.Parse(request.Package, request.WorkingDirectory);
-        using var fetcher = new NuGetPackageFetcher(_logger);
 
         if (!argument.IsFile)
         {
@@ -79,6 +78,8 @@ public sealed class FunctionInstaller
             }
         }
 
+        // Created after the no-op check: a no-op then never loads NuGet.Protocol.
+        using var fetcher = new NuGetPackageFetcher(_logger);
         StagingArea? staging = null;
         try
         {

@@ -24,15 +24,8 @@ public sealed class InstallReceipt
     /// <summary>e.g. <c>fnpkg 0.1.0</c>.</summary>
     public string InstalledBy { get; set; } = "";
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public byte[] Serialize()
-        => new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(this, Options).Replace("\r\n", "\n") + "\n");
+        => new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(this, InstallReceiptJsonContext.Default.InstallReceipt).Replace("\r\n", "\n") + "\n");
 
     /// <summary>The receipt in <paramref name="functionDirectory"/>, or null when it is missing or unreadable (an incomplete install).</summary>
     public static InstallReceipt? TryRead(string functionDirectory)
@@ -41,7 +34,7 @@ public sealed class InstallReceipt
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<InstallReceipt>(File.ReadAllBytes(path), Options);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), InstallReceiptJsonContext.Default.InstallReceipt);
         }
         catch (Exception ex) when (ex is JsonException or IOException)
         {
@@ -57,4 +50,14 @@ public sealed class ReceiptDependency
     public string Sha512 { get; set; } = "";
     /// <summary>Relative to <see cref="InstallReceipt.PackagesFolder"/>, e.g. <c>newtonsoft.json/13.0.3</c>.</summary>
     public string Path { get; set; } = "";
+}
+
+/// <summary>
+/// Source-generated (de)serializer: no reflection or emitted setters at run time, which a no-op install (read this
+/// receipt and stop) would otherwise spend a good part of its time compiling.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InstallReceipt))]
+internal sealed partial class InstallReceiptJsonContext : JsonSerializerContext
+{
 }
