@@ -8,21 +8,21 @@ namespace FunctionPackage.Model;
 /// <summary>Reads and writes <c>function.json</c>. Writing is canonical: same manifest, same bytes.</summary>
 public static class FunctionManifestSerializer
 {
-    private static readonly JsonSerializerOptions Options = new()
+    // Source-generated metadata: no reflection at run time, which keeps the first (cold) packaging in a fresh
+    // MSBuild process fast. Options mirror the [JsonSourceGenerationOptions] below plus the encoder.
+    private static readonly JsonSerializerOptions Options = new(FunctionManifestJsonContext.Default.Options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
         // Readable '+' in base64 hashes; the manifest is never embedded in HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    private static readonly FunctionManifestJsonContext Context = new(Options);
 
     /// <summary>Sorts every collection ordinally, then serialises as UTF-8 (no BOM) with <c>\n</c> line ends.</summary>
     public static byte[] Serialize(FunctionManifest manifest)
     {
         Normalize(manifest);
-        var json = JsonSerializer.Serialize(manifest, Options).Replace("\r\n", "\n") + "\n";
+        var json = JsonSerializer.Serialize(manifest, Context.FunctionManifest).Replace("\r\n", "\n") + "\n";
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json);
     }
 
@@ -31,7 +31,7 @@ public static class FunctionManifestSerializer
     {
         try
         {
-            return JsonSerializer.Deserialize<FunctionManifest>(utf8Json, Options)
+            return JsonSerializer.Deserialize(utf8Json, Context.FunctionManifest)
                 ?? throw new FormatException("function.json is empty (null).");
         }
         catch (JsonException ex)
@@ -67,4 +67,13 @@ public static class FunctionManifestSerializer
         manifest.Runtime.Frameworks.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         manifest.Sources = manifest.Sources.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
     }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(FunctionManifest))]
+internal sealed partial class FunctionManifestJsonContext : JsonSerializerContext
+{
 }
