@@ -132,7 +132,7 @@ public sealed class InstallLifecycleTests
         var install = Fnpkg.Run(_env.Root.Path, "install", orders.IdAtVersion, "--root", root, "--source", feed.IndexUrl);
         Assert.True(install.Succeeded, install.Log);
         Assert.Equal(functionDirectory + "\n", install.Stdout);
-        Assert.True(Directory.GetDirectories(staging).Length == 0, $"The next install must delete the killed install's staging folder: {string.Join(", ", Directory.GetFileSystemEntries(staging))}\n{install.Log}");
+        Assert.True(Directory.GetFileSystemEntries(staging).Length == 0, $"The next install must delete the killed install's staging folder and lock: {string.Join(", ", Directory.GetFileSystemEntries(staging))}\n{install.Log}");
 
         var invoke = Fnpkg.Run(_env.Root.Path, "invoke", orders.IdAtVersion, "--root", root, "--source", feed.IndexUrl, "--data", SampleAnswers.Orders.First);
         Assert.True(invoke.Succeeded, invoke.Log);
@@ -172,13 +172,16 @@ public sealed class InstallLifecycleTests
         var functionDirectory = inventory.FunctionDirectory(root);
         Assert.Equal(functionDirectory + "\n", first.Stdout);
         Assert.Equal(functionDirectory + "\n", second.Stdout);
-        Assert.Equal(new[] { functionDirectory }, Directory.GetDirectories(Path.GetDirectoryName(functionDirectory)!));
-        Assert.Empty(Directory.GetDirectories(Path.Combine(root, ".staging")));
+        var versions = Directory.GetDirectories(Path.GetDirectoryName(functionDirectory)!);
+        Assert.True(versions.SequenceEqual(new[] { functionDirectory }), $"Expected only {functionDirectory}: {string.Join(", ", versions)}\n{first.Log}\n{second.Log}");
+        var staging = Directory.GetFileSystemEntries(Path.Combine(root, ".staging"));
+        Assert.True(staging.Length == 0, $"Staging leftovers: {string.Join(", ", staging)}\n{first.Log}\n{second.Log}");
         foreach (var dependency in inventory.Manifest.Dependencies)
         {
             var packageDirectory = Path.Combine(root, "packages", dependency.Path);
             Assert.True(File.Exists(Path.Combine(packageDirectory, ".nupkg.metadata")), $"{dependency.Id} {dependency.Version} is incomplete.\n{first.Log}\n{second.Log}");
-            Assert.Equal(new[] { packageDirectory }, Directory.GetDirectories(Path.GetDirectoryName(packageDirectory)!)); // no .tmp- leftovers
+            var siblings = Directory.GetDirectories(Path.GetDirectoryName(packageDirectory)!);
+            Assert.True(siblings.SequenceEqual(new[] { packageDirectory }), $"Extraction leftovers beside {packageDirectory}: {string.Join(", ", siblings)}");
         }
         using (var receipt = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(functionDirectory, "install.json"))))
         {

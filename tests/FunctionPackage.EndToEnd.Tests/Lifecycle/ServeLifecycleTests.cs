@@ -43,17 +43,19 @@ public sealed class ServeLifecycleTests
         using var feed = StaticNuGetFeed.Start(new[] { orders.PackagePath }.Concat(orders.DependencyPackages).ToArray());
         var root = _env.NewFolder("orders-http-root");
 
+        string log;
         using (var server = await ServedFunction.StartAsync(_env.Root.Path, orders.IdAtVersion, root, new[] { feed.IndexUrl }))
         {
             await AssertEveryMode(server, orders, SampleAnswers.Orders);
             await server.StopAsync();
+            log = server.Log;
         }
 
         // Both the function package and its pinned dependency came over HTTP.
         var requests = feed.Requests;
-        Assert.Contains("/flat/orders/1.0.0/orders.1.0.0.nupkg", requests);
-        Assert.Contains("/flat/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg", requests);
-        AssertInstalled(orders, root);
+        Assert.True(requests.Contains("/flat/orders/1.0.0/orders.1.0.0.nupkg"), $"The function package was not downloaded from the feed: {string.Join(", ", requests)}\n{log}");
+        Assert.True(requests.Contains("/flat/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg"), $"The dependency was not downloaded from the feed: {string.Join(", ", requests)}\n{log}");
+        AssertInstalled(orders, root, log);
     }
 
     private async Task ServeFromFolderFeeds(PublishedFunction function, SampleAnswers answers, string label)
@@ -71,7 +73,7 @@ public sealed class ServeLifecycleTests
             await AssertEveryMode(server, function, answers);
             await server.StopAsync();
         }
-        AssertInstalled(function, root);
+        AssertInstalled(function, root, install.Log);
     }
 
     /// <summary>Binary, structured, batch (two events, answered in order) and a plain application/json POST.</summary>
@@ -112,17 +114,19 @@ public sealed class ServeLifecycleTests
     }
 
     /// <summary>The root holds exactly the function (with its receipt) and each dependency, complete.</summary>
-    private static void AssertInstalled(PublishedFunction function, string root)
+    private static void AssertInstalled(PublishedFunction function, string root, string log)
     {
         var directory = function.FunctionDirectory(root);
-        Assert.True(File.Exists(Path.Combine(directory, "install.json")), $"{directory}/install.json is missing.");
-        Assert.True(File.Exists(Path.Combine(directory, "function", function.Manifest.EntryPoint.Assembly)), $"The entry assembly is not in {directory}/function.");
+        Assert.True(File.Exists(Path.Combine(directory, "install.json")), $"{directory}/install.json is missing.\n{log}");
+        Assert.True(File.Exists(Path.Combine(directory, "function", function.Manifest.EntryPoint.Assembly)), $"The entry assembly is not in {directory}/function.\n{log}");
         foreach (var dependency in function.Manifest.Dependencies)
         {
             var metadata = Path.Combine(root, "packages", dependency.Path, ".nupkg.metadata");
-            Assert.True(File.Exists(metadata), $"{dependency.Id} {dependency.Version} is not complete in the packages folder ({metadata}).");
+            Assert.True(File.Exists(metadata), $"{dependency.Id} {dependency.Version} is not complete in the packages folder ({metadata}).\n{log}");
         }
-        Assert.Empty(Directory.Exists(Path.Combine(root, ".staging")) ? Directory.GetDirectories(Path.Combine(root, ".staging")) : Array.Empty<string>());
+        var staging = Path.Combine(root, ".staging");
+        var leftovers = Directory.Exists(staging) ? Directory.GetFileSystemEntries(staging) : Array.Empty<string>();
+        Assert.True(leftovers.Length == 0, $"Staging leftovers after a complete install: {string.Join(", ", leftovers)}\n{log}");
     }
 
     /// <summary>Runs the checks of one answer; a failure also prints the answer and the server's output.</summary>

@@ -33,34 +33,46 @@ public sealed class ServedFunction : IDisposable
 
     public static async Task<ServedFunction> StartAsync(string workingDirectory, string package, string root, IEnumerable<string> sources)
     {
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var args = new List<string> { "run", package, "--root", root };
-        foreach (var source in sources) args.AddRange(new[] { "--source", source });
-        args.AddRange(new[] { "--urls", baseUrl });
-        var server = new ServedFunction(Fnpkg.Start(workingDirectory, args), baseUrl);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await server.WaitUntilHealthyAsync();
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
+            var baseUrl = $"http://127.0.0.1:{FreePort()}";
+            var args = new List<string> { "run", package, "--root", root };
+            foreach (var source in sources) args.AddRange(new[] { "--source", source });
+            args.AddRange(new[] { "--urls", baseUrl });
+            var server = new ServedFunction(Fnpkg.Start(workingDirectory, args), baseUrl);
+            try
+            {
+                if (await server.WaitUntilHealthyAsync()) return server;
+                // The free port was taken by someone else between probing and binding: try another one.
+                var log = server.Log;
+                Assert.True(attempt < 3 && log.Contains("address already in use", StringComparison.OrdinalIgnoreCase),
+                    $"fnpkg run exited before the function became healthy.\n{log}");
+                server.Dispose();
+            }
+            catch
+            {
+                server.Dispose();
+                throw;
+            }
         }
     }
 
-    private async Task WaitUntilHealthyAsync()
+    /// <summary>True once <c>GET /healthz</c> answers 200; false when fnpkg exited first.</summary>
+    private async Task<bool> WaitUntilHealthyAsync()
     {
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(_process.HasExited, $"fnpkg run exited before the function became healthy.\n{_process.Log}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(TimeSpan.FromSeconds(10)); // drains its output for the message
+                return false;
+            }
             try
             {
                 using var response = await probe.GetAsync(BaseUrl + "/healthz");
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK) return true;
             }
             catch (HttpRequestException)
             {
@@ -72,6 +84,7 @@ public sealed class ServedFunction : IDisposable
             await Task.Delay(200);
         }
         Assert.Fail($"GET {BaseUrl}/healthz did not answer 200 within {StartTimeout}.\n{_process.Log}");
+        return false;
     }
 
     /// <summary>
