@@ -25,7 +25,7 @@ driver="$repo/build/benchmarks/SdkBench/bin/Release/net10.0/SdkBench.dll"
 
 for arg in "${args[@]+"${args[@]}"}"; do
   if [ "$arg" = "-h" ] || [ "$arg" = "--help" ]; then
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     dotnet build "$driver_project" -c Release -nologo -v:q >/dev/null
     dotnet "$driver" --help
     exit 0

@@ -116,7 +116,7 @@ public sealed partial class PackagingBenchmark
                       "(emitted with `PersistedAssemblyBuilder`, packed with NuGet's `PackageBuilder` into the folder feed `$WORK/gen/feed`), " +
                       $"in dependency chains of {Generator.ChainLength} (`BenchPkgN` → `BenchPkgN+1`), so a function references only the chain heads and " +
                       "restore adds the rest transitively; `BenchLibNN` class libraries as project references; one function project `FnPPP_MM` per size. " +
-                      $"Each was published once first (implicit restore) ({setup.TotalSeconds:F1} s, not measured). Then {_runs} rounds, sizes interleaved; each run deletes " +
+                      $"Each was published once first, implicit restore included ({setup.TotalSeconds:F1} s, not measured). Then {_runs} rounds, sizes interleaved; each run deletes " +
                       "`FnPPP_MM/bin/Release/functionpackage/FnPPP_MM.1.0.0.nupkg` (the only output of `_FunctionPackageCreateCore`, so packaging runs and nothing else changes) and runs, in `$WORK/gen`:");
         md.AppendLine();
         md.AppendLine($"`dotnet {DotnetRunner.Format(PublishArgs("FnPPP_MM/FnPPP_MM.csproj", "FnPPP_MM.N.log"))}`");
