@@ -91,6 +91,12 @@ public sealed class InstallTests : IDisposable
         Assert.Equal(2, result.PackagesAdded);
         Assert.Equal(FunctionDirectory, result.FunctionDirectory);
         AssertInstalledLayout(builder);
+        // Extraction happens in the install's staging folder: packages/<id>/ only ever gains complete version folders.
+        foreach (var dependency in builder.Dependencies)
+        {
+            var idFolder = Path.Combine(_root, "packages", dependency.Id.ToLowerInvariant());
+            Assert.Equal(new[] { dependency.Version.ToLowerInvariant() }, Directory.GetFileSystemEntries(idFolder).Select(Path.GetFileName));
+        }
     }
 
     [Fact]

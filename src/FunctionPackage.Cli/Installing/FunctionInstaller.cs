@@ -266,7 +266,7 @@ public sealed class FunctionInstaller
                     "The feed serves a different package under that version: remove or fix it in the feed, or use a feed that has the original.");
             }
             ct.ThrowIfCancellationRequested();
-            packages.Install(dependency, file, actual, origin);
+            packages.Install(dependency, file, actual, origin, staging.Directory);
         });
         return needed.Count;
     }

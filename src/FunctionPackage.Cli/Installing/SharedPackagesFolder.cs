@@ -9,8 +9,9 @@ namespace FunctionPackage.Cli.Installing;
 /// <summary>
 /// The install root's <c>packages/</c> folder in NuGet global-packages layout (<c>&lt;lower id&gt;/&lt;lower version&gt;/</c>
 /// with the package files, <c>&lt;id&gt;.nuspec</c>, the .nupkg, <c>.nupkg.sha512</c> and <c>.nupkg.metadata</c>).
-/// A package is extracted into a temporary sibling folder and renamed into place, so a folder with
-/// <c>.nupkg.metadata</c> is always complete and concurrent installers never see half a package.
+/// A package is extracted into the installer's staging folder (same volume, under the root's <c>.staging/</c>) and renamed
+/// into place, so a folder with <c>.nupkg.metadata</c> is always complete, concurrent installers never see half a package,
+/// and a killed install leaves its partial extraction only in <c>.staging/</c>, which later installs clean up.
 /// </summary>
 public sealed class SharedPackagesFolder
 {
@@ -48,13 +49,15 @@ public sealed class SharedPackagesFolder
         return true;
     }
 
-    /// <summary>Extracts <paramref name="nupkgFile"/> (already hash-checked) into place. A concurrent winner is accepted.</summary>
-    public void Install(DependencyDefinition dependency, string nupkgFile, string contentHash, string source)
+    /// <summary>
+    /// Extracts <paramref name="nupkgFile"/> (already hash-checked) into a fresh folder under <paramref name="scratchFolder"/>
+    /// (the install's staging folder, on the same volume as the root), then renames it into place. A concurrent winner is accepted.
+    /// </summary>
+    public void Install(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string scratchFolder)
     {
         var target = PackageDirectory(dependency);
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, ".tmp-" + Path.GetRandomFileName());
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(scratchFolder, "extract-" + Path.GetRandomFileName());
         try
         {
             Extract(dependency, nupkgFile, contentHash, source, temp);
