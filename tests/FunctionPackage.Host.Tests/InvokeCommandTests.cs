@@ -65,13 +65,24 @@ public sealed class InvokeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Function_console_output_goes_to_stderr_not_stdout()
+    public async Task Invocation_timeout_exits_with_the_timeout_code_and_prints_no_result()
     {
         var layout = await InstallAsync("Greeter", "TestFunctions.Slow", "Wait");
         var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"n","times":10}""", "--invocation-timeout", "0.5");
         Assert.True(exit == ExitCodes.Timeout, $"{exit}\n{stderr}");
         Assert.Equal("", stdout);
-        Assert.Contains("slow: cancelled waiting for n", stderr);
+    }
+
+    [Fact]
+    public async Task Function_console_output_goes_to_stderr_not_stdout()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.Chatty", "Say");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"n"}""");
+        Assert.True(exit == 0, $"{exit}\n{stderr}");
+        Assert.Contains("chatty: greeting n", stderr);
+        // stdout holds the result alone: one JSON document.
+        using var result = JsonDocument.Parse(stdout);
+        Assert.StartsWith("Hello", result.RootElement.GetProperty("message").GetString());
     }
 
     [Theory]

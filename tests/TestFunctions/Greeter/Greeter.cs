@@ -82,6 +82,16 @@ public static class Thrower
 }
 
 /// <summary>Waits <c>Times</c> seconds, honouring the token.</summary>
+public static class Chatty
+{
+    // Writes to Console.Out: in invoke mode the host must keep stdout for the result alone.
+    public static Greeting Say(GreetRequest request)
+    {
+        Console.WriteLine($"chatty: greeting {request.Name}");
+        return Greeter.Greet(request);
+    }
+}
+
 public static class Slow
 {
     public static int Cancelled;
