@@ -111,6 +111,33 @@ public sealed class FunctionPackageTargetsTests : IDisposable
         Assert.Equal("{\"apple\": 2}", System.Text.Encoding.UTF8.GetString(package.ReadBytes("function/data/prices.json")));
     }
 
+    [Fact]
+    public void An_input_touched_without_change_repackages_once_keeps_the_file_and_then_skips()
+    {
+        var project = _root.CreateFunction().Save();
+        project.TryPublish(Package, out var first, out var firstOutput);
+        Assert.True(first, firstOutput.GetConsoleLog());
+        var packagePath = Path.Combine(project.Directory, "bin", "Release", "functionpackage", "Fn.1.0.0.nupkg");
+        var stamp = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(packagePath, stamp);
+        // What a deterministic rebuild does: same bytes, new timestamp.
+        File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "bin", "Release", "net10.0", "publish", "data", "prices.json"), DateTime.UtcNow);
+
+        project.TryPublish(Package, out var second, out var secondOutput);
+        Assert.True(second, secondOutput.GetConsoleLog());
+        Assert.DoesNotContain(secondOutput.Messages, m => m.Contains("Skipping target \"_FunctionPackageCreateCore\"", StringComparison.Ordinal));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(packagePath));
+
+        project.TryPublish(Package, out var third, out var thirdOutput);
+        Assert.True(third, thirdOutput.GetConsoleLog());
+        Assert.Contains(thirdOutput.Messages, m => m.Contains("Skipping target \"_FunctionPackageCreateCore\"", StringComparison.Ordinal));
+
+        File.Delete(packagePath);
+        project.TryPublish(Package, out var fourth, out var fourthOutput);
+        Assert.True(fourth, fourthOutput.GetConsoleLog());
+        Assert.True(File.Exists(packagePath), "A deleted package must be written again.\n" + fourthOutput.GetConsoleLog());
+    }
+
     [Theory]
     [InlineData("FunctionPackageDependencyMode", "Inline", "FPKG2005")]
     [InlineData("PublishTrimmed", "true", "FPKG2011")]
