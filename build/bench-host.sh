@@ -22,7 +22,7 @@
 #   --keep            keep the temporary work directory (projects, install root, logs) and print its path
 #   --no-doc          print the section instead of writing docs/benchmarks.md
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 
 starts=7
@@ -58,13 +58,10 @@ command -v wrk >/dev/null || { echo "wrk is needed: run build/prerequisites.sh (
 
 # The same environment for every dotnet process: no MSBuild node reuse or server left running, no telemetry or
 # first-run work; the host fnpkg starts is its own host/ copy, never an override.
-export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+use_benchmark_environment
 unset FNPKG_HOST_PATH ASPNETCORE_URLS ASPNETCORE_ENVIRONMENT DOTNET_ENVIRONMENT
 
-version="$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)"
-if [ ! -f "artifacts/feed/FunctionPackage.Sdk.$version.nupkg" ] || [ ! -f "artifacts/feed/FunctionPackage.Cli.$version.nupkg" ]; then
-  "$repo/build/pack.sh"
-fi
+ensure_packed
 
 echo "==> Building fnpkg and its host (Release)"
 dotnet build src/FunctionPackage.Cli/FunctionPackage.Cli.csproj -c Release -nologo -v:q -p:UseSharedCompilation=false

@@ -13,7 +13,7 @@
 #   --keep          keep the temporary work directory (projects, feed, logs) and print its path
 #   --no-doc        print the section instead of writing docs/benchmarks.md
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 
 runs=7
@@ -38,12 +38,9 @@ command -v python3 >/dev/null || { echo "python3 is needed (apt-get install pyth
 
 # The same environment for every dotnet process, timed or not: no MSBuild node reuse or server left running,
 # no telemetry or first-run work.
-export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+use_benchmark_environment
 
-version="$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)"
-if [ ! -f "artifacts/feed/FunctionPackage.Sdk.$version.nupkg" ]; then
-  "$repo/build/pack.sh"
-fi
+ensure_packed
 
 echo "==> Building fnpkg (Release)"
 dotnet build src/FunctionPackage.Cli/FunctionPackage.Cli.csproj -c Release -nologo -v:q -p:UseSharedCompilation=false

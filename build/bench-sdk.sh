@@ -8,7 +8,7 @@
 #   --keep   keep the temporary work directory (projects, feeds, logs) and print its path
 #   BENCH_SDK_WORK=<dir> uses <dir> (outside the repository) instead of a fresh temporary directory.
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 
 keep=0
@@ -33,10 +33,7 @@ for arg in "${args[@]+"${args[@]}"}"; do
 done
 
 "$repo/build/prerequisites.sh"
-version="$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)"
-if [ ! -f "artifacts/feed/FunctionPackage.Sdk.$version.nupkg" ]; then
-  "$repo/build/pack.sh"
-fi
+ensure_packed
 
 echo "==> Building the benchmark driver"
 dotnet build "$driver_project" -c Release -nologo -v:q

@@ -6,7 +6,7 @@
 #   run      fnpkg invoke (one event through the host) and print the answer
 # Usage: build/demo.sh [sample-name] [json-data]
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 sample="${1:-Orders}"
 default_data='{"customerId":"c-42","lines":[{"sku":"APPLE","quantity":3},{"sku":"COFFEE","quantity":1}]}'
@@ -30,7 +30,7 @@ rm -rf "$demo"
 mkdir -p "$demo/feed"
 # A private packages folder: the tool is repacked under the same version while it is developed.
 NUGET_PACKAGES="$demo/tool-packages" dotnet tool install FunctionPackage.Cli --tool-path "$demo/tools" \
-  --add-source "$repo/artifacts/feed" --version "$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)" >/dev/null
+  --add-source "$repo/artifacts/feed" --version "$version" >/dev/null
 fnpkg="$demo/tools/fnpkg"
 
 echo "==> Inspect: fnpkg inspect $(basename "$package")"
@@ -38,14 +38,14 @@ echo "==> Inspect: fnpkg inspect $(basename "$package")"
 
 echo "==> Persist: dotnet nuget push -> artifacts/demo/feed"
 dotnet nuget push "$package" -s "$demo/feed" >/dev/null
-id="$(unzip -p "$package" function.json | sed -n 's/^  "id": "\(.*\)",$/\1/p')"
-version="$(unzip -p "$package" function.json | sed -n 's/^  "version": "\(.*\)",$/\1/p')"
+fn_id="$(unzip -p "$package" function.json | sed -n 's/^  "id": "\(.*\)",$/\1/p')"
+fn_version="$(unzip -p "$package" function.json | sed -n 's/^  "version": "\(.*\)",$/\1/p')"
 
 # Reference mode: the function package comes from the local feed, its pinned dependencies from nuget.org.
 nuget_org="https://api.nuget.org/v3/index.json"
-echo "==> Install: fnpkg install $id@$version --source artifacts/demo/feed --source $nuget_org --root artifacts/demo/functions"
-"$fnpkg" install "$id@$version" --source "$demo/feed" --source "$nuget_org" --root "$demo/functions"
+echo "==> Install: fnpkg install $fn_id@$fn_version --source artifacts/demo/feed --source $nuget_org --root artifacts/demo/functions"
+"$fnpkg" install "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --root "$demo/functions"
 
-echo "==> Run: fnpkg invoke $id@$version --data '$data'"
-answer="$("$fnpkg" invoke "$id@$version" --source "$demo/feed" --source "$nuget_org" --data "$data")"
+echo "==> Run: fnpkg invoke $fn_id@$fn_version --data '$data'"
+answer="$("$fnpkg" invoke "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --data "$data")"
 echo "$answer"

@@ -2,9 +2,8 @@
 # Packs FunctionPackage.Sdk (and the fnpkg tool, when present) into the local folder feed artifacts/feed,
 # and drops stale copies of them from the samples' private packages folder (same version, new bytes).
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
-version="$(sed -n 's:.*<FunctionPackageSdkVersion[^>]*>\(.*\)</FunctionPackageSdkVersion>.*:\1:p' build/FunctionPackage.Version.props)"
 
 echo "==> Packing FunctionPackage $version into artifacts/feed"
 mkdir -p artifacts/feed

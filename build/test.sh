@@ -2,7 +2,7 @@
 # Runs every test: packs the SDK and the CLI into the local feed (the end-to-end tests restore them from there),
 # then the whole suite in Release. Extra arguments go to `dotnet test` (e.g. --filter ...).
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 "$repo/build/prerequisites.sh"
 "$repo/build/pack.sh"
