@@ -6,7 +6,6 @@ namespace FunctionPackage.Sdk.Packaging;
 /// </summary>
 public sealed class FunctionPackageRequest
 {
-    public string ProjectName { get; set; } = "";
     public string PackageId { get; set; } = "";
     public string PackageVersion { get; set; } = "";
     public string Description { get; set; } = "";

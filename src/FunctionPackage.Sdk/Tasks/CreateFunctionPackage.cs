@@ -52,7 +52,6 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
     {
         var request = new FunctionPackageRequest
         {
-            ProjectName = Path.GetFileNameWithoutExtension(ProjectFile),
             PackageId = PackageId,
             PackageVersion = PackageVersion,
             Description = Description,

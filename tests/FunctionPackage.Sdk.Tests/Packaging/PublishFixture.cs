@@ -61,7 +61,6 @@ public sealed class PublishFixture : IDisposable
         WriteGraphFiles();
         return new FunctionPackageRequest
         {
-            ProjectName = "Fn",
             PackageId = "Fn",
             PackageVersion = "1.0.0",
             Description = "A test function.",
