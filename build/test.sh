@@ -24,4 +24,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     skipped += int(counters.get("notExecuted", 0))
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY
+if [ "$status" -ne 0 ]; then
+  echo "dotnet test exited with $status: a project did not build or a test run was aborted (see above), even if no test failed." >&2
+fi
 exit "$status"
