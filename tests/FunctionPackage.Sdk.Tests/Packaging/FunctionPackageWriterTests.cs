@@ -200,6 +200,21 @@ public sealed class FunctionPackageWriterTests : IDisposable
     }
 
     [Fact]
+    public void Unwritable_output_folder_is_FPKG2010()
+    {
+        var request = _fixture.CreateRequest();
+        // The output folder's parent is a file, so the folder cannot be created.
+        var blocker = Path.Combine(_fixture.Root, "blocker");
+        File.WriteAllText(blocker, "not a folder");
+        request.OutputPath = Path.Combine(blocker, "out", "Fn.1.0.0.nupkg");
+
+        var ex = Assert.Throws<FunctionPackageException>(() => new FunctionPackageWriter().Write(request));
+
+        Assert.Equal(DiagnosticCodes.PackageWriteFailed, ex.Code);
+        Assert.Contains(request.OutputPath, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deps_library_unknown_to_restore_is_FPKG2012()
     {
         _fixture.DepsOnlyPackage = "Stale.Lib/9.9.9";
