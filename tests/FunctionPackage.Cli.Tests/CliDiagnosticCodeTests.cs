@@ -156,10 +156,12 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         var request = Request(package, _feed) with { MaterializeDirectory = target };
 
         await AssertInstallFails(new FunctionInstaller().InstallAsync(request), CliDiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict);
+        // Checked before anything is written: the function is not installed either.
+        AssertNothingInstalled();
         Assert.Equal(new[] { existing }, Directory.GetFileSystemEntries(target, "*", SearchOption.AllDirectories));
         Assert.Equal("keep me", File.ReadAllText(existing));
         // No temp folder left beside the target either.
-        Assert.Equal(new[] { "feed", "out", "publish", "root" }, Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "feed", "out", "publish" }, Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Where(n => n != "root").Order(StringComparer.Ordinal));
 
         var exitCode = (await RunCli("install", package, "--root", _root, "--source", _feed, "--materialize", target)).ExitCode;
         Assert.Equal(ExitCodes.Conflict, exitCode);

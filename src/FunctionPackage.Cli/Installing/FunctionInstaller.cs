@@ -65,6 +65,9 @@ public sealed class FunctionInstaller
     {
         var layout = new InstallLayout(Path.GetFullPath(request.Root, request.WorkingDirectory));
         var argument = PackageArgument.Parse(request.Package, request.WorkingDirectory);
+        // A bad --materialize target fails before anything is installed, not after.
+        if (request.MaterializeDirectory is not null)
+            Materializer.EnsureTargetIsEmpty(Path.GetFullPath(request.MaterializeDirectory, request.WorkingDirectory));
 
         if (!argument.IsFile)
         {

@@ -15,7 +15,8 @@ public sealed class Materializer
 
     public Materializer(ILogger logger) => _logger = logger;
 
-    public void Materialize(string functionDirectory, string packagesFolder, string targetDirectory)
+    /// <summary>FPKG5109 unless the target is new or empty. Installers call it before writing anything, too.</summary>
+    public static void EnsureTargetIsEmpty(string targetDirectory)
     {
         var target = Path.GetFullPath(targetDirectory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
@@ -23,6 +24,12 @@ public sealed class Materializer
             throw new CliException(CliDiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict,
                 $"--materialize folder '{target}' is not empty. Choose a new or empty folder, or delete it first.");
         }
+    }
+
+    public void Materialize(string functionDirectory, string packagesFolder, string targetDirectory)
+    {
+        var target = Path.GetFullPath(targetDirectory);
+        EnsureTargetIsEmpty(target);
         var manifest = FunctionManifestSerializer.Deserialize(File.ReadAllBytes(Path.Combine(functionDirectory, FunctionPackageFormat.ManifestFileName)));
         var parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
