@@ -296,6 +296,32 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
+    public async Task Package_published_for_another_rid_is_FPKG5111_exit_4_and_writes_nothing()
+    {
+        var builder = Function();
+        var otherRid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier.StartsWith("win", StringComparison.Ordinal) ? "linux-x64" : "win-x64";
+        builder.Rid = otherRid;
+        var package = builder.Build(_temp.Folder("out"));
+
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.RuntimeIdentifierMismatch);
+        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        Assert.Contains(otherRid, ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_root));
+    }
+
+    [Fact]
+    public async Task Package_published_for_this_rid_installs()
+    {
+        var builder = Function();
+        builder.Rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        var package = builder.Build(_temp.Folder("out"));
+
+        var result = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+
+        Assert.Equal(FunctionDirectory, result.FunctionDirectory);
+    }
+
+    [Fact]
     public async Task Missing_runtime_framework_is_exit_code_4_and_writes_nothing()
     {
         var builder = Function();

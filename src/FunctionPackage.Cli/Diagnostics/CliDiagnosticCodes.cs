@@ -36,6 +36,7 @@ public static class CliDiagnosticCodes
     public const string PackagesFolderConflict = "FPKG5108";     // exit 5
     public const string MaterializeTargetNotEmpty = "FPKG5109";  // exit 5
     public const string InvalidPackageReference = "FPKG5110";    // exit 1
+    public const string RuntimeIdentifierMismatch = "FPKG5111";  // exit 4
 
     // 52xx — run and invoke
     public const string HostNotFound = "FPKG5201";               // exit 6

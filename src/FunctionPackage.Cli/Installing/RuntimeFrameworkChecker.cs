@@ -11,9 +11,16 @@ namespace FunctionPackage.Cli.Installing;
 /// </summary>
 public sealed class RuntimeFrameworkChecker
 {
-    public RuntimeFrameworkChecker(string? dotnetRoot = null) => DotnetRoot = dotnetRoot ?? FindDotnetRoot();
+    public RuntimeFrameworkChecker(string? dotnetRoot = null, string? currentRid = null)
+    {
+        DotnetRoot = dotnetRoot ?? FindDotnetRoot();
+        CurrentRid = currentRid ?? RuntimeInformation.RuntimeIdentifier;
+    }
 
     public string DotnetRoot { get; }
+
+    /// <summary>The runtime identifier of this machine, e.g. <c>linux-x64</c>.</summary>
+    public string CurrentRid { get; }
 
     /// <summary>The dotnet root of the running runtime: CoreLib lives in <c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>.</summary>
     public static string FindDotnetRoot()
@@ -29,6 +36,13 @@ public sealed class RuntimeFrameworkChecker
     public IReadOnlyDictionary<string, string> Check(RuntimeDefinition runtime)
     {
         var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A RID-specific package carries native assets for that RID only: anywhere else they would fail at run time.
+        if (runtime.Rid is not null && !string.Equals(runtime.Rid, CurrentRid, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException(CliDiagnosticCodes.RuntimeIdentifierMismatch, ExitCodes.RuntimeMissing,
+                $"The function was published for {runtime.Rid}, but this machine is {CurrentRid}: its native assets would not load here. " +
+                $"Install it on a {runtime.Rid} machine, or publish it portable (without -r) or with -r {CurrentRid}.");
+        }
         if (runtime.SelfContained) return chosen;
         foreach (var framework in runtime.Frameworks)
         {

@@ -19,6 +19,7 @@ public sealed class FunctionPackageBuilder
     public string DependencyMode { get; set; } = FunctionPackageFormat.ReferenceMode;
     public List<DependencyPackage> Dependencies { get; } = new();
     public List<FrameworkDefinition> Frameworks { get; } = new() { new() { Name = "Microsoft.NETCore.App", Version = "10.0.0" } };
+    public string? Rid { get; set; }
     public bool IncludePackageType { get; set; } = true;
     public List<string> Sources { get; } = new();
 
@@ -58,7 +59,7 @@ public sealed class FunctionPackageBuilder
             Version = Version,
             Description = "A test function",
             EntryPoint = new EntryPointDefinition { Assembly = "Hello.Function.dll", Type = "Hello.Function.Greeter", Method = "Handle" },
-            Runtime = new RuntimeDefinition { Tfm = "net10.0", Frameworks = Frameworks.ToList(), RollForward = null, Rid = null, SelfContained = false },
+            Runtime = new RuntimeDefinition { Tfm = "net10.0", Frameworks = Frameworks.ToList(), RollForward = null, Rid = Rid, SelfContained = false },
             DependencyMode = DependencyMode,
             Dependencies = Dependencies.Select(d => d.ToDefinition()).ToList(),
             Files = payload.Select(p => new FileEntry { Path = p.Key, Sha512 = ContentHash.Sha512(p.Value) }).ToList(),
