@@ -64,6 +64,6 @@ public static class ExitCodes
     /// <summary>Text shown at the end of <c>fnpkg --help</c>.</summary>
     public const string HelpText =
         "Exit codes: 0 ok, 1 usage, 2 verification failed (tampered/invalid package), " +
-        "3 not found or source unreachable, 4 runtime framework missing, 5 conflict in the install root, " +
+        "3 not found or source unreachable, 4 runtime framework missing or another RID, 5 conflict in the install root, " +
         "6 host failed, 70 internal error. Errors are coded FPKG5xxx; see docs/cli.md.";
 }
