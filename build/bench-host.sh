@@ -9,7 +9,7 @@
 #     interleaved round, medians, p99 latency, failed requests. Targets: host / baseline >= 0.8, zero failed requests.
 # The function is samples/Hello, packaged for real (dotnet publish -p:FunctionPackage=true) and installed with
 # `fnpkg install`; the baseline is compiled against the same published Hello.dll. Servers bind 127.0.0.1 only.
-# About 5 minutes on 2 cores (builds included). Needs the .NET SDK, python3, wrk (build/prerequisites.sh installs it).
+# About 5 minutes on 2 cores (builds included). Needs the .NET SDK, python3, curl and wrk (build/prerequisites.sh installs the last two).
 #
 # Usage: build/bench-host.sh [--starts N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--threads N]
 #                            [--keep] [--no-doc]
@@ -52,7 +52,7 @@ if [ "$starts" -lt 5 ] || [ "$rounds" -lt 3 ]; then echo "--starts must be at le
 
 started=$(date +%s)
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-"$repo/build/prerequisites.sh"
+"$repo/build/prerequisites.sh" curl wrk
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is needed: run build/prerequisites.sh (apt-get install wrk)" >&2; exit 1; }
 

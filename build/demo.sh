@@ -13,7 +13,7 @@ default_data='{"customerId":"c-42","lines":[{"sku":"APPLE","quantity":3},{"sku":
 data="${2:-$default_data}"
 demo="$repo/artifacts/demo"
 
-"$repo/build/prerequisites.sh"
+"$repo/build/prerequisites.sh" unzip
 "$repo/build/pack.sh"
 
 echo "==> Package: dotnet publish samples/$sample -c Release -p:FunctionPackage=true"

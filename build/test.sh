@@ -13,17 +13,12 @@ echo "==> Running tests"
 status=0
 dotnet test Sdk.sln -c Release -nologo --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@" || status=$?
 
-# One closing line over every test project: "N passed, N failed".
-python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    counters = ET.parse(path).getroot().find("{*}ResultSummary/{*}Counters")
-    passed += int(counters.get("passed", 0))
-    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
-    skipped += int(counters.get("notExecuted", 0))
-print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
-PY
+# One closing line over every test project: "N passed, N failed" (from the TRX files; plain shell, no other tools).
+sum() { local total=0 n; for n in $(grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"); do total=$((total + n)); done; echo "$total"; }
+passed=$(sum passed)
+failed=$(( $(sum failed) + $(sum error) + $(sum timeout) ))
+skipped=$(sum notExecuted)
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 if [ "$status" -ne 0 ]; then
   echo "dotnet test exited with $status: a project did not build or a test run was aborted (see above), even if no test failed." >&2
 fi
