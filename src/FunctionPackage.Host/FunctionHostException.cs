@@ -38,6 +38,16 @@ public static class HostErrorCodes
     public const string ConstructorFailed = "FPKG4009";
     /// <summary>The function's CloudEvent type is not the host's (it was loaded from another copy).</summary>
     public const string SharedTypeMismatch = "FPKG4010";
+
+    // 401x-404x: faults of one request (problem details with a "code" member), not load failures.
+    /// <summary>The body's charset is not UTF-8 (415).</summary>
+    public const string UnsupportedCharset = "FPKG4011";
+    /// <summary>An <c>application/cloudevents+&lt;format&gt;</c> other than JSON (415).</summary>
+    public const string UnsupportedEventFormat = "FPKG4012";
+    /// <summary>--max-concurrent-invocations are already running (503 with Retry-After).</summary>
+    public const string TooManyInvocations = "FPKG4013";
+    /// <summary>The invocation exceeded --invocation-timeout (504; invoke exit code 5).</summary>
+    public const string InvocationTimedOut = "FPKG4014";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

@@ -53,8 +53,6 @@ public sealed class FunctionInvoker : IDisposable
     /// <summary>The type serialized as the result (T of Task&lt;T&gt;), or null when the function returns nothing.</summary>
     public Type? ResultType { get; }
     public bool HasResult => ResultType is not null;
-    /// <summary>True when the invocation can outlive the call (an awaitable result or a token to honour).</summary>
-    public bool CanTimeOut => TakesCancellation || ResultKind is not (EntryPointResultKind.Void or EntryPointResultKind.Value);
     public JsonSerializerOptions SerializerOptions { get; }
 
     /// <summary>The call shape, the same record the SDK's build-time validation produces.</summary>

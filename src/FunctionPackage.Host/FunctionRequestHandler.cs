@@ -23,9 +23,10 @@ public enum RequestMode
 }
 
 /// <summary>
-/// <c>POST /</c>: decodes the CloudEvent(s), invokes the function under the invocation timeout and encodes
-/// the result in the request's mode. Faults become <c>application/problem+json</c>: 400 undecodable event or data,
-/// 413 body over the limit, 500 the function threw, 504 the invocation timed out.
+/// <c>POST /</c>: decodes the CloudEvent(s), invokes the function under the invocation timeout and the concurrency bound,
+/// and encodes the result in the request's mode. Faults become <c>application/problem+json</c>: 400 undecodable event
+/// or data, 413 body over the limit, 415 a charset or event format the host does not decode, 500 the function threw,
+/// 503 too many invocations running, 504 the invocation timed out.
 /// </summary>
 public sealed class FunctionRequestHandler
 {
@@ -40,6 +41,10 @@ public sealed class FunctionRequestHandler
     private const string JsonContentType = "application/json";
     private const string ProblemContentType = "application/problem+json";
     private const string SpecVersionHeader = "ce-specversion";
+    private const string StructuredMediaType = "application/cloudevents+json";
+    private const string BatchMediaType = "application/cloudevents-batch+json";
+    /// <summary>Retry-After of a 503: invocations usually finish within a second or so.</summary>
+    private const int BusyRetryAfterSeconds = 1;
 
     private static readonly JsonEventFormatter Formatter = new();
 
@@ -48,15 +53,19 @@ public sealed class FunctionRequestHandler
     private readonly string _source;
     private readonly long _maxBodyBytes;
     private readonly TimeSpan _timeout;
+    private readonly int _maxConcurrent;
     private readonly ILogger _logger;
+    private int _running;
 
-    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, ILogger logger)
+    /// <summary><paramref name="maxConcurrentInvocations"/>: invocations that may run at once (0 = no bound); more get 503.</summary>
+    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, int maxConcurrentInvocations, ILogger logger)
     {
         _function = function;
         _invoker = function.Invoker;
         _source = function.Source.ToString();
         _maxBodyBytes = maxBodyBytes;
         _timeout = invocationTimeout;
+        _maxConcurrent = maxConcurrentInvocations;
         _logger = logger;
     }
 
@@ -64,6 +73,17 @@ public sealed class FunctionRequestHandler
     {
         var request = context.Request;
         var aborted = context.RequestAborted;
+        var contentType = request.ContentType;
+        // Judged from the media type alone, before the body is read: never decode a format or charset we do not speak.
+        var mode = GetMode(request.Headers, contentType);
+        var unsupported = mode is null ? UnsupportedEventFormat(contentType) : UnsupportedCharset(contentType);
+        if (unsupported is { } refused)
+        {
+            _logger.LogInformation("Rejected a request: {Detail}", refused.Detail);
+            await WriteProblemAsync(context, refused);
+            return;
+        }
+
         byte[] body;
         try
         {
@@ -81,12 +101,10 @@ public sealed class FunctionRequestHandler
             return;
         }
 
-        var contentType = request.ContentType;
-        var mode = GetMode(request.Headers, contentType);
         IReadOnlyList<FunctionEvent> events;
         try
         {
-            events = Decode(mode, request.Headers, contentType, body);
+            events = Decode(mode!.Value, request.Headers, contentType, body);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
         {
@@ -103,7 +121,7 @@ public sealed class FunctionRequestHandler
             if (outcome.Problem is { } problem)
             {
                 if (aborted.IsCancellationRequested) return; // the client is gone: nobody to answer
-                await WriteProblemAsync(context, problem.Status, problem.Title, problem.Detail);
+                await WriteProblemAsync(context, problem);
                 return;
             }
             if (results is null) single = outcome.Result; else results[i] = outcome.Result;
@@ -143,16 +161,34 @@ public sealed class FunctionRequestHandler
     /// <summary>Runs one invocation; a fault comes back as a problem instead of an exception.</summary>
     internal async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken aborted)
     {
-        // A synchronous handler without a token cannot be timed out: skip the timer on that hot path.
-        var timeoutSource = _invoker.CanTimeOut && _timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : null;
+        // Bound what runs at once — a timed-out invocation counts until it really returns — so handlers that block
+        // their thread cannot take every thread: /healthz, new requests and a graceful drain keep working.
+        if (Interlocked.Increment(ref _running) > _maxConcurrent && _maxConcurrent > 0)
+        {
+            Interlocked.Decrement(ref _running);
+            _logger.LogInformation("Event {EventId} refused: {Max} invocations are running (--max-concurrent-invocations).", functionEvent.CloudEvent.Id, _maxConcurrent);
+            return new InvocationOutcome(null, Coded(StatusCodes.Status503ServiceUnavailable, "Too many invocations", HostErrorCodes.TooManyInvocations,
+                $"{_maxConcurrent} invocations are already running (--max-concurrent-invocations). Retry after {BusyRetryAfterSeconds} s."));
+        }
+
+        var timeoutSource = _timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : null;
         timeoutSource?.CancelAfter(_timeout);
         var token = timeoutSource?.Token ?? aborted;
+        Task<object?>? running = null;
         try
         {
-            var pending = _invoker.InvokeAsync(functionEvent, token);
-            var result = pending.IsCompletedSuccessfully
-                ? pending.Result
-                : timeoutSource is null ? await pending : await pending.AsTask().WaitAsync(token);
+            object? result;
+            if (timeoutSource is null)
+            {
+                result = await _invoker.InvokeAsync(functionEvent, token);
+            }
+            else
+            {
+                // Started on the thread pool, so a handler that blocks before its first await cannot hold this request:
+                // it awaits the timeout, which does not depend on the handler. Timed-out work runs on, unobserved.
+                running = Task.Run(() => _invoker.InvokeAsync(functionEvent, token).AsTask(), CancellationToken.None);
+                result = await running.WaitAsync(token);
+            }
             return new InvocationOutcome(result, null);
         }
         catch (FunctionInputException ex)
@@ -163,8 +199,8 @@ public sealed class FunctionRequestHandler
         catch (OperationCanceledException) when (timeoutSource is not null && timeoutSource.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             _logger.LogWarning("Event {EventId}: {Function} timed out after {Timeout}s.", functionEvent.CloudEvent.Id, _function.Manifest.EntryPoint.Reference, _timeout.TotalSeconds);
-            return new InvocationOutcome(null, new Problem(StatusCodes.Status504GatewayTimeout, "Function timed out",
-                $"The function did not complete within {_timeout.TotalSeconds:0.###} s (--invocation-timeout)."));
+            return new InvocationOutcome(null, Coded(StatusCodes.Status504GatewayTimeout, "Function timed out", HostErrorCodes.InvocationTimedOut,
+                $"The function did not complete within {_timeout.TotalSeconds:0.###} s (--invocation-timeout). Make it honour its CancellationToken, or raise the timeout."));
         }
         catch (Exception ex)
         {
@@ -175,17 +211,74 @@ public sealed class FunctionRequestHandler
         }
         finally
         {
-            timeoutSource?.Dispose();
+            if (running is { IsCompleted: false })
+            {
+                // Abandoned: it keeps its slot and its token until it returns (its exception, if any, is observed here).
+                _ = running.ContinueWith(static (done, state) =>
+                {
+                    _ = done.Exception;
+                    var (handler, source) = ((FunctionRequestHandler, CancellationTokenSource))state!;
+                    Interlocked.Decrement(ref handler._running);
+                    source.Dispose();
+                }, (this, timeoutSource!), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _running);
+                timeoutSource?.Dispose();
+            }
         }
     }
 
-    internal static RequestMode GetMode(IHeaderDictionary headers, string? contentType)
+    /// <summary>
+    /// The request mode, or null for an <c>application/cloudevents…</c> media type other than the JSON event format:
+    /// only <c>application/cloudevents+json</c> and <c>application/cloudevents-batch+json</c> are decoded.
+    /// </summary>
+    internal static RequestMode? GetMode(IHeaderDictionary headers, string? contentType)
     {
         if (contentType is not null && contentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
         {
-            return contentType.StartsWith("application/cloudevents-batch", StringComparison.OrdinalIgnoreCase) ? RequestMode.Batch : RequestMode.Structured;
+            var mediaType = MediaType(contentType);
+            if (mediaType.Equals(StructuredMediaType, StringComparison.OrdinalIgnoreCase)) return RequestMode.Structured;
+            if (mediaType.Equals(BatchMediaType, StringComparison.OrdinalIgnoreCase)) return RequestMode.Batch;
+            return null;
         }
         return headers.ContainsKey(SpecVersionHeader) ? RequestMode.Binary : RequestMode.Plain;
+    }
+
+    private static ReadOnlySpan<char> MediaType(string contentType)
+    {
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon >= 0 ? contentType.AsSpan(0, semicolon) : contentType.AsSpan()).Trim();
+    }
+
+    private static Problem UnsupportedEventFormat(string? contentType)
+        => Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported event format", HostErrorCodes.UnsupportedEventFormat,
+            $"'{contentType}' is not an event format this host decodes. Send {StructuredMediaType}, {BatchMediaType} or a binary-mode event (ce-* headers).");
+
+    /// <summary>
+    /// FPKG4011 when Content-Type names a charset other than UTF-8 (or its subset US-ASCII): every body is decoded as
+    /// UTF-8, so anything else would be misread. A Content-Type without parameters is not parsed at all (the hot path).
+    /// </summary>
+    internal static Problem? UnsupportedCharset(string? contentType)
+    {
+        if (contentType is null || contentType.IndexOf(';') < 0) return null;
+        string? charset;
+        try
+        {
+            charset = new ContentType(contentType).CharSet;
+        }
+        catch (FormatException ex)
+        {
+            return new Problem(StatusCodes.Status400BadRequest, "Malformed Content-Type", ex.Message);
+        }
+        if (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+            || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset", HostErrorCodes.UnsupportedCharset,
+            $"charset={charset} is not supported: the host reads event data as UTF-8. Send the body as UTF-8 (charset=utf-8, or no charset).");
     }
 
     private static IReadOnlyList<FunctionEvent> Decode(RequestMode mode, IHeaderDictionary headers, string? contentType, byte[] body)
@@ -265,24 +358,32 @@ public sealed class FunctionRequestHandler
     }
 
     internal static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+        => WriteProblemAsync(context, new Problem(status, title, detail));
+
+    internal static Task WriteProblemAsync(HttpContext context, Problem problem)
     {
         var response = context.Response;
         if (response.HasStarted) return Task.CompletedTask;
         response.Clear();
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "about:blank");
-            writer.WriteString("title", title);
-            writer.WriteNumber("status", status);
-            writer.WriteString("detail", detail);
+            writer.WriteString("title", problem.Title);
+            writer.WriteNumber("status", problem.Status);
+            writer.WriteString("detail", problem.Detail);
+            if (problem.Code is not null) writer.WriteString("code", problem.Code);
             writer.WriteEndObject();
         }
-        return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), status);
+        return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), problem.Status);
     }
 
-    internal readonly record struct Problem(int Status, string Title, string Detail);
+    /// <summary>A problem with an FPKG code: the <c>code</c> member, and the detail starts with it.</summary>
+    private static Problem Coded(int status, string title, string code, string message) => new(status, title, $"{code}: {message}", code);
+
+    internal readonly record struct Problem(int Status, string Title, string Detail, string? Code = null);
 
     internal readonly record struct InvocationOutcome(object? Result, Problem? Problem);
 }

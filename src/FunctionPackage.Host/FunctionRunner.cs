@@ -57,7 +57,7 @@ public static class FunctionRunner
         InstalledFunction function;
         try
         {
-            function = InstalledFunction.Load(options.FunctionDirectory, logger);
+            function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
         }
         catch (FunctionHostException ex)
         {
@@ -67,7 +67,7 @@ public static class FunctionRunner
 
         using (function)
         {
-            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, logger);
+            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, maxConcurrentInvocations: 0, logger);
             var outcome = await handler.InvokeAsync(functionEvent, cancellationToken);
             if (outcome.Problem is { } problem)
             {

@@ -31,6 +31,13 @@ public static class FunctionServer
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
             options.InvocationTimeout > TimeSpan.Zero ? options.InvocationTimeout + DrainMargin : TimeSpan.FromSeconds(30));
+        // A handler that blocks holds a pool thread until it returns, timed out or not. With the pool's floor above the
+        // invocation bound, Kestrel, /healthz and the timeout timers never wait for the pool to inject a thread.
+        if (options.MaxConcurrentInvocations > 0)
+        {
+            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+            ThreadPool.SetMinThreads(Math.Max(workers, options.MaxConcurrentInvocations + 2 * Environment.ProcessorCount), completionPorts);
+        }
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
@@ -38,7 +45,7 @@ public static class FunctionServer
         InstalledFunction function;
         try
         {
-            function = InstalledFunction.Load(options.FunctionDirectory, logger);
+            function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
         }
         catch (FunctionHostException ex)
         {
@@ -49,7 +56,7 @@ public static class FunctionServer
 
         using (function)
         {
-            var handler = new FunctionRequestHandler(function, options.MaxRequestBodyBytes, options.InvocationTimeout, logger);
+            var handler = new FunctionRequestHandler(function, options.MaxRequestBodyBytes, options.InvocationTimeout, options.MaxConcurrentInvocations, logger);
             var health = System.Text.Encoding.UTF8.GetBytes(
                 $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
             app.MapPost("/", handler.HandleAsync);

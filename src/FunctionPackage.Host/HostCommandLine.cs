@@ -11,6 +11,8 @@ public static class HostCommandLine
     public const string DefaultUrls = "http://127.0.0.1:8080";
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
     public const double DefaultInvocationTimeoutSeconds = 30;
+    /// <summary>Enough for I/O-bound functions on a small machine; bounds the threads blocking handlers can hold.</summary>
+    public const int DefaultMaxConcurrentInvocations = 64;
 
     public static RootCommand Create()
     {
@@ -27,10 +29,20 @@ public static class HostCommandLine
             DefaultValueFactory = _ => DefaultMaxRequestBodyBytes,
         };
         var serveTimeout = TimeoutOption();
+        var maxConcurrent = new Option<int>("--max-concurrent-invocations")
+        {
+            Description = "Invocations that may run at once (a timed-out one counts until it returns); more get 503 with Retry-After. 0 = no bound.",
+            DefaultValueFactory = _ => DefaultMaxConcurrentInvocations,
+        };
+        maxConcurrent.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError("--max-concurrent-invocations must be 0 (no bound) or positive.");
+        });
         serve.Add(serveFunction);
         serve.Add(urls);
         serve.Add(maxBody);
         serve.Add(serveTimeout);
+        serve.Add(maxConcurrent);
         maxBody.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<long>() <= 0) result.AddError("--max-request-body-bytes must be positive.");
@@ -39,7 +51,8 @@ public static class HostCommandLine
             parse.GetValue(serveFunction)!.FullName,
             parse.GetValue(urls)!,
             parse.GetValue(maxBody),
-            TimeSpan.FromSeconds(parse.GetValue(serveTimeout)))));
+            TimeSpan.FromSeconds(parse.GetValue(serveTimeout)),
+            parse.GetValue(maxConcurrent))));
 
         var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
         var invokeFunction = FunctionOption();
@@ -94,6 +107,6 @@ public static class HostCommandLine
     }
 }
 
-public sealed record ServeOptions(string FunctionDirectory, string Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout);
+public sealed record ServeOptions(string FunctionDirectory, string Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations);
 
 public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);

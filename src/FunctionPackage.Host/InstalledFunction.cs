@@ -28,8 +28,12 @@ public sealed class InstalledFunction : IDisposable
     /// <summary>The <c>source</c> of every event the host emits for this function: <c>/functions/&lt;id&gt;/&lt;version&gt;</c>.</summary>
     public Uri Source { get; }
 
+    /// <summary>
+    /// Loads the function. <paramref name="enterFunctionFolder"/>: the host process runs this one function, so make
+    /// <c>function/</c> its <c>AppContext.BaseDirectory</c> and current directory before any of its code runs.
+    /// </summary>
     /// <exception cref="FunctionHostException">The folder is not an installed function, or its entry point cannot be bound.</exception>
-    public static InstalledFunction Load(string directory, ILogger logger)
+    public static InstalledFunction Load(string directory, ILogger logger, bool enterFunctionFolder = false)
     {
         directory = Path.GetFullPath(directory);
         var manifest = ReadManifest(directory);
@@ -48,6 +52,7 @@ public sealed class InstalledFunction : IDisposable
             logger.LogWarning("{DepsFile} is missing beside the entry assembly: package dependencies will not resolve.", Path.GetFileName(depsPath));
         }
 
+        if (enterFunctionFolder) EnterFunctionFolder(functionFolder);
         var context = new FunctionLoadContext(entryPath);
         try
         {
@@ -71,6 +76,19 @@ public sealed class InstalledFunction : IDisposable
             context.Unload();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A function finds the files published beside it through <c>AppContext.BaseDirectory</c> or relative paths, as it
+    /// would in its own publish folder; by default both would be the host's. The runtime reads the base directory from
+    /// this AppContext switch on every call, so setting it before the function's assembly loads covers its static
+    /// initializers too. The host's own lookups are unaffected: its paths are absolute and its content root was taken
+    /// before this runs.
+    /// </summary>
+    private static void EnterFunctionFolder(string functionFolder)
+    {
+        AppContext.SetData("APP_CONTEXT_BASE_DIRECTORY", functionFolder + Path.DirectorySeparatorChar);
+        System.IO.Directory.SetCurrentDirectory(functionFolder);
     }
 
     private static FunctionManifest ReadManifest(string directory)

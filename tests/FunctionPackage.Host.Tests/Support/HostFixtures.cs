@@ -72,3 +72,29 @@ public sealed class HumaneHost : HostFixture
     protected override string EntryType => "TestFunctions.Humane";
     protected override string EntryMethod => "Describe";
 }
+
+/// <summary>Blocker::BlockAsync (Thread.Sleep before its first await) with a 1 s timeout.</summary>
+public sealed class BlockerTimeoutHost : HostFixture
+{
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.Blocker";
+    protected override string EntryMethod => "BlockAsync";
+    protected override string[] Options => new[] { "--invocation-timeout", "1" };
+}
+
+/// <summary>Blocker::BlockAsync with room for <see cref="MaxConcurrent"/> invocations at once and the default timeout.</summary>
+public sealed class BlockerBoundHost : HostFixture
+{
+    public const int MaxConcurrent = 16;
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.Blocker";
+    protected override string EntryMethod => "BlockAsync";
+    protected override string[] Options => new[] { "--max-concurrent-invocations", MaxConcurrent.ToString() };
+}
+
+public sealed class ShippedFileHost : HostFixture
+{
+    protected override string Project => "Greeter";
+    protected override string EntryType => "TestFunctions.ShippedFile";
+    protected override string EntryMethod => "Read";
+}

@@ -141,3 +141,34 @@ public static class Unsupported
 
     public static int ByRef(ref int value) => value;
 }
+
+/// <summary>
+/// Blocks its thread before the first await (synchronous I/O, a lock, Thread.Sleep): the host must still time it out
+/// and keep answering /healthz. Writes "blocker: started &lt;name&gt;" to stderr when it starts.
+/// </summary>
+public static class Blocker
+{
+    public static async Task<string> BlockAsync(GreetRequest request, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"blocker: started {request.Name}");
+        Thread.Sleep(TimeSpan.FromSeconds(request.Times));
+        await Task.Yield();
+        return $"blocked {request.Times}s";
+    }
+}
+
+public sealed record ShippedFileReport(string AtTypeInitialization, string FromBaseDirectory, string FromCurrentDirectory, string BaseDirectory, string CurrentDirectory);
+
+/// <summary>Reads shipped.txt, published beside the assembly, the ways user code does: AppContext.BaseDirectory and a relative path.</summary>
+public static class ShippedFile
+{
+    // Runs before any handler code: the host must have made function/ the base directory before loading the function.
+    private static readonly string AtTypeInitialization = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "shipped.txt")).Trim();
+
+    public static ShippedFileReport Read() => new(
+        AtTypeInitialization,
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "shipped.txt")).Trim(),
+        File.ReadAllText("shipped.txt").Trim(),
+        AppContext.BaseDirectory,
+        Environment.CurrentDirectory);
+}
