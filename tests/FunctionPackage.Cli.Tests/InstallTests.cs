@@ -329,7 +329,7 @@ public sealed class InstallTests : IDisposable
         builder.Frameworks.Add(new FrameworkDefinition { Name = "Microsoft.NETCore.App", Version = "99.0.0" });
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.RuntimeFrameworkMissing);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.FrameworkNotRunnableByHost);
         Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
         Assert.False(Directory.Exists(_root));
 

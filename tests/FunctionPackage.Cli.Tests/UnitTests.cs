@@ -36,7 +36,7 @@ public sealed class UnitTests : IDisposable
         Assert.StartsWith("10.", chosen["Microsoft.NETCore.App"]);
 
         var ex = Assert.Throws<CliException>(() => checker.Check(new RuntimeDefinition { Frameworks = { new() { Name = "Microsoft.Nope.App", Version = "1.0.0" } } }));
-        Assert.Equal(CliDiagnosticCodes.RuntimeFrameworkMissing, ex.Code);
+        Assert.Equal(CliDiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
         Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
     }
 

@@ -68,6 +68,20 @@ public sealed class CliApplication
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>Passed to the host as is; unset leaves the host's default (30 s).</summary>
+    private static Option<double?> InvocationTimeoutOption()
+    {
+        var option = new Option<double?>("--invocation-timeout")
+        {
+            Description = "Seconds one invocation may take before the host answers 504 (invoke: exit 15) and cancels its token; 0 = no limit (host default: 30).",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() < 0) result.AddError("--invocation-timeout must be 0 (no limit) or positive.");
+        });
+        return option;
+    }
+
     private Command CreateVerify()
     {
         var package = PackageArgument("The function package (.nupkg) to verify.");
@@ -136,7 +150,16 @@ public sealed class CliApplication
         var root = RootOption(required: true);
         var sources = SourceOption();
         var urls = new Option<string?>("--urls") { Description = "Addresses the host listens on, ';'-separated (host default: http://127.0.0.1:8080)." };
-        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls };
+        var timeout = InvocationTimeoutOption();
+        var maxConcurrent = new Option<int?>("--max-concurrent-invocations")
+        {
+            Description = "Invocations the host runs at once (a timed-out one counts until it returns); more get 503 with Retry-After. 0 = no bound (host default: 64).",
+        };
+        maxConcurrent.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-concurrent-invocations must be 0 (no bound) or positive.");
+        });
+        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls, timeout, maxConcurrent };
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
             var installed = await Installer().InstallAsync(new InstallRequest
@@ -146,7 +169,8 @@ public sealed class CliApplication
                 Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
             }, cancellationToken);
             var launcher = new HostLauncher();
-            return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls)), cancellationToken);
+            return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
+                parse.GetValue(timeout), parse.GetValue(maxConcurrent)), cancellationToken);
         }));
         return command;
     }
@@ -158,7 +182,8 @@ public sealed class CliApplication
         var sources = SourceOption();
         var root = RootOption(required: false);
         root.Description = "Install root to reuse; default: a temporary root deleted afterwards.";
-        var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root };
+        var timeout = InvocationTimeoutOption();
+        var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root, timeout };
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
             var givenRoot = parse.GetValue(root);
@@ -172,7 +197,7 @@ public sealed class CliApplication
                     Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
                 }, cancellationToken);
                 var launcher = new HostLauncher();
-                return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data)), cancellationToken);
+                return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data), parse.GetValue(timeout)), cancellationToken);
             }
             finally
             {

@@ -38,6 +38,9 @@ public static class CliDiagnosticCodes
     public const string InvalidPackageReference = "FPKG5110";    // exit 1
     public const string RuntimeIdentifierMismatch = "FPKG5111";  // exit 4
 
+    // 515x — what fnpkg's host can run
+    public const string FrameworkNotRunnableByHost = "FPKG5150"; // exit 4
+
     // 52xx — run and invoke
     public const string HostNotFound = "FPKG5201";               // exit 6
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Installing;
@@ -29,26 +30,31 @@ public sealed class HostLauncher
 
     public string DotnetExecutable => Path.Combine(DotnetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
 
-    public ProcessStartInfo CreateServe(string functionDirectory, string packagesFolder, string? urls)
+    /// <summary><c>serve</c>; a null setting is left out so the host's default applies (docs/host.md).</summary>
+    public ProcessStartInfo CreateServe(string functionDirectory, string packagesFolder, string? urls,
+        double? invocationTimeoutSeconds = null, int? maxConcurrentInvocations = null)
     {
         var start = CreateBase(packagesFolder, "serve", functionDirectory);
-        if (!string.IsNullOrEmpty(urls))
-        {
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add(urls);
-        }
+        AddOption(start, "--urls", string.IsNullOrEmpty(urls) ? null : urls);
+        AddOption(start, "--invocation-timeout", invocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
+        AddOption(start, "--max-concurrent-invocations", maxConcurrentInvocations?.ToString(CultureInfo.InvariantCulture));
         return start;
     }
 
-    public ProcessStartInfo CreateInvoke(string functionDirectory, string packagesFolder, string? data)
+    /// <summary><c>invoke</c>; a null setting is left out so the host's default applies (docs/host.md).</summary>
+    public ProcessStartInfo CreateInvoke(string functionDirectory, string packagesFolder, string? data, double? invocationTimeoutSeconds = null)
     {
         var start = CreateBase(packagesFolder, "invoke", functionDirectory);
-        if (data is not null)
-        {
-            start.ArgumentList.Add("--data");
-            start.ArgumentList.Add(data);
-        }
+        AddOption(start, "--data", data);
+        AddOption(start, "--invocation-timeout", invocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
         return start;
+    }
+
+    private static void AddOption(ProcessStartInfo start, string name, string? value)
+    {
+        if (value is null) return;
+        start.ArgumentList.Add(name);
+        start.ArgumentList.Add(value);
     }
 
     /// <summary>Runs the host with inherited stdin/stdout/stderr and returns fnpkg's exit code for it.</summary>

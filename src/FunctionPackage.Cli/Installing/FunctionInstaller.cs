@@ -310,6 +310,10 @@ public sealed class FunctionInstaller
         {
             materialized = Path.GetFullPath(request.MaterializeDirectory, request.WorkingDirectory);
             await Task.Run(() => new Materializer(_logger).Materialize(functionDirectory, layout.PackagesFolder, materialized));
+            // The folder runs without the host, on the frameworks the function was built for: say what it needs (never refuse).
+            var runtime = FunctionManifestSerializer.Deserialize(File.ReadAllBytes(Path.Combine(functionDirectory, FunctionPackageFormat.ManifestFileName))).Runtime;
+            var (needs, satisfied) = _runtimeChecker.DescribeStandaloneNeeds(runtime);
+            _logger.Log(satisfied ? LogLevel.Information : LogLevel.Warning, "Materialized {Folder}. {Needs}", materialized, needs);
         }
         return new InstallResult(receipt.Id, receipt.Version, functionDirectory, layout.PackagesFolder, alreadyInstalled, added, materialized);
     }

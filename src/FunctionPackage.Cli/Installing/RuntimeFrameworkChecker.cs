@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Model;
 using NuGet.Versioning;
@@ -6,21 +8,36 @@ using NuGet.Versioning;
 namespace FunctionPackage.Cli.Installing;
 
 /// <summary>
-/// Checks that each shared framework the function needs is installed under <c>&lt;dotnet root&gt;/shared/&lt;name&gt;/&lt;version&gt;</c>,
-/// applying the runtime's roll-forward rules (default Minor: same major, at least the requested minor.patch).
+/// Judges whether fnpkg's host can run a function. The function is a class library the host loads into its own
+/// process, so what runs it is the host's runtime — Microsoft.NETCore.App and Microsoft.AspNetCore.App of the host's
+/// major version, as the muxer picks them from <c>&lt;dotnet root&gt;/shared</c> — not the frameworks the function was
+/// built against: a net8.0 function runs on a host that runs on .NET 10. The host refuses the rest (FPKG4004), so
+/// install refuses it first.
 /// </summary>
 public sealed class RuntimeFrameworkChecker
 {
-    public RuntimeFrameworkChecker(string? dotnetRoot = null, string? currentRid = null)
+    /// <summary>The shared frameworks the host runs on and offers every function (docs/host.md, "Loading").</summary>
+    public static readonly IReadOnlyList<string> HostFrameworks = new[] { "Microsoft.NETCore.App", "Microsoft.AspNetCore.App" };
+
+    /// <summary>
+    /// <paramref name="hostTargetVersion"/>: the .NET version the host is built for (its runtimeconfig asks that
+    /// major.minor, roll-forward Minor). Default: fnpkg's own target framework — the host ships inside fnpkg and is
+    /// built for the same one.
+    /// </summary>
+    public RuntimeFrameworkChecker(string? dotnetRoot = null, string? currentRid = null, Version? hostTargetVersion = null)
     {
         DotnetRoot = dotnetRoot ?? FindDotnetRoot();
         CurrentRid = currentRid ?? RuntimeInformation.RuntimeIdentifier;
+        HostTargetVersion = hostTargetVersion ?? OwnTargetVersion();
     }
 
     public string DotnetRoot { get; }
 
     /// <summary>The runtime identifier of this machine, e.g. <c>linux-x64</c>.</summary>
     public string CurrentRid { get; }
+
+    /// <summary>The .NET version the host targets, e.g. 10.0.</summary>
+    public Version HostTargetVersion { get; }
 
     /// <summary>The dotnet root of the running runtime: CoreLib lives in <c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>.</summary>
     public static string FindDotnetRoot()
@@ -32,7 +49,10 @@ public sealed class RuntimeFrameworkChecker
         return processDirectory ?? "";
     }
 
-    /// <summary>The installed version that satisfies each framework, or a coded error (exit 4) naming what to install.</summary>
+    /// <summary>
+    /// The host's version of each framework the function names (what will run it), or a coded error (exit 4):
+    /// FPKG5111 another RID, FPKG5105 the host's own runtime is not installed, FPKG5150 the function needs more than the host has.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Check(RuntimeDefinition runtime)
     {
         var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,25 +64,92 @@ public sealed class RuntimeFrameworkChecker
                 $"Install it on a {runtime.Rid} machine, or publish it portable (without -r) or with -r {CurrentRid}.");
         }
         if (runtime.SelfContained) return chosen;
+        var host = ResolveHostFrameworks();
         foreach (var framework in runtime.Frameworks)
         {
-            if (!NuGetVersion.TryParse(framework.Version, out var required))
+            var required = ParseVersion(framework);
+            if (!host.TryGetValue(framework.Name, out var provided))
             {
-                throw new CliException(CliDiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed,
-                    $"function.json framework {framework.Name} has an invalid version '{framework.Version}'. Rebuild the package.");
+                throw new CliException(CliDiagnosticCodes.FrameworkNotRunnableByHost, ExitCodes.RuntimeMissing,
+                    $"The function needs the shared framework {framework.Name}, which fnpkg's host does not provide (it offers {string.Join(" and ", HostFrameworks)}). " +
+                    "Target only those (a FrameworkReference to Microsoft.AspNetCore.App is fine).");
             }
-            var installed = InstalledVersions(framework.Name);
-            var match = installed.Where(v => Satisfies(v, required, runtime.RollForward)).OrderBy(v => v).FirstOrDefault();
-            if (match is null)
+            // The host compares major.minor (FPKG4004): a newer patch than installed still runs, a newer minor or major does not.
+            if (new Version(required.Major, required.Minor) > new Version(provided.Major, provided.Minor))
             {
-                var have = installed.Count == 0 ? "none" : string.Join(", ", installed.Select(v => v.ToNormalizedString()));
-                throw new CliException(CliDiagnosticCodes.RuntimeFrameworkMissing, ExitCodes.RuntimeMissing,
-                    $"The function needs {framework.Name} {framework.Version} (rollForward {runtime.RollForward ?? "Minor"}) but '{DotnetRoot}' has {have}. " +
-                    $"Install the .NET runtime {required.Major}.{required.Minor} ({framework.Name}) or run on a machine that has it.");
+                throw new CliException(CliDiagnosticCodes.FrameworkNotRunnableByHost, ExitCodes.RuntimeMissing,
+                    $"The function needs {framework.Name} {framework.Version} (net{required.Major}.{required.Minor}), but fnpkg's host runs functions on " +
+                    $"{framework.Name} {provided.ToNormalizedString()}. Retarget the function to net{provided.Major}.{provided.Minor} or lower, " +
+                    $"or use an fnpkg whose host runs on .NET {required.Major}.{required.Minor}.");
             }
-            chosen[framework.Name] = match.ToNormalizedString();
+            chosen[framework.Name] = provided.ToNormalizedString();
         }
         return chosen;
+    }
+
+    /// <summary>
+    /// For <c>--materialize</c>: the folder is a plain publish output that runs on its own (<c>dotnet Function.dll</c>
+    /// through a runtimeconfig of its own), so it needs the frameworks the function was built against, with its
+    /// roll-forward. Returns what it needs and whether this machine has it; never refuses anything.
+    /// </summary>
+    public (string Message, bool Satisfied) DescribeStandaloneNeeds(RuntimeDefinition runtime)
+    {
+        if (runtime.SelfContained) return ("It is self-contained: it needs no shared framework.", true);
+        var rollForward = runtime.RollForward ?? "Minor";
+        var needs = new List<string>();
+        var missing = new List<string>();
+        foreach (var framework in runtime.Frameworks)
+        {
+            var required = ParseVersion(framework);
+            needs.Add($"{framework.Name} {framework.Version}");
+            var installed = InstalledVersions(framework.Name);
+            if (!installed.Any(v => Satisfies(v, required, rollForward)))
+            {
+                var have = installed.Count == 0 ? "none" : string.Join(", ", installed.OrderBy(v => v).Select(v => v.ToNormalizedString()));
+                missing.Add($"{framework.Name} {required.Major}.{required.Minor} (this machine has {have})");
+            }
+        }
+        var message = $"To run on its own it needs {(needs.Count == 0 ? "no shared framework" : string.Join(" and ", needs))} (rollForward {rollForward})";
+        if (missing.Count == 0) return (message + ", which this machine has.", true);
+        return (message + $"; missing here: {string.Join("; ", missing)}. Install that .NET runtime to run it on its own, or run it with " +
+            "DOTNET_ROLL_FORWARD=Major. fnpkg run/invoke are not affected: fnpkg's host runs the function.", false);
+    }
+
+    /// <summary>
+    /// Each host framework as the muxer resolves the host's runtimeconfig: the target major, the lowest minor at or above
+    /// the target's, its latest patch (roll-forward Minor; releases only). FPKG5105 if one is not installed.
+    /// </summary>
+    private Dictionary<string, NuGetVersion> ResolveHostFrameworks()
+    {
+        var target = new NuGetVersion(HostTargetVersion.Major, Math.Max(HostTargetVersion.Minor, 0), 0);
+        var resolved = new Dictionary<string, NuGetVersion>(StringComparer.Ordinal);
+        foreach (var name in HostFrameworks)
+        {
+            var installed = InstalledVersions(name);
+            var candidates = installed.Where(v => Satisfies(v, target, "Minor")).ToList();
+            if (candidates.Count == 0)
+            {
+                var have = installed.Count == 0 ? "none" : string.Join(", ", installed.OrderBy(v => v).Select(v => v.ToNormalizedString()));
+                throw new CliException(CliDiagnosticCodes.RuntimeFrameworkMissing, ExitCodes.RuntimeMissing,
+                    $"fnpkg's host runs every function on {name} {target.Major}.{target.Minor}, but '{DotnetRoot}' has {have}. " +
+                    $"Install the .NET {target.Major}.{target.Minor} runtime{(name == "Microsoft.AspNetCore.App" ? " for ASP.NET Core" : "")}.");
+            }
+            var lowestMinor = candidates.Min(v => v.Minor);
+            resolved[name] = candidates.Where(v => v.Minor == lowestMinor).Max()!;
+        }
+        return resolved;
+    }
+
+    private static NuGetVersion ParseVersion(FrameworkDefinition framework)
+        => NuGetVersion.TryParse(framework.Version, out var version)
+            ? version
+            : throw new CliException(CliDiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed,
+                $"function.json framework {framework.Name} has an invalid version '{framework.Version}'. Rebuild the package.");
+
+    private static Version OwnTargetVersion()
+    {
+        var name = typeof(RuntimeFrameworkChecker).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()?.FrameworkName;
+        return name is not null ? new FrameworkName(name).Version : new Version(Environment.Version.Major, 0);
     }
 
     private List<NuGetVersion> InstalledVersions(string frameworkName)
