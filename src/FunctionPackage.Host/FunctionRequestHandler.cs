@@ -185,7 +185,7 @@ public sealed class FunctionRequestHandler
             else
             {
                 // Started on the thread pool, so a handler that blocks before its first await cannot hold this request:
-                // it awaits the timeout, which does not depend on the handler. Timed-out work runs on, unobserved.
+                // it awaits the timeout, which does not depend on the handler. Timed-out work runs on in the background.
                 running = Task.Run(() => _invoker.InvokeAsync(functionEvent, token).AsTask(), CancellationToken.None);
                 result = await running.WaitAsync(token);
             }

@@ -74,6 +74,19 @@ public sealed class InvokeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_handler_blocking_before_its_first_await_times_out_too_with_FPKG4014()
+    {
+        var layout = await InstallAsync("Greeter", "TestFunctions.Blocker", "BlockAsync");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """{"name":"n","times":60}""", "--invocation-timeout", "0.5");
+        watch.Stop();
+        Assert.True(exit == ExitCodes.Timeout, $"{exit}\n{stderr}");
+        Assert.Contains(HostErrorCodes.InvocationTimedOut, stderr);
+        Assert.Equal("", stdout);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}: the timeout waited for the handler.\n{stderr}");
+    }
+
+    [Fact]
     public async Task Function_console_output_goes_to_stderr_not_stdout()
     {
         var layout = await InstallAsync("Greeter", "TestFunctions.Chatty", "Say");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FunctionPackage.Host.Tests.Support;
+using FunctionPackage.Testing;
 using Xunit;
 using static FunctionPackage.Host.Tests.HttpTestRequests;
 
@@ -80,6 +81,32 @@ public sealed class ServeConcurrencyBoundTests : IClassFixture<BlockerBoundHost>
         var count = 0;
         for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal)) count++;
         return count;
+    }
+}
+
+/// <summary>SIGTERM with blocked handlers in flight: they get their 504 at the timeout and the host exits, not held by them.</summary>
+public sealed class ServeBlockedDrainTests
+{
+    [Fact]
+    public async Task Sigterm_drains_blocked_handlers_at_the_timeout_and_exits_0()
+    {
+        using var root = new TestRoot("host-blocked-drain");
+        var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
+            "Test.BlockedDrain", "1.0.0", "Greeter", "TestFunctions.Blocker", "BlockAsync");
+        await using var host = await HostProcess.StartServeAsync(layout, "--invocation-timeout", "2");
+
+        var calls = Enumerable.Range(0, 4).Select(i => host.Client.SendAsync(Plain($$"""{"name":"drain{{i}}","times":60}"""))).ToList();
+        await ServeThrowerTests.Eventually(() => host.Output.Split("blocker: started drain").Length - 1 == calls.Count);
+        host.Terminate();
+
+        foreach (var call in calls)
+        {
+            using var response = await call;
+            await ServeLimitAssertions.AssertCodedProblemAsync(response, HttpStatusCode.GatewayTimeout, "FPKG4014", host.Output);
+        }
+        // The handlers sleep 60 s; the drain window is the timeout + 5 s.
+        Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), host.Output);
+        Assert.True(host.ExitCode == 0, host.Output);
     }
 }
 
