@@ -49,7 +49,7 @@ public sealed class ServeConcurrencyBoundTests : IClassFixture<BlockerBoundHost>
             .Select(i => client.SendAsync(Plain($$"""{"name":"call{{i}}","times":6}""")))
             .ToList();
         // Every call is running (blocking a thread) before we probe.
-        await ServeThrowerTests.Eventually(() => Count(_fixture.Host.Output, "blocker: started call") == BlockerBoundHost.MaxConcurrent);
+        await ServeThrowerTests.Eventually(() => ServeLimitAssertions.Count(_fixture.Host.Output, "blocker: started call") == BlockerBoundHost.MaxConcurrent);
         Assert.All(calls, call => Assert.False(call.IsCompleted, _fixture.Host.Output));
 
         using (var probe = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
@@ -75,13 +75,6 @@ public sealed class ServeConcurrencyBoundTests : IClassFixture<BlockerBoundHost>
         using var after = await client.SendAsync(Plain("""{"name":"after","times":0}"""));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
-
-    private static int Count(string text, string value)
-    {
-        var count = 0;
-        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal)) count++;
-        return count;
-    }
 }
 
 /// <summary>SIGTERM with blocked handlers in flight: they get their 504 at the timeout and the host exits, not held by them.</summary>
@@ -96,7 +89,7 @@ public sealed class ServeBlockedDrainTests
         await using var host = await HostProcess.StartServeAsync(layout, "--invocation-timeout", "2");
 
         var calls = Enumerable.Range(0, 4).Select(i => host.Client.SendAsync(Plain($$"""{"name":"drain{{i}}","times":60}"""))).ToList();
-        await ServeThrowerTests.Eventually(() => host.Output.Split("blocker: started drain").Length - 1 == calls.Count);
+        await ServeThrowerTests.Eventually(() => ServeLimitAssertions.Count(host.Output, "blocker: started drain") == calls.Count);
         host.Terminate();
 
         foreach (var call in calls)
@@ -112,6 +105,14 @@ public sealed class ServeBlockedDrainTests
 
 internal static class ServeLimitAssertions
 {
+    /// <summary>How often <paramref name="value"/> occurs in <paramref name="text"/>.</summary>
+    public static int Count(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     /// <summary>A problem response with the given status and <c>code</c> member; returns the problem.</summary>
     public static async Task<JsonElement> AssertCodedProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string log)
     {
