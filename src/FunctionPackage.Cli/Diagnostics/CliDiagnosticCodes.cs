@@ -55,7 +55,7 @@ public static class ExitCodes
     public const int VerificationFailed = 2;
     /// <summary>A package or dependency was not found, or a source could not be reached.</summary>
     public const int NotFound = 3;
-    /// <summary>A runtime framework the function needs is not installed.</summary>
+    /// <summary>fnpkg's host cannot run the function (it needs a newer .NET, or the host's runtime is missing), or another RID.</summary>
     public const int RuntimeMissing = 4;
     /// <summary>The install root or a target folder is in a state fnpkg will not overwrite.</summary>
     public const int Conflict = 5;
@@ -67,6 +67,6 @@ public static class ExitCodes
     /// <summary>Text shown at the end of <c>fnpkg --help</c>.</summary>
     public const string HelpText =
         "Exit codes: 0 ok, 1 usage, 2 verification failed (tampered/invalid package), " +
-        "3 not found or source unreachable, 4 runtime framework missing or another RID, 5 conflict in the install root, " +
+        "3 not found or source unreachable, 4 the host cannot run the function (.NET too new, runtime missing) or another RID, 5 conflict in the install root, " +
         "6 host failed, 70 internal error. Errors are coded FPKG5xxx; see docs/cli.md.";
 }
