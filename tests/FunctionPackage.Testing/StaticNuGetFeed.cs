@@ -11,10 +11,14 @@ namespace FunctionPackage.Testing;
 /// A static NuGet v3 feed on 127.0.0.1: <c>index.json</c> with one <c>PackageBaseAddress/3.0.0</c> resource,
 /// <c>flat/&lt;lowerid&gt;/index.json</c> and <c>flat/&lt;lowerid&gt;/&lt;ver&gt;/&lt;lowerid&gt;.&lt;ver&gt;.nupkg</c>.
 /// That is all <c>dotnet restore</c> and NuGet.Protocol need to download by exact version.
+/// Hostile modes (<see cref="NupkgFault"/>, <see cref="RedirectNupkgsTo"/>, <see cref="RequiredCredential"/>) make it
+/// behave like a broken, dying or malicious feed.
 /// </summary>
 public sealed class StaticNuGetFeed : IDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
     private readonly ConcurrentDictionary<string, byte[]> _packages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SortedSet<string>> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
@@ -37,6 +41,18 @@ public sealed class StaticNuGetFeed : IDisposable
 
     /// <summary>Runs before a .nupkg is sent (argument: the request path); tests use it to delay, cancel or fail downloads.</summary>
     public Func<string, Task>? BeforeNupkgAsync { get; set; }
+
+    /// <summary>How every .nupkg download misbehaves (index and version lists are still served correctly).</summary>
+    public FeedFault NupkgFault { get; set; }
+
+    /// <summary>When set (a base URL such as another feed's <see cref="BaseUrl"/>), .nupkg requests get a 302 to the same path there.</summary>
+    public string? RedirectNupkgsTo { get; set; }
+
+    /// <summary>When set, every request without these Basic credentials gets a 401 challenge (a private feed).</summary>
+    public NetworkCredential? RequiredCredential { get; set; }
+
+    /// <summary>The Authorization header of every request, in arrival order ("" when the request had none).</summary>
+    public IReadOnlyCollection<string> Authorizations => _authorizations.ToArray();
 
     public static StaticNuGetFeed Start(params string[] nupkgFiles)
     {
@@ -114,8 +130,18 @@ public sealed class StaticNuGetFeed : IDisposable
     {
         var path = context.Request.Url!.AbsolutePath;
         _requests.Enqueue(path);
+        var authorization = context.Request.Headers["Authorization"] ?? "";
+        _authorizations.Enqueue(authorization);
         try
         {
+            if (RequiredCredential is { } credential
+                && authorization != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.Password}")))
+            {
+                context.Response.StatusCode = 401;
+                context.Response.AddHeader("WWW-Authenticate", "Basic realm=\"feed\"");
+                context.Response.Close();
+                return;
+            }
             if (path == "/index.json")
             {
                 await WriteAsync(context, "application/json", Encoding.UTF8.GetBytes(
@@ -137,7 +163,13 @@ public sealed class StaticNuGetFeed : IDisposable
                 && _packages.TryGetValue($"{parts[1]}/{parts[2]}", out var bytes))
             {
                 if (BeforeNupkgAsync is { } hook) await hook(path);
-                await WriteAsync(context, "application/octet-stream", bytes);
+                if (RedirectNupkgsTo is { } target)
+                {
+                    context.Response.Redirect(target.TrimEnd('/') + path);
+                    context.Response.Close();
+                    return;
+                }
+                await ServeNupkgAsync(context, bytes);
                 return;
             }
             context.Response.StatusCode = 404;
@@ -146,6 +178,34 @@ public sealed class StaticNuGetFeed : IDisposable
         catch (Exception)
         {
             try { context.Response.Abort(); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    private async Task ServeNupkgAsync(HttpListenerContext context, byte[] bytes)
+    {
+        switch (NupkgFault)
+        {
+            case FeedFault.ServerError:
+                context.Response.StatusCode = 500;
+                context.Response.Close();
+                return;
+            case FeedFault.NotAZip:
+                await WriteAsync(context, "application/octet-stream", Encoding.UTF8.GetBytes("<html><body>Sign in to continue</body></html>"));
+                return;
+            case FeedFault.ResetMidBody:
+                // Promise the whole package, send half, then drop the connection.
+                context.Response.StatusCode = 200;
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await context.Response.OutputStream.FlushAsync();
+                context.Response.Abort();
+                return;
+            case FeedFault.Hang:
+                await Task.Delay(Timeout.Infinite, _stopping.Token);
+                return;
+            default:
+                await WriteAsync(context, "application/octet-stream", bytes);
+                return;
         }
     }
 
@@ -160,6 +220,7 @@ public sealed class StaticNuGetFeed : IDisposable
 
     public void Dispose()
     {
+        _stopping.Cancel();
         try
         {
             _listener.Stop();
@@ -168,6 +229,56 @@ public sealed class StaticNuGetFeed : IDisposable
         catch (ObjectDisposedException)
         {
         }
+        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        _stopping.Dispose();
+    }
+}
+
+/// <summary>How a <see cref="StaticNuGetFeed"/> answers a .nupkg request.</summary>
+public enum FeedFault
+{
+    None,
+    /// <summary>HTTP 500.</summary>
+    ServerError,
+    /// <summary>A 200 with an HTML page instead of a zip (a login page, a proxy error).</summary>
+    NotAZip,
+    /// <summary>Half of the package, then the connection is dropped.</summary>
+    ResetMidBody,
+    /// <summary>The request is read and never answered.</summary>
+    Hang,
+}
+
+/// <summary>A TCP listener on 127.0.0.1 that accepts connections and never sends a byte: a feed that hangs.</summary>
+public sealed class SilentTcpServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentBag<TcpClient> _clients = new();
+    private readonly Task _loop;
+
+    public SilentTcpServer()
+    {
+        _listener.Start();
+        Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/index.json";
+        _loop = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) _clients.Add(await _listener.AcceptTcpClientAsync());
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        });
+    }
+
+    /// <summary>A service index URL on this server.</summary>
+    public string Url { get; }
+    public int Accepted => _clients.Count;
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        foreach (var client in _clients) client.Dispose();
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 }
