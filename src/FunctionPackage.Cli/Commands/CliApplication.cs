@@ -82,6 +82,45 @@ public sealed class CliApplication
         return option;
     }
 
+    /// <summary>--timeout and --request-timeout, shared by every command that installs.</summary>
+    private sealed class TimeoutOptions
+    {
+        public Option<double> Timeout { get; } = new("--timeout")
+        {
+            Description = "Seconds the whole install may take (downloads included) before it fails with FPKG5115.",
+            DefaultValueFactory = _ => InstallRequest.DefaultTimeout.TotalSeconds,
+        };
+
+        public Option<double> RequestTimeout { get; } = new("--request-timeout")
+        {
+            Description = "Seconds a feed may stay silent (before answering, or mid-download) before that source fails with FPKG5114.",
+            DefaultValueFactory = _ => InstallRequest.DefaultRequestTimeout.TotalSeconds,
+        };
+
+        public TimeoutOptions()
+        {
+            foreach (var option in new[] { Timeout, RequestTimeout })
+            {
+                option.Validators.Add(result =>
+                {
+                    if (result.GetValueOrDefault<double>() <= 0) result.AddError($"{option.Name} must be a positive number of seconds.");
+                });
+            }
+        }
+
+        public void AddTo(Command command)
+        {
+            command.Add(Timeout);
+            command.Add(RequestTimeout);
+        }
+
+        public InstallRequest Apply(InstallRequest request, ParseResult parse) => request with
+        {
+            Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+            RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(RequestTimeout)),
+        };
+    }
+
     private Command CreateVerify()
     {
         var package = PackageArgument("The function package (.nupkg) to verify.");
@@ -125,19 +164,21 @@ public sealed class CliApplication
         {
             Description = "Also write a plain publish-folder layout (function files plus every dependency asset at its publish destination) to this new or empty folder.",
         };
+        var timeouts = new TimeoutOptions();
         var command = new Command("install", "Verify, then install a function package and its pinned dependencies into an install root. Prints the installed folder.")
         {
             package, root, sources, materialize,
         };
+        timeouts.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
-            var result = await Installer().InstallAsync(new InstallRequest
+            var result = await Installer().InstallAsync(timeouts.Apply(new InstallRequest
             {
                 Package = parse.GetValue(package)!,
                 Root = parse.GetValue(root)!,
                 Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
                 MaterializeDirectory = parse.GetValue(materialize),
-            }, cancellationToken);
+            }, parse), cancellationToken);
             _output.Write(result.FunctionDirectory + "\n");
             return ExitCodes.Success;
         }));
@@ -160,14 +201,16 @@ public sealed class CliApplication
             if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-concurrent-invocations must be 0 (no bound) or positive.");
         });
         var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls, timeout, maxConcurrent };
+        var timeouts = new TimeoutOptions();
+        timeouts.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
-            var installed = await Installer().InstallAsync(new InstallRequest
+            var installed = await Installer().InstallAsync(timeouts.Apply(new InstallRequest
             {
                 Package = parse.GetValue(package)!,
                 Root = parse.GetValue(root)!,
                 Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
-            }, cancellationToken);
+            }, parse), cancellationToken);
             var launcher = new HostLauncher();
             return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
                 parse.GetValue(timeout), parse.GetValue(maxConcurrent)), cancellationToken);
@@ -184,18 +227,20 @@ public sealed class CliApplication
         root.Description = "Install root to reuse; default: a temporary root deleted afterwards.";
         var timeout = InvocationTimeoutOption();
         var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root, timeout };
+        var timeouts = new TimeoutOptions();
+        timeouts.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
             var givenRoot = parse.GetValue(root);
             var installRoot = givenRoot ?? Path.Combine(Path.GetTempPath(), "fnpkg-invoke-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
             try
             {
-                var installed = await Installer().InstallAsync(new InstallRequest
+                var installed = await Installer().InstallAsync(timeouts.Apply(new InstallRequest
                 {
                     Package = parse.GetValue(package)!,
                     Root = installRoot,
                     Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
-                }, cancellationToken);
+                }, parse), cancellationToken);
                 var launcher = new HostLauncher();
                 return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data), parse.GetValue(timeout)), cancellationToken);
             }

@@ -37,6 +37,13 @@ public static class CliDiagnosticCodes
     public const string MaterializeTargetNotEmpty = "FPKG5109";  // exit 5
     public const string InvalidPackageReference = "FPKG5110";    // exit 1
     public const string RuntimeIdentifierMismatch = "FPKG5111";  // exit 4
+    public const string SourceServedInvalidPackage = "FPKG5112"; // exit 2
+    public const string SourceFailed = "FPKG5113";               // exit 3
+    public const string SourceTimedOut = "FPKG5114";             // exit 3
+    public const string InstallTimedOut = "FPKG5115";            // exit 3
+    public const string DiskFull = "FPKG5116";                   // exit 7
+    public const string RootNotWritable = "FPKG5117";            // exit 7
+    public const string RootIoFailure = "FPKG5118";              // exit 7
 
     // 515x — what fnpkg's host can run
     public const string FrameworkNotRunnableByHost = "FPKG5150"; // exit 4
@@ -61,6 +68,8 @@ public static class ExitCodes
     public const int Conflict = 5;
     /// <summary>The function host could not be started or failed.</summary>
     public const int HostFailed = 6;
+    /// <summary>This machine failed the install: the disk is full, or the install root is read-only or not a folder.</summary>
+    public const int LocalFailure = 7;
     /// <summary>An unexpected error (a bug): the message and stack trace go to stderr.</summary>
     public const int InternalError = 70;
 
@@ -68,5 +77,5 @@ public static class ExitCodes
     public const string HelpText =
         "Exit codes: 0 ok, 1 usage, 2 verification failed (tampered/invalid package), " +
         "3 not found or source unreachable, 4 the host cannot run the function (.NET too new, runtime missing) or another RID, 5 conflict in the install root, " +
-        "6 host failed, 70 internal error. Errors are coded FPKG5xxx; see docs/cli.md.";
+        "6 host failed, 7 local failure (disk full, read-only or unusable install root), 70 internal error. Errors are coded FPKG5xxx; see docs/cli.md.";
 }

@@ -22,6 +22,14 @@ public sealed record InstallRequest
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     public string? MaterializeDirectory { get; init; }
     public int MaxParallelDownloads { get; init; } = 8;
+    /// <summary>How long a feed may stay silent: before the first byte of a download, or between two reads (<c>--request-timeout</c>).</summary>
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+    /// <summary>Deadline for the whole install (<c>--timeout</c>).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    // As HttpClient's default; generous for one silent feed, short enough to notice.
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(100);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 }
 
 public sealed record InstallResult(
@@ -69,20 +77,39 @@ public sealed class FunctionInstaller
         if (request.MaterializeDirectory is not null)
             Materializer.EnsureTargetIsEmpty(Path.GetFullPath(request.MaterializeDirectory, request.WorkingDirectory));
 
+        // Quick no-op before any network access: id@version is immutable, so a complete install is the answer.
         if (!argument.IsFile)
         {
-            // Quick no-op before any network access: id@version is immutable, so a complete install is the answer.
             var existing = layout.FunctionDirectory(argument.Id!, argument.Version!.ToNormalizedString());
-            var receipt = InstallReceipt.TryRead(existing);
-            if (receipt is not null && AllDependenciesPresent(receipt, layout))
-            {
-                _logger.LogInformation("{Id} {Version} is already installed in {Directory}", receipt.Id, receipt.Version, existing);
-                return await FinishAsync(request, layout, receipt, existing, alreadyInstalled: true, added: 0);
-            }
+            if (InstallReceipt.TryRead(existing) is { } receipt && AllDependenciesPresent(receipt, layout))
+                return await AlreadyInstalledAsync(request, layout, receipt, existing);
         }
 
         // Created after the no-op check: a no-op then never loads NuGet.Protocol.
-        using var fetcher = new NuGetPackageFetcher(_logger);
+        using var fetcher = new NuGetPackageFetcher(_logger, request.RequestTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(request.Timeout);
+        try
+        {
+            return await InstallCoreAsync(request, layout, argument, fetcher, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var waitingOn = fetcher.ActiveSources;
+            throw new CliException(CliDiagnosticCodes.InstallTimedOut, ExitCodes.NotFound,
+                $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
+                (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "") +
+                ". Check that feed and the network, or raise --timeout.");
+        }
+        catch (Exception ex) when (LocalFailure.From(ex, layout.Root) is { } local)
+        {
+            throw local;
+        }
+    }
+
+    private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument,
+        NuGetPackageFetcher fetcher, CancellationToken cancellationToken)
+    {
         StagingArea? staging = null;
         try
         {
@@ -110,42 +137,30 @@ public sealed class FunctionInstaller
             _runtimeChecker.Check(manifest.Runtime);
 
             var functionDirectory = layout.FunctionDirectory(manifest.Id, manifest.Version);
+            // A function folder is renamed into place complete, so its receipt means only shared packages can be missing.
             var installed = InstallReceipt.TryRead(functionDirectory);
             if (installed is not null)
             {
                 EnsureSameContent(installed, verification, functionDirectory);
-                if (AllDependenciesPresent(installed, layout))
-                {
-                    _logger.LogInformation("{Id} {Version} is already installed in {Directory}", manifest.Id, manifest.Version, functionDirectory);
-                    return await FinishAsync(request, layout, installed, functionDirectory, alreadyInstalled: true, added: 0);
-                }
+                if (AllDependenciesPresent(installed, layout)) return await AlreadyInstalledAsync(request, layout, installed, functionDirectory);
             }
 
             // Everything is verified: from here on we write.
             staging ??= CreateStaging(layout);
             var stagedFunction = Path.Combine(staging.Directory, "function-root");
-            ExtractFunctionFiles(archive, stagedFunction);
+            if (installed is null) ExtractFunctionFiles(archive, stagedFunction);
             var added = await InstallDependenciesAsync(manifest, archive, request, layout, fetcher, staging, cancellationToken);
 
-            var receipt = new InstallReceipt
+            var receipt = installed;
+            var alreadyThere = true; // repaired shared packages only
+            if (receipt is null)
             {
-                Id = manifest.Id,
-                Version = manifest.Version,
-                ManifestSha512 = verification.ManifestSha512!,
-                DependencyMode = manifest.DependencyMode,
-                Dependencies = manifest.Dependencies.Select(d => new ReceiptDependency { Id = d.Id, Version = d.Version, Sha512 = d.Sha512, Path = d.Path }).ToList(),
-                PackagesFolder = layout.PackagesFolder,
-                InstalledBy = InstalledBy,
-            };
-            if (installed is not null)
-            {
-                // The function folder was complete; only shared packages had to be repaired.
-                return await FinishAsync(request, layout, installed, functionDirectory, alreadyInstalled: true, added);
+                receipt = CreateReceipt(manifest, verification, layout);
+                File.WriteAllBytes(Path.Combine(stagedFunction, InstallLayout.ReceiptFileName), receipt.Serialize());
+                cancellationToken.ThrowIfCancellationRequested();
+                alreadyThere = MoveIntoPlace(stagedFunction, functionDirectory, verification);
+                _logger.LogInformation("Installed {Id} {Version} to {Directory}", manifest.Id, manifest.Version, functionDirectory);
             }
-            File.WriteAllBytes(Path.Combine(stagedFunction, InstallLayout.ReceiptFileName), receipt.Serialize());
-            cancellationToken.ThrowIfCancellationRequested();
-            var alreadyThere = MoveIntoPlace(stagedFunction, functionDirectory, verification);
-            _logger.LogInformation("Installed {Id} {Version} to {Directory}", manifest.Id, manifest.Version, functionDirectory);
             return await FinishAsync(request, layout, receipt, functionDirectory, alreadyThere, added);
         }
         finally
@@ -154,11 +169,38 @@ public sealed class FunctionInstaller
         }
     }
 
+    private static InstallReceipt CreateReceipt(FunctionManifest manifest, VerificationResult verification, InstallLayout layout) => new()
+    {
+        Id = manifest.Id,
+        Version = manifest.Version,
+        ManifestSha512 = verification.ManifestSha512!,
+        DependencyMode = manifest.DependencyMode,
+        Dependencies = manifest.Dependencies.Select(d => new ReceiptDependency { Id = d.Id, Version = d.Version, Sha512 = d.Sha512, Path = d.Path }).ToList(),
+        PackagesFolder = layout.PackagesFolder,
+        InstalledBy = InstalledBy,
+    };
+
+    /// <summary>
+    /// The no-op: nothing to write, but abandoned staging folders (a killed install's, possibly gigabytes) are removed
+    /// here too rather than waiting for the next real install. A read-only root just keeps them.
+    /// </summary>
+    private async Task<InstallResult> AlreadyInstalledAsync(InstallRequest request, InstallLayout layout, InstallReceipt receipt, string functionDirectory)
+    {
+        CleanupAbandonedStaging(layout);
+        _logger.LogInformation("{Id} {Version} is already installed in {Directory}", receipt.Id, receipt.Version, functionDirectory);
+        return await FinishAsync(request, layout, receipt, functionDirectory, alreadyInstalled: true, added: 0);
+    }
+
+    private void CleanupAbandonedStaging(InstallLayout layout)
+    {
+        var removed = StagingArea.CleanupAbandoned(layout.StagingFolder);
+        if (removed > 0) _logger.LogDebug("Removed {Count} abandoned staging folder(s) in {Folder}", removed, layout.StagingFolder);
+    }
+
     private StagingArea CreateStaging(InstallLayout layout)
     {
         Directory.CreateDirectory(layout.Root);
-        var removed = StagingArea.CleanupAbandoned(layout.StagingFolder);
-        if (removed > 0) _logger.LogDebug("Removed {Count} abandoned staging folder(s) in {Folder}", removed, layout.StagingFolder);
+        CleanupAbandonedStaging(layout);
         return StagingArea.Create(layout.StagingFolder);
     }
 

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
+using System.Xml;
 using FunctionPackage.Cli.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NuGet.Configuration;
+using NuGet.Packaging;
+using NuGet.Packaging.Core;
 using NuGet.Protocol;
 using NuGet.Protocol.Core.Types;
 using NuGet.Versioning;
@@ -9,68 +13,152 @@ namespace FunctionPackage.Cli.Sources;
 
 /// <summary>
 /// Downloads a package by exact id and version from folder or HTTP v3 feeds through NuGet.Protocol.
-/// Sources are tried in order; the first that has the package wins.
+/// Sources are tried in order; the first that has the package wins. Every HTTP request is timed and its failures are
+/// recorded (<see cref="FeedHttpHandler"/>), so a feed that hangs, errs or dies is reported as such, never as "not found".
 /// </summary>
 public sealed class NuGetPackageFetcher : IDisposable
 {
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
     private readonly ILogger _logger;
     private readonly NuGetLoggerAdapter _nugetLogger;
+    private readonly TimeSpan _requestTimeout;
     // No HTTP cache: the content hash is the only trust anchor, and a stale cached copy of a repacked package would hide a change.
     private readonly SourceCacheContext _cache = new() { NoCache = true, DirectDownload = true };
     private readonly Dictionary<string, SourceRepository> _repositories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<DownloadAttempt, string> _active = new();
 
-    public NuGetPackageFetcher(ILogger logger)
+    public NuGetPackageFetcher(ILogger logger, TimeSpan requestTimeout)
     {
         _logger = logger;
         _nugetLogger = new NuGetLoggerAdapter(logger);
+        _requestTimeout = requestTimeout;
     }
+
+    /// <summary>The sources downloads are waiting on now, or were when the install was canceled (for the deadline's message).</summary>
+    public IReadOnlyCollection<string> ActiveSources => _active.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Writes the .nupkg to <paramref name="destinationFile"/> and returns the source it came from, or null when
-    /// every source answered and none has it.
+    /// every source answered and none has it. An I/O error writing the file is thrown as it is (a local failure).
     /// </summary>
-    /// <exception cref="CliException">FPKG5101 when the package was not found and at least one source could not be reached.</exception>
+    /// <exception cref="CliException">
+    /// FPKG5112 when a source serves something that is not a package; when the package was found nowhere and a source
+    /// failed: FPKG5114 (it timed out), FPKG5113 (it answered an error or broke off) or FPKG5101 (it could not be reached).
+    /// </exception>
     public async Task<string?> DownloadAsync(IReadOnlyList<PackageSource> sources, string id, NuGetVersion version, string destinationFile, CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
+        var failures = new List<(string Code, string Message)>();
         foreach (var source in sources)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (source.IsLocal && !Directory.Exists(source.Source))
+            var failure = source.IsLocal && !Directory.Exists(source.Source)
+                ? (CliDiagnosticCodes.SourceUnreachable, $"{source.Source}: folder does not exist")
+                : await TryDownloadAsync(source, id, version, destinationFile, cancellationToken);
+            if (failure is null)
             {
-                failures.Add($"{source.Source}: folder does not exist");
-                continue;
+                EnsureIsPackage(destinationFile, source.Source, id, version);
+                return source.Source;
             }
-            try
-            {
-                var resource = await GetRepository(source).GetResourceAsync<FindPackageByIdResource>(cancellationToken)
-                    ?? throw new InvalidOperationException("the source offers no package download resource (PackageBaseAddress/3.0.0)");
-                bool found;
-                await using (var file = new FileStream(destinationFile, FileMode.Create, FileAccess.Write, FileShare.None))
-                {
-                    found = await resource.CopyNupkgToStreamAsync(id, version, file, _cache, _nugetLogger, cancellationToken);
-                }
-                if (found) return source.Source;
-                _logger.LogDebug("{Id} {Version} is not in {Source}", id, version, source.Source);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException or IOException or InvalidOperationException or TaskCanceledException)
-            {
-                failures.Add($"{source.Source}: {Innermost(ex).Message}");
-                _logger.LogDebug(ex, "Source {Source} failed", source.Source);
-            }
+            if (failure.Value.Code is not null) failures.Add((failure.Value.Code, failure.Value.Message));
         }
         if (File.Exists(destinationFile)) File.Delete(destinationFile);
-        if (failures.Count > 0)
+        if (failures.Count == 0) return null;
+
+        var what = $"{id} {version.ToNormalizedString()}";
+        var list = string.Join("; ", failures.Select(f => f.Message));
+        if (failures.Any(f => f.Code == CliDiagnosticCodes.SourceTimedOut))
         {
-            throw new CliException(CliDiagnosticCodes.SourceUnreachable, ExitCodes.NotFound,
-                $"{id} {version.ToNormalizedString()} was not found and these sources could not be reached: {string.Join("; ", failures)}. " +
-                "Check the URL or folder, the network, and credentials in NuGet.config, or pass a reachable --source.");
+            throw new CliException(CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound,
+                $"{what} could not be downloaded: {list}. The feed does not answer: check it and the network, or raise --request-timeout (now {_requestTimeout.TotalSeconds:0.#} s).");
         }
-        return null;
+        if (failures.Any(f => f.Code == CliDiagnosticCodes.SourceFailed))
+        {
+            throw new CliException(CliDiagnosticCodes.SourceFailed, ExitCodes.NotFound,
+                $"{what} could not be downloaded because a source failed: {list}. Retry later, check the credentials in NuGet.config (401/403), or ask the feed's owner; another --source that has the package also works.");
+        }
+        throw new CliException(CliDiagnosticCodes.SourceUnreachable, ExitCodes.NotFound,
+            $"{what} was not found and these sources could not be reached: {list}. " +
+            "Check the URL or folder, the network, and credentials in NuGet.config, or pass a reachable --source.");
+    }
+
+    /// <summary>Null when downloaded; (null, _) when the source has no such package; else the failure's code and message.</summary>
+    private async Task<(string? Code, string Message)?> TryDownloadAsync(PackageSource source, string id, NuGetVersion version, string destinationFile, CancellationToken cancellationToken)
+    {
+        using var attempt = new DownloadAttempt(source.Source, _requestTimeout, cancellationToken);
+        DownloadAttempt.Current = attempt; // flows into NuGet.Protocol's calls below, down to FeedHttpHandler
+        _active[attempt] = source.Source;
+        var started = DateTime.UtcNow;
+        using var progress = new Timer(_ => _logger.LogInformation("Waiting for {Source} ({Id} {Version}, {Seconds:0} s)…",
+            source.Source, id, version.ToNormalizedString(), (DateTime.UtcNow - started).TotalSeconds), null, ProgressInterval, ProgressInterval);
+        DestinationStream? file = null;
+        try
+        {
+            var resource = await GetRepository(source).GetResourceAsync<FindPackageByIdResource>(attempt.Token)
+                ?? throw new InvalidOperationException("the source offers no package download resource (PackageBaseAddress/3.0.0)");
+            bool found;
+            await using (file = new DestinationStream(destinationFile))
+            {
+                found = await resource.CopyNupkgToStreamAsync(id, version, file, _cache, _nugetLogger, attempt.Token);
+            }
+            file.ThrowIfWriteFailed();
+            if (found) return null;
+            // NuGet.Protocol answers "not found" for a 500 or a broken-off body too; the handler knows better.
+            if (attempt.Failure is { } failure) return (CliDiagnosticCodes.SourceFailed, $"{source.Source}: {failure}");
+            _logger.LogDebug("{Id} {Version} is not in {Source}", id, version, source.Source);
+            return (null, "");
+        }
+        catch (OperationCanceledException) when (attempt.TimedOut && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("{Source} timed out: {Failure}", source.Source, attempt.Failure);
+            return (CliDiagnosticCodes.SourceTimedOut, $"{source.Source}: {attempt.Failure}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception) when (file?.WriteFailure is not null)
+        {
+            file.ThrowIfWriteFailed(); // disk full or read-only while saving: a local failure, not the source's
+            throw;
+        }
+        catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException or IOException or InvalidOperationException or TaskCanceledException)
+        {
+            _logger.LogDebug(ex, "Source {Source} failed", source.Source);
+            // Connection refused, DNS or a missing service index: unreachable. An error the handler saw: the source failed.
+            return attempt.Failure is { } failure && !IsConnectFailure(ex)
+                ? (CliDiagnosticCodes.SourceFailed, $"{source.Source}: {failure}")
+                : (CliDiagnosticCodes.SourceUnreachable, $"{source.Source}: {Innermost(ex).Message}");
+        }
+        finally
+        {
+            if (!cancellationToken.IsCancellationRequested) _active.TryRemove(attempt, out _);
+        }
+    }
+
+    private static bool IsConnectFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
+        }
+        return false;
+    }
+
+    /// <summary>FPKG5112 unless the file is a zip with a nuspec: a login page or proxy error served as the package.</summary>
+    private static void EnsureIsPackage(string file, string source, string id, NuGetVersion version)
+    {
+        try
+        {
+            using var reader = new PackageArchiveReader(file);
+            reader.GetIdentity();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or PackagingException or XmlException)
+        {
+            File.Delete(file);
+            throw new CliException(CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed,
+                $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
+                "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
+        }
     }
 
     private SourceRepository GetRepository(PackageSource source)
@@ -79,7 +167,9 @@ public sealed class NuGetPackageFetcher : IDisposable
         {
             if (!_repositories.TryGetValue(source.Source, out var repository))
             {
-                repository = Repository.Factory.GetCoreV3(source);
+                // Our HTTP pipeline first: origin-bound credentials and timed requests (FeedHttpHandler).
+                var providers = Repository.Provider.GetCoreV3().Prepend(new Lazy<INuGetResourceProvider>(() => new FeedHttpHandlerResourceProvider()));
+                repository = Repository.CreateSource(providers, source);
                 _repositories.Add(source.Source, repository);
             }
             return repository;
@@ -93,4 +183,79 @@ public sealed class NuGetPackageFetcher : IDisposable
     }
 
     public void Dispose() => _cache.Dispose();
+
+    /// <summary>The downloaded file; remembers a failed write so it is never mistaken for the source's failure.</summary>
+    private sealed class DestinationStream : Stream
+    {
+        private readonly FileStream _file;
+
+        public DestinationStream(string path) => _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+
+        public Exception? WriteFailure { get; private set; }
+
+        public void ThrowIfWriteFailed()
+        {
+            if (WriteFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(WriteFailure);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try { await _file.WriteAsync(buffer, cancellationToken); }
+            catch (Exception ex) when (Record(ex)) { throw; }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            try { _file.Write(buffer, offset, count); }
+            catch (Exception ex) when (Record(ex)) { throw; }
+        }
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            try { await _file.FlushAsync(cancellationToken); }
+            catch (Exception ex) when (Record(ex)) { throw; }
+        }
+
+        public override void Flush()
+        {
+            try { _file.Flush(); }
+            catch (Exception ex) when (Record(ex)) { throw; }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            try { await _file.DisposeAsync(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { WriteFailure ??= ex; } // the final flush: see ThrowIfWriteFailed
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try { _file.Dispose(); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { WriteFailure ??= ex; }
+            }
+            base.Dispose(disposing);
+        }
+
+        /// <summary>Always false, so the exception filter only records.</summary>
+        private bool Record(Exception ex)
+        {
+            if (ex is IOException or UnauthorizedAccessException) WriteFailure ??= ex;
+            return false;
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _file.Length;
+        public override long Position { get => _file.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }

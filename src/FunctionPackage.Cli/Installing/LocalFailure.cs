@@ -1,0 +1,38 @@
+using FunctionPackage.Cli.Diagnostics;
+
+namespace FunctionPackage.Cli.Installing;
+
+/// <summary>
+/// Turns an I/O error that escaped an install into its coded, exit-7 failure. Every write of an install goes under the
+/// install root, and source I/O errors are caught and coded by the fetcher, so what arrives here is this machine's:
+/// a full disk, a read-only or forbidden root, or a root path that is not a folder.
+/// </summary>
+internal static class LocalFailure
+{
+    // errno values (Linux; macOS differs only for EDQUOT) and Windows HRESULTs, as .NET reports them in IOException.HResult.
+    private const int ENOSPC = 28, EROFS = 30, EDQUOT_LINUX = 122, EDQUOT_MAC = 69;
+    private const int ERROR_HANDLE_DISK_FULL = unchecked((int)0x80070027), ERROR_DISK_FULL = unchecked((int)0x80070070);
+    private const int ERROR_WRITE_PROTECT = unchecked((int)0x80070013);
+
+    public static CliException? From(Exception ex, string root)
+    {
+        switch (ex)
+        {
+            case UnauthorizedAccessException:
+                return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
+                    $"fnpkg may not write in the install root '{root}': {ex.Message} Give this user write access to it, or pass another --root.", ex);
+            case IOException when ex.HResult is ENOSPC or EDQUOT_LINUX or EDQUOT_MAC or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL:
+                return new CliException(CliDiagnosticCodes.DiskFull, ExitCodes.LocalFailure,
+                    $"The disk of the install root '{root}' is full: {ex.Message} Nothing was installed. Free space " +
+                    $"(abandoned folders in '{Path.Combine(root, InstallLayout.StagingFolderName)}' are safe to delete), or pass a --root on another disk.", ex);
+            case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
+                return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
+                    $"The install root '{root}' is on a read-only file system: {ex.Message} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
+            case IOException and not FileNotFoundException and not DirectoryNotFoundException:
+                return new CliException(CliDiagnosticCodes.RootIoFailure, ExitCodes.LocalFailure,
+                    $"Writing to the install root '{root}' failed: {ex.Message} Check that the root and its folders are folders (not files) on a healthy disk, or pass another --root.", ex);
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using FunctionPackage.Cli.Commands;
+using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Installing;
+using FunctionPackage.Cli.Tests.Fixtures;
+using FunctionPackage.Testing;
+using Xunit.Abstractions;
+
+namespace FunctionPackage.Cli.Tests;
+
+/// <summary>Feeds that redirect, hang, die or serve garbage: each ends in its own code naming the source, with nothing installed.</summary>
+public sealed class InstallFeedFailureTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly ITestOutputHelper _log;
+    private readonly string _root;
+    private readonly FunctionPackageBuilder _builder;
+    private readonly string _package;
+
+    public InstallFeedFailureTests(ITestOutputHelper log)
+    {
+        _log = log;
+        _root = _temp.Combine("root");
+        var dependencies = _temp.Folder("deps");
+        _builder = new FunctionPackageBuilder();
+        _builder.Dependencies.Add(DependencyPackageBuilder.Build(dependencies, "Dep.A", "1.0.0"));
+        _package = _builder.Build(_temp.Folder("out"));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private string[] AllPackages => new[] { _package, _builder.Dependencies[0].NupkgPath };
+
+    private InstallRequest Request(string package, params string[] sources) => new()
+    {
+        Package = package,
+        Root = _root,
+        Sources = sources,
+        WorkingDirectory = _temp.Path,
+    };
+
+    private Task<CliException> AssertInstallFails(InstallRequest request, string code, int exitCode)
+        => InstallAssert.Fails(new FunctionInstaller().InstallAsync(request), code, exitCode, _log.WriteLine);
+
+    private void AssertNothingInstalled() => InstallAssert.NothingInstalled(_root);
+
+    /// <summary>A NuGet.config in the working directory with one authenticated source, as a private feed is configured.</summary>
+    private void WriteNuGetConfig(string source, NetworkCredential credential)
+        => File.WriteAllText(_temp.Combine("NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="private" value="{source}" />
+              </packageSources>
+              <packageSourceCredentials>
+                <private>
+                  <add key="Username" value="{credential.UserName}" />
+                  <add key="ClearTextPassword" value="{credential.Password}" />
+                </private>
+              </packageSourceCredentials>
+            </configuration>
+            """);
+
+    [Theory]
+    [InlineData(false)] // the other host serves the download (a CDN): the install works
+    [InlineData(true)]  // the other host answers 401 to lure the credentials out
+    public async Task Credentials_of_a_feed_are_never_sent_to_the_other_origin_it_redirects_to(bool otherHostChallenges)
+    {
+        var credential = new NetworkCredential("builder", "s3cret-token");
+        using var other = StaticNuGetFeed.Start(AllPackages);
+        if (otherHostChallenges) other.RequiredCredential = new NetworkCredential("anyone", "anything");
+        using var feed = StaticNuGetFeed.Start(AllPackages);
+        feed.RequiredCredential = credential;
+        feed.RedirectNupkgsTo = other.BaseUrl;
+        WriteNuGetConfig(feed.IndexUrl, credential);
+
+        var failure = await Record.ExceptionAsync(() => new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0")));
+
+        _log.WriteLine(failure?.ToString() ?? "installed");
+        _log.WriteLine("feed: " + string.Join(", ", feed.Requests.Zip(feed.Authorizations, (r, a) => $"{r} [{a}]")));
+        _log.WriteLine("other: " + string.Join(", ", other.Requests.Zip(other.Authorizations, (r, a) => $"{r} [{a}]")));
+        Assert.Contains(feed.Authorizations, a => a.StartsWith("Basic ", StringComparison.Ordinal)); // the feed's own requests are authenticated
+        Assert.Contains(other.Requests, r => r.EndsWith(".nupkg", StringComparison.Ordinal));       // the redirect was followed
+        Assert.All(other.Authorizations, a => Assert.Equal("", a));                                   // with no credentials at all
+        if (otherHostChallenges)
+        {
+            // The download then fails: a source failure naming the feed, and nothing installed.
+            var ex = Assert.IsType<CliException>(failure);
+            Assert.Equal(CliDiagnosticCodes.SourceFailed, ex.Code);
+            Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
+            AssertNothingInstalled();
+        }
+        else
+        {
+            Assert.Null(failure);
+            Assert.True(File.Exists(Path.Combine(_root, "functions", "hello.function", "1.0.0", "install.json")));
+        }
+    }
+
+    [Fact]
+    public async Task Feed_that_accepts_connections_and_never_answers_times_out_quickly_naming_the_source()
+    {
+        using var silent = new SilentTcpServer();
+        var watch = Stopwatch.StartNew();
+
+        var ex = await AssertInstallFails(Request(_package, silent.Url) with { RequestTimeout = TimeSpan.FromSeconds(1) },
+            CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound);
+
+        _log.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s, {silent.Accepted} connection(s)");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        Assert.True(silent.Accepted > 0);
+        Assert.Contains(silent.Url, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--request-timeout", ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+    }
+
+    [Fact]
+    public async Task Id_at_version_from_a_feed_that_never_answers_times_out_through_the_cli()
+    {
+        using var silent = new SilentTcpServer();
+        var watch = Stopwatch.StartNew();
+
+        var exitCode = await CliApplication.RunAsync(
+            new[] { "install", "Hello.Function@1.0.0", "--root", _root, "--source", silent.Url, "--request-timeout", "1" }, new StringWriter());
+
+        Assert.Equal(ExitCodes.NotFound, exitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        AssertNothingInstalled();
+    }
+
+    [Fact]
+    public async Task Feed_that_hangs_on_the_download_ends_at_the_overall_timeout()
+    {
+        using var feed = StaticNuGetFeed.Start(AllPackages);
+        feed.NupkgFault = FeedFault.Hang;
+        var watch = Stopwatch.StartNew();
+
+        var ex = await AssertInstallFails(Request(_package, feed.IndexUrl) with { Timeout = TimeSpan.FromSeconds(2) },
+            CliDiagnosticCodes.InstallTimedOut, ExitCodes.NotFound);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--timeout", ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Feed_serving_a_non_zip_is_FPKG5112_naming_the_source(bool functionPackageFromFeed)
+    {
+        using var feed = StaticNuGetFeed.Start(AllPackages);
+        feed.NupkgFault = FeedFault.NotAZip;
+
+        var ex = await AssertInstallFails(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl),
+            CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
+
+        Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(functionPackageFromFeed ? "Hello.Function" : "Dep.A", ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+    }
+
+    [Theory]
+    [InlineData(FeedFault.ServerError, false)]
+    [InlineData(FeedFault.ServerError, true)]
+    [InlineData(FeedFault.ResetMidBody, false)]
+    [InlineData(FeedFault.ResetMidBody, true)]
+    public async Task Dying_feed_is_a_source_failure_naming_the_source_not_a_missing_package(FeedFault fault, bool functionPackageFromFeed)
+    {
+        using var feed = StaticNuGetFeed.Start(AllPackages);
+        feed.NupkgFault = fault;
+
+        var ex = await AssertInstallFails(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl),
+            CliDiagnosticCodes.SourceFailed, ExitCodes.NotFound);
+
+        Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("embed", ex.Message, StringComparison.OrdinalIgnoreCase);
+        AssertNothingInstalled();
+    }
+}
