@@ -206,6 +206,32 @@ public sealed class InstallTests : IDisposable
         Assert.False(File.Exists(Path.Combine(staging, "killed.lock")));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task No_op_install_removes_abandoned_staging_but_not_that_of_a_running_install(bool byIdAndVersion)
+    {
+        var builder = Function();
+        var package = builder.Build(_feed); // in the folder feed too, for id@version
+        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        var staging = Path.Combine(_root, ".staging");
+        // A killed install's leftovers: its folder (say, gigabytes of half-extracted packages) and a lock no one holds.
+        Directory.CreateDirectory(Path.Combine(staging, "killed", "downloads"));
+        File.WriteAllBytes(Path.Combine(staging, "killed", "downloads", "dep.a.1.0.0.nupkg"), new byte[64 * 1024]);
+        File.WriteAllText(Path.Combine(staging, "killed.lock"), "");
+        // A running install's staging folder: its lock is held.
+        using var running = StagingArea.Create(staging);
+        File.WriteAllText(Path.Combine(running.Directory, "in-progress"), "");
+
+        var result = await new FunctionInstaller().InstallAsync(Request(byIdAndVersion ? "Hello.Function@1.0.0" : package, _feed));
+
+        Assert.True(result.AlreadyInstalled);
+        Assert.False(Directory.Exists(Path.Combine(staging, "killed")), "the abandoned staging folder should be gone");
+        Assert.False(File.Exists(Path.Combine(staging, "killed.lock")));
+        Assert.True(File.Exists(Path.Combine(running.Directory, "in-progress")), "a running install's staging folder must stay");
+        Assert.True(File.Exists(running.Directory + ".lock"));
+    }
+
     [Fact]
     public async Task Dependency_missing_from_every_source_is_not_found_and_installs_nothing()
     {

@@ -28,7 +28,7 @@ internal static class LocalFailure
             case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
                 return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
                     $"The install root '{root}' is on a read-only file system: {ex.Message} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
-            case IOException and not FileNotFoundException and not DirectoryNotFoundException:
+            case IOException and not FileNotFoundException: // DirectoryNotFoundException is also ENOTDIR: a file where a folder must be
                 return new CliException(CliDiagnosticCodes.RootIoFailure, ExitCodes.LocalFailure,
                     $"Writing to the install root '{root}' failed: {ex.Message} Check that the root and its folders are folders (not files) on a healthy disk, or pass another --root.", ex);
             default:
