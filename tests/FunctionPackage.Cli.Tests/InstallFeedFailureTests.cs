@@ -131,6 +131,23 @@ public sealed class InstallFeedFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Feed_that_stalls_a_download_reports_progress_then_times_out()
+    {
+        using var feed = StaticNuGetFeed.Start(AllPackages);
+        feed.NupkgFault = FeedFault.Hang;
+        var logger = new ListLogger();
+
+        var ex = await InstallAssert.Fails(new FunctionInstaller(logger).InstallAsync(Request(_package, feed.IndexUrl) with { RequestTimeout = TimeSpan.FromSeconds(2) }),
+            CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound, _log.WriteLine);
+
+        foreach (var message in logger.Messages) _log.WriteLine(message);
+        Assert.Contains(logger.Messages, m => m.Contains("Downloading Dep.A 1.0.0 (1/1)", StringComparison.Ordinal));
+        Assert.Contains(logger.Messages, m => m.Contains($"Waiting for {feed.IndexUrl} (Dep.A 1.0.0", StringComparison.Ordinal));
+        Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+    }
+
+    [Fact]
     public async Task Feed_that_hangs_on_the_download_ends_at_the_overall_timeout()
     {
         using var feed = StaticNuGetFeed.Start(AllPackages);

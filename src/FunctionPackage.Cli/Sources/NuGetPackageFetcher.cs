@@ -87,9 +87,11 @@ public sealed class NuGetPackageFetcher : IDisposable
         using var attempt = new DownloadAttempt(source.Source, _requestTimeout, cancellationToken);
         DownloadAttempt.Current = attempt; // flows into NuGet.Protocol's calls below, down to FeedHttpHandler
         _active[attempt] = source.Source;
+        // Progress for a slow feed: every 10 s, or twice per request timeout when that is shorter.
         var started = DateTime.UtcNow;
+        var interval = TimeSpan.FromTicks(Math.Min(ProgressInterval.Ticks, _requestTimeout.Ticks / 2));
         using var progress = new Timer(_ => _logger.LogInformation("Waiting for {Source} ({Id} {Version}, {Seconds:0} s)…",
-            source.Source, id, version.ToNormalizedString(), (DateTime.UtcNow - started).TotalSeconds), null, ProgressInterval, ProgressInterval);
+            source.Source, id, version.ToNormalizedString(), (DateTime.UtcNow - started).TotalSeconds), null, interval, interval);
         DestinationStream? file = null;
         try
         {
