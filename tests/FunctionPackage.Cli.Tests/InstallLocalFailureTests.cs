@@ -33,6 +33,12 @@ public sealed class InstallLocalFailureTests : IDisposable
         return builder;
     }
 
+    private StaticNuGetFeed FeedWithBigFunction()
+    {
+        var builder = BigFunction();
+        return StaticNuGetFeed.Start(builder.Build(_temp.Folder("out")), builder.Dependencies[0].NupkgPath);
+    }
+
     private InstallRequest Request(string package, string root, params string[] sources) => new()
     {
         Package = package,
@@ -63,9 +69,7 @@ public sealed class InstallLocalFailureTests : IDisposable
     [MountFact]
     public async Task Disk_full_while_downloading_is_FPKG5116_not_an_unreachable_source()
     {
-        var builder = BigFunction();
-        var package = builder.Build(_temp.Folder("out"));
-        using var feed = StaticNuGetFeed.Start(package, builder.Dependencies[0].NupkgPath);
+        using var feed = FeedWithBigFunction();
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "size=256k");
         var root = Path.Combine(disk.Path, "root");
 
@@ -98,9 +102,7 @@ public sealed class InstallLocalFailureTests : IDisposable
     [MountFact]
     public async Task Id_at_version_into_an_empty_read_only_root_is_FPKG5117()
     {
-        var builder = BigFunction();
-        var package = builder.Build(_temp.Folder("out"));
-        using var feed = StaticNuGetFeed.Start(package, builder.Dependencies[0].NupkgPath);
+        using var feed = FeedWithBigFunction();
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "ro");
 
         await AssertInstallFails(Request("Hello.Function@1.0.0", disk.Path, feed.IndexUrl), CliDiagnosticCodes.RootNotWritable);

@@ -16,21 +16,22 @@ internal static class LocalFailure
 
     public static CliException? From(Exception ex, string root)
     {
+        var reason = ex.Message.TrimEnd().TrimEnd('.') + "."; // the OS message, as one sentence
         switch (ex)
         {
             case UnauthorizedAccessException:
                 return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
-                    $"fnpkg may not write in the install root '{root}': {ex.Message} Give this user write access to it, or pass another --root.", ex);
+                    $"fnpkg may not write in the install root '{root}': {reason} Give this user write access to it, or pass another --root.", ex);
             case IOException when ex.HResult is ENOSPC or EDQUOT_LINUX or EDQUOT_MAC or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL:
                 return new CliException(CliDiagnosticCodes.DiskFull, ExitCodes.LocalFailure,
-                    $"The disk of the install root '{root}' is full: {ex.Message} Nothing was installed. Free space " +
+                    $"The disk of the install root '{root}' is full: {reason} Nothing was installed. Free space " +
                     $"(abandoned folders in '{Path.Combine(root, InstallLayout.StagingFolderName)}' are safe to delete), or pass a --root on another disk.", ex);
             case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
                 return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
-                    $"The install root '{root}' is on a read-only file system: {ex.Message} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
+                    $"The install root '{root}' is on a read-only file system: {reason} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
             case IOException and not FileNotFoundException: // DirectoryNotFoundException is also ENOTDIR: a file where a folder must be
                 return new CliException(CliDiagnosticCodes.RootIoFailure, ExitCodes.LocalFailure,
-                    $"Writing to the install root '{root}' failed: {ex.Message} Check that the root and its folders are folders (not files) on a healthy disk, or pass another --root.", ex);
+                    $"Writing to the install root '{root}' failed: {reason} Check that the root and its folders are folders (not files) on a healthy disk, or pass another --root.", ex);
             default:
                 return null;
         }
