@@ -179,6 +179,33 @@ public sealed class InstallFeedFailureTests : IDisposable
         AssertNothingInstalled();
     }
 
+    [Fact]
+    public async Task Folder_feed_holding_a_non_zip_is_FPKG5112_naming_the_folder()
+    {
+        var folder = _temp.Folder("garbage-feed");
+        File.WriteAllText(Path.Combine(folder, "Dep.A.1.0.0.nupkg"), "<html>not a package</html>");
+
+        var ex = await AssertInstallFails(Request(_package, folder), CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
+
+        Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1/index.json", true)]
+    [InlineData("http://127.0.0.1:1/v3/other/index.json", true)]
+    [InlineData("HTTP://127.0.0.1:1/x", true)]
+    [InlineData("http://127.0.0.1:2/index.json", false)]   // another port
+    [InlineData("https://127.0.0.1:1/index.json", false)]  // another scheme
+    [InlineData("http://localhost:1/index.json", false)]   // another host name
+    public void Feed_credentials_answer_only_for_their_own_origin(string uri, bool answers)
+    {
+        var inner = new NetworkCredential("builder", "s3cret-token");
+        var credentials = new FunctionPackage.Cli.Sources.OriginBoundCredentials(new Uri("http://127.0.0.1:1/index.json"), inner);
+
+        Assert.Equal(answers ? inner : null, credentials.GetCredential(new Uri(uri), "Basic"));
+    }
+
     [Theory]
     [InlineData(FeedFault.ServerError, false)]
     [InlineData(FeedFault.ServerError, true)]

@@ -123,6 +123,11 @@ public sealed class NuGetPackageFetcher : IDisposable
             file.ThrowIfWriteFailed(); // disk full or read-only while saving: a local failure, not the source's
             throw;
         }
+        catch (Exception ex) when (IsNotAPackage(ex))
+        {
+            // A folder feed's reader opens each .nupkg to find the one asked for: a broken file fails it.
+            throw InvalidPackage(source.Source, id, version, ex);
+        }
         catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException or IOException or InvalidOperationException or TaskCanceledException)
         {
             _logger.LogDebug(ex, "Source {Source} failed", source.Source);
@@ -154,14 +159,20 @@ public sealed class NuGetPackageFetcher : IDisposable
             using var reader = new PackageArchiveReader(file);
             reader.GetIdentity();
         }
-        catch (Exception ex) when (ex is InvalidDataException or PackagingException or XmlException)
+        catch (Exception ex) when (IsNotAPackage(ex))
         {
             File.Delete(file);
-            throw new CliException(CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed,
-                $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
-                "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
+            throw InvalidPackage(source, id, version, ex);
         }
     }
+
+    private static bool IsNotAPackage(Exception ex)
+        => ex is InvalidDataException or PackagingException or XmlException || ex.InnerException is InvalidDataException or XmlException;
+
+    private static CliException InvalidPackage(string source, string id, NuGetVersion version, Exception ex)
+        => new(CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed,
+            $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
+            "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
 
     private SourceRepository GetRepository(PackageSource source)
     {
