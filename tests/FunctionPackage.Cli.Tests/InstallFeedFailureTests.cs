@@ -130,11 +130,13 @@ public sealed class InstallFeedFailureTests : IDisposable
         AssertNothingInstalled();
     }
 
-    [Fact]
-    public async Task Feed_that_stalls_a_download_reports_progress_then_times_out()
+    [Theory]
+    [InlineData(FeedFault.Hang)]
+    [InlineData(FeedFault.StallMidBody)]
+    public async Task Feed_that_stalls_a_download_reports_progress_then_times_out(FeedFault fault)
     {
         using var feed = StaticNuGetFeed.Start(AllPackages);
-        feed.NupkgFault = FeedFault.Hang;
+        feed.NupkgFault = fault;
         var logger = new ListLogger();
 
         var ex = await InstallAssert.Fails(new FunctionInstaller(logger).InstallAsync(Request(_package, feed.IndexUrl) with { RequestTimeout = TimeSpan.FromSeconds(2) }),

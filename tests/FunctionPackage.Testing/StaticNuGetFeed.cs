@@ -203,6 +203,13 @@ public sealed class StaticNuGetFeed : IDisposable
             case FeedFault.Hang:
                 await Task.Delay(Timeout.Infinite, _stopping.Token);
                 return;
+            case FeedFault.StallMidBody:
+                context.Response.StatusCode = 200;
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await context.Response.OutputStream.FlushAsync();
+                await Task.Delay(Timeout.Infinite, _stopping.Token);
+                return;
             default:
                 await WriteAsync(context, "application/octet-stream", bytes);
                 return;
@@ -246,6 +253,8 @@ public enum FeedFault
     ResetMidBody,
     /// <summary>The request is read and never answered.</summary>
     Hang,
+    /// <summary>Half of the package, then silence with the connection open.</summary>
+    StallMidBody,
 }
 
 /// <summary>A TCP listener on 127.0.0.1 that accepts connections and never sends a byte: a feed that hangs.</summary>
