@@ -149,6 +149,18 @@ public sealed class InstallFeedFailureTests : IDisposable
         AssertNothingInstalled();
     }
 
+    [Theory]
+    [InlineData("--timeout", "0")]
+    [InlineData("--request-timeout", "-1")]
+    [InlineData("--timeout", "soon")]
+    public async Task A_timeout_that_is_not_a_positive_number_of_seconds_is_a_usage_error(string option, string value)
+    {
+        var exitCode = await CliApplication.RunAsync(new[] { "install", _package, "--root", _root, option, value }, new StringWriter());
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.False(Directory.Exists(_root));
+    }
+
     [Fact]
     public async Task Feed_that_hangs_on_the_download_ends_at_the_overall_timeout()
     {

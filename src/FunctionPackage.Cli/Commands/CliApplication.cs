@@ -87,12 +87,14 @@ public sealed class CliApplication
     {
         public Option<double> Timeout { get; } = new("--timeout")
         {
+            HelpName = "seconds",
             Description = "Seconds the whole install may take (downloads included) before it fails with FPKG5115.",
             DefaultValueFactory = _ => InstallRequest.DefaultTimeout.TotalSeconds,
         };
 
         public Option<double> RequestTimeout { get; } = new("--request-timeout")
         {
+            HelpName = "seconds",
             Description = "Seconds a feed may stay silent (before answering, or mid-download) before that source fails with FPKG5114.",
             DefaultValueFactory = _ => InstallRequest.DefaultRequestTimeout.TotalSeconds,
         };
