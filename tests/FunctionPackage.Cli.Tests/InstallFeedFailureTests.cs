@@ -153,6 +153,7 @@ public sealed class InstallFeedFailureTests : IDisposable
     [InlineData("--timeout", "0")]
     [InlineData("--request-timeout", "-1")]
     [InlineData("--timeout", "soon")]
+    [InlineData("--timeout", "1e300")]
     public async Task A_timeout_that_is_not_a_positive_number_of_seconds_is_a_usage_error(string option, string value)
     {
         var exitCode = await CliApplication.RunAsync(new[] { "install", _package, "--root", _root, option, value }, new StringWriter());

@@ -85,6 +85,8 @@ public sealed class CliApplication
     /// <summary>--timeout and --request-timeout, shared by every command that installs.</summary>
     private sealed class TimeoutOptions
     {
+        private const double MaxSeconds = 86400;
+
         public Option<double> Timeout { get; } = new("--timeout")
         {
             HelpName = "seconds",
@@ -105,7 +107,9 @@ public sealed class CliApplication
             {
                 option.Validators.Add(result =>
                 {
-                    if (result.GetValueOrDefault<double>() <= 0) result.AddError($"{option.Name} must be a positive number of seconds.");
+                    // A token that is not a number is already a parse error; only check the ones that are.
+                    if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && !(seconds > 0 && seconds <= MaxSeconds))
+                        result.AddError($"{option.Name} must be a number of seconds above 0 and at most {MaxSeconds} (a day).");
                 });
             }
         }
