@@ -5,12 +5,13 @@ namespace FunctionPackage.Cli.Installing;
 /// <summary>
 /// Turns an I/O error that escaped an install into its coded, exit-7 failure. Every write of an install goes under the
 /// install root, and source I/O errors are caught and coded by the fetcher, so what arrives here is this machine's:
-/// a full disk, a read-only or forbidden root, or a root path that is not a folder.
+/// a full disk, a read-only or forbidden root, a root path that cannot be a folder, a disk I/O error. Anything else
+/// (say, a package whose entries clash on extraction) is left to its own check.
 /// </summary>
 internal static class LocalFailure
 {
     // errno values (Linux; macOS differs only for EDQUOT) and Windows HRESULTs, as .NET reports them in IOException.HResult.
-    private const int ENOSPC = 28, EROFS = 30, EDQUOT_LINUX = 122, EDQUOT_MAC = 69;
+    private const int EIO = 5, ENOSPC = 28, EROFS = 30, EDQUOT_LINUX = 122, EDQUOT_MAC = 69;
     private const int ERROR_HANDLE_DISK_FULL = unchecked((int)0x80070027), ERROR_DISK_FULL = unchecked((int)0x80070070);
     private const int ERROR_WRITE_PROTECT = unchecked((int)0x80070013);
 
@@ -29,9 +30,11 @@ internal static class LocalFailure
             case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
                 return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
                     $"The install root '{root}' is on a read-only file system: {reason} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
-            case IOException and not FileNotFoundException: // DirectoryNotFoundException is also ENOTDIR: a file where a folder must be
+            // The root (or a folder above it) is a file: ENOTDIR arrives as DirectoryNotFoundException, EEXIST as IOException.
+            // Only then: a file/folder clash inside a package being extracted is the package's fault, not this machine's.
+            case IOException when ex.HResult is EIO || !Directory.Exists(root):
                 return new CliException(CliDiagnosticCodes.RootIoFailure, ExitCodes.LocalFailure,
-                    $"Writing to the install root '{root}' failed: {reason} Check that the root and its folders are folders (not files) on a healthy disk, or pass another --root.", ex);
+                    $"Writing to the install root '{root}' failed: {reason} Check that the root and the folders above it are folders (not files) on a healthy disk, or pass another --root.", ex);
             default:
                 return null;
         }
