@@ -44,6 +44,9 @@ public sealed class HostLauncherOptionTests : IDisposable
     [InlineData("invoke", "--invocation-timeout", "-0.5")]
     [InlineData("run", "--max-concurrent-invocations", "-2")]
     [InlineData("invoke", "--max-concurrent-invocations", "4")] // invoke runs one invocation: no bound to set
+    [InlineData("run", "--invocation-timeout", "soon")] // not a number: a parse error, never a crash in a validator
+    [InlineData("run", "--max-concurrent-invocations", "many")]
+    [InlineData("invoke", "--invocation-timeout", "1e400")]
     public async Task Bad_values_are_usage_errors_before_anything_is_installed(string verb, string option, string value)
     {
         var root = _temp.Combine("root-" + verb);

@@ -31,6 +31,15 @@ public sealed class CliApplication
         using var factory = new LoggerFactory(new[] { new PlainConsoleLoggerProvider(Console.Error) }, new LoggerFilterOptions { MinLevel = minimum });
         app._loggerFactory = factory;
         app._logger = factory.CreateLogger("fnpkg");
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction parseError)
+        {
+            // The error lines name the option and the fix; the whole help after them would bury that.
+            parseError.ShowHelp = false;
+            var exitCode = await parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);
+            var commandPath = string.Join(' ', parse.CommandResult.Command is RootCommand ? new[] { "fnpkg" } : new[] { "fnpkg", parse.CommandResult.Command.Name });
+            Console.Error.WriteLine($"Run '{commandPath} --help' for the usage.");
+            return exitCode;
+        }
         return await parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);
     }
 
@@ -75,12 +84,24 @@ public sealed class CliApplication
         {
             Description = "Seconds one invocation may take before the host answers 504 (invoke: exit 15) and cancels its token; 0 = no limit (host default: 30).",
         };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() < 0) result.AddError("--invocation-timeout must be 0 (no limit) or positive.");
-        });
+        RequireRange(option, seconds => seconds >= 0, "--invocation-timeout must be 0 (no limit) or a positive number of seconds.");
         return option;
     }
+
+    /// <summary>
+    /// Adds a range check to a number option. Only a token that parses is checked: one that does not is already
+    /// System.CommandLine's parse error (a usage error), while reading its value in a validator would throw.
+    /// </summary>
+    private static void RequireRange(Option option, Func<double, bool> inRange, string message) =>
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1
+                && double.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && !(double.IsFinite(value) && inRange(value)))
+            {
+                result.AddError(message);
+            }
+        });
 
     /// <summary>--timeout and --request-timeout, shared by every command that installs.</summary>
     private sealed class TimeoutOptions
@@ -105,12 +126,7 @@ public sealed class CliApplication
         {
             foreach (var option in new[] { Timeout, RequestTimeout })
             {
-                option.Validators.Add(result =>
-                {
-                    // A token that is not a number is already a parse error; only check the ones that are.
-                    if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && !(seconds > 0 && seconds <= MaxSeconds))
-                        result.AddError($"{option.Name} must be a number of seconds above 0 and at most {MaxSeconds} (a day).");
-                });
+                RequireRange(option, seconds => seconds > 0 && seconds <= MaxSeconds, $"{option.Name} must be a number of seconds above 0 and at most {MaxSeconds} (a day).");
             }
         }
 
@@ -202,10 +218,7 @@ public sealed class CliApplication
         {
             Description = "Invocations the host runs at once (a timed-out one counts until it returns); more get 503 with Retry-After. 0 = no bound (host default: 64).",
         };
-        maxConcurrent.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-concurrent-invocations must be 0 (no bound) or positive.");
-        });
+        RequireRange(maxConcurrent, count => count >= 0, "--max-concurrent-invocations must be 0 (no bound) or positive.");
         var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls, timeout, maxConcurrent };
         var timeouts = new TimeoutOptions();
         timeouts.AddTo(command);
