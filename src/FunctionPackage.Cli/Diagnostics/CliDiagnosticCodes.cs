@@ -24,6 +24,17 @@ public static class CliDiagnosticCodes
     public const string NuspecDependenciesMismatch = "FPKG5015";
     public const string InvalidManifestPath = "FPKG5016";
     public const string DuplicateEntry = "FPKG5017";
+    public const string ManifestMemberInvalid = "FPKG5018";    // a required function.json member is missing, null or of the wrong type
+    public const string InvalidPackageIdentity = "FPKG5019";   // an id or version that NuGet would not accept
+    public const string PathEscapesBase = "FPKG5020";          // an install path would leave its base folder
+    public const string ManifestTooLarge = "FPKG5021";
+    public const string EntryTooLarge = "FPKG5022";
+    public const string PackageTooLarge = "FPKG5023";
+    public const string TooManyEntries = "FPKG5024";
+    public const string CompressionRatioTooHigh = "FPKG5025";
+    public const string UnextractableEntry = "FPKG5026";       // a name the file system cannot hold
+    public const string InvalidLimit = "FPKG5027";             // exit 1: an FNPKG_MAX_* variable is not a number
+    public const string TempSpaceUnavailable = "FPKG5028";     // verify cannot spool an embedded package to the temp folder
 
     // 51xx — sources and install
     public const string SourceUnreachable = "FPKG5101";          // exit 3

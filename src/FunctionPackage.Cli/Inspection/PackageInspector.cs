@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Packages;
+using FunctionPackage.Cli.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Inspection;
@@ -48,23 +49,16 @@ public sealed class PackageInspector
     public InspectionReport Inspect(string packagePath)
     {
         using var archive = FunctionPackageArchive.Open(packagePath);
-        if (archive.PathProblems.Count > 0)
+        foreach (var (code, message) in archive.LimitProblems.Concat(archive.PathProblems))
         {
-            var (code, message) = archive.PathProblems[0];
             throw new CliException(code, ExitCodes.VerificationFailed, message);
         }
         var bytes = archive.ReadManifestBytes()
             ?? throw new CliException(CliDiagnosticCodes.ManifestMissing, ExitCodes.VerificationFailed,
                 $"{Path.GetFileName(packagePath)} has no function.json at its root, so it is not a function package. Build it with the FunctionPackage SDK.");
-        FunctionManifest manifest;
-        try
-        {
-            manifest = FunctionManifestSerializer.Deserialize(bytes);
-        }
-        catch (FormatException ex)
-        {
-            throw new CliException(CliDiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed, $"{Path.GetFileName(packagePath)}: {ex.Message}", ex);
-        }
+        // The same reading rules as verify (shape, schemaVersion, profile), so a null member is a coded error here too.
+        var manifest = PackageVerifier.ReadManifest(bytes, Path.GetFileName(packagePath),
+            (code, message) => throw new CliException(code, ExitCodes.VerificationFailed, message))!;
         var functionEntries = archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).ToList();
         var embed = manifest.DependencyMode == FunctionPackageFormat.EmbedMode;
         return new InspectionReport

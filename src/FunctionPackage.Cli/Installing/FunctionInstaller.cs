@@ -30,6 +30,8 @@ public sealed record InstallRequest
     // As HttpClient's default; generous for one silent feed, short enough to notice.
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(100);
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+    /// <summary>Size and count limits for the function package and every dependency (default: FNPKG_MAX_* or built-in).</summary>
+    public PackageLimits? Limits { get; init; }
 }
 
 public sealed record InstallResult(
@@ -110,6 +112,7 @@ public sealed class FunctionInstaller
     private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument,
         NuGetPackageFetcher fetcher, CancellationToken cancellationToken)
     {
+        var limits = request.Limits ?? PackageLimits.FromEnvironment();
         StagingArea? staging = null;
         try
         {
@@ -124,7 +127,7 @@ public sealed class FunctionInstaller
                 packagePath = await DownloadFunctionPackageAsync(argument, request, fetcher, staging, cancellationToken);
             }
 
-            using var archive = FunctionPackageArchive.Open(packagePath);
+            using var archive = FunctionPackageArchive.Open(packagePath, limits);
             var verification = _verifier.Verify(archive);
             foreach (var issue in verification.Issues) _logger.LogError("{Message}", issue.Message);
             var manifest = verification.EnsureValid();
@@ -149,7 +152,7 @@ public sealed class FunctionInstaller
             staging ??= CreateStaging(layout);
             var stagedFunction = Path.Combine(staging.Directory, "function-root");
             if (installed is null) ExtractFunctionFiles(archive, stagedFunction);
-            var added = await InstallDependenciesAsync(manifest, archive, request, layout, fetcher, staging, cancellationToken);
+            var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, fetcher, staging, cancellationToken);
 
             var receipt = installed;
             var alreadyThere = true; // repaired shared packages only
@@ -214,7 +217,7 @@ public sealed class FunctionInstaller
         }
         var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
-        var file = Path.Combine(downloads, $"{argument.Id!.ToLowerInvariant()}.{argument.Version!.ToNormalizedString().ToLowerInvariant()}.nupkg");
+        var file = PackagePaths.CombineNames(downloads, $"{argument.Id!.ToLowerInvariant()}.{argument.Version!.ToNormalizedString().ToLowerInvariant()}.nupkg");
         _logger.LogInformation("Downloading {Id} {Version}…", argument.Id, argument.Version.ToNormalizedString());
         var from = await fetcher.DownloadAsync(sources.Sources, argument.Id, argument.Version, file, cancellationToken);
         if (from is null)
@@ -250,14 +253,14 @@ public sealed class FunctionInstaller
             if (!isFunctionFile) continue;
             var target = PackagePaths.Combine(destination, entry.Path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ZipEntry.ExtractToFile(target, overwrite: false);
+            archive.ExtractToFile(entry, target);
         }
     }
 
     private async Task<int> InstallDependenciesAsync(FunctionManifest manifest, FunctionPackageArchive archive, InstallRequest request,
-        InstallLayout layout, NuGetPackageFetcher fetcher, StagingArea staging, CancellationToken cancellationToken)
+        InstallLayout layout, PackageLimits limits, NuGetPackageFetcher fetcher, StagingArea staging, CancellationToken cancellationToken)
     {
-        var packages = new SharedPackagesFolder(layout.PackagesFolder);
+        var packages = new SharedPackagesFolder(layout.PackagesFolder, limits);
         var needed = manifest.Dependencies.Where(d => !packages.IsInstalled(d)).ToList();
         if (needed.Count == 0) return 0;
 
@@ -271,7 +274,7 @@ public sealed class FunctionInstaller
             foreach (var dependency in needed)
             {
                 var entry = archive.Find(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version))!;
-                entry.ZipEntry.ExtractToFile(DownloadPath(downloads, dependency), overwrite: true);
+                archive.ExtractToFile(entry, DownloadPath(downloads, dependency));
             }
         }
         else
@@ -317,7 +320,7 @@ public sealed class FunctionInstaller
     }
 
     private static string DownloadPath(string downloads, DependencyDefinition dependency)
-        => Path.Combine(downloads, $"{dependency.Id.ToLowerInvariant()}.{dependency.Version.ToLowerInvariant()}.nupkg");
+        => PackagePaths.CombineNames(downloads, $"{dependency.Id.ToLowerInvariant()}.{dependency.Version.ToLowerInvariant()}.nupkg");
 
     private static string ComputeContentHash(string nupkgFile)
     {

@@ -1,3 +1,4 @@
+using FunctionPackage.Cli.Packages;
 using NuGet.Versioning;
 
 namespace FunctionPackage.Cli.Installing;
@@ -21,9 +22,9 @@ public sealed class InstallLayout
     public string FunctionsFolder => Path.Combine(Root, FunctionsFolderName);
     public string StagingFolder => Path.Combine(Root, StagingFolderName);
 
-    /// <summary><c>functions/&lt;lower id&gt;/&lt;lower normalized version&gt;</c>.</summary>
+    /// <summary><c>functions/&lt;lower id&gt;/&lt;lower normalized version&gt;</c>; FPKG5020 if that would leave <c>functions/</c>.</summary>
     public string FunctionDirectory(string id, string version)
-        => Path.Combine(FunctionsFolder, id.ToLowerInvariant(), NormalizeVersion(version));
+        => PackagePaths.CombineNames(FunctionsFolder, id.ToLowerInvariant(), NormalizeVersion(version));
 
     public static string NormalizeVersion(string version)
         => NuGetVersion.TryParse(version, out var parsed) ? parsed.ToNormalizedString().ToLowerInvariant() : version.ToLowerInvariant();

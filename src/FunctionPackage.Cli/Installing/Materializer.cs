@@ -39,7 +39,7 @@ public sealed class Materializer
             var functionFiles = Path.Combine(functionDirectory, "function");
             foreach (var file in Directory.EnumerateFiles(functionFiles, "*", SearchOption.AllDirectories))
             {
-                Copy(file, Path.Combine(temp, Path.GetRelativePath(functionFiles, file)));
+                Copy(file, PackagePaths.Combine(temp, Path.GetRelativePath(functionFiles, file).Replace(Path.DirectorySeparatorChar, '/')));
             }
             foreach (var dependency in manifest.Dependencies)
             {

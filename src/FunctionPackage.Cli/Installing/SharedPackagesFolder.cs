@@ -17,7 +17,13 @@ public sealed class SharedPackagesFolder
 {
     public const string MetadataFileName = ".nupkg.metadata";
 
-    public SharedPackagesFolder(string folder) => Folder = Path.GetFullPath(folder);
+    private readonly PackageLimits _limits;
+
+    public SharedPackagesFolder(string folder, PackageLimits? limits = null)
+    {
+        Folder = Path.GetFullPath(folder);
+        _limits = limits ?? PackageLimits.Default;
+    }
 
     public string Folder { get; }
 
@@ -60,7 +66,7 @@ public sealed class SharedPackagesFolder
         var temp = Path.Combine(scratchFolder, "extract-" + Path.GetRandomFileName());
         try
         {
-            Extract(dependency, nupkgFile, contentHash, source, temp);
+            Extract(dependency, nupkgFile, contentHash, source, temp, _limits);
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -83,32 +89,33 @@ public sealed class SharedPackagesFolder
         }
     }
 
-    private static void Extract(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string folder)
+    private static void Extract(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string folder, PackageLimits limits)
     {
-        Directory.CreateDirectory(folder);
         var lowerId = dependency.Id.ToLowerInvariant();
         var lowerVersion = Path.GetFileName(dependency.Path);
+        var where = $"{dependency.Id} {dependency.Version} from {source}";
         using (var zip = ZipFile.OpenRead(nupkgFile))
         {
-            foreach (var entry in zip.Entries)
+            // Names, sizes and counts are checked on the whole zip before the first file is written.
+            var scan = ZipEntryScan.Scan(zip, where, limits);
+            foreach (var (code, message) in scan.Problems)
             {
-                if (entry.FullName.EndsWith('/')) continue;
-                var name = PackagePaths.UnescapeEntryName(entry.FullName);
-                if (!PackagePaths.IsSafeRelativePath(name) || !PackagePaths.IsSafeRelativePath(entry.FullName.Replace('%', '_')))
-                {
-                    throw new CliException(CliDiagnosticCodes.UnsafeEntryPath, ExitCodes.VerificationFailed,
-                        $"Dependency {dependency.Id} {dependency.Version} from {source} has the unsafe zip entry '{entry.FullName}'. Do not use this package; report it to its owner.");
-                }
+                throw new CliException(code, ExitCodes.VerificationFailed, message + " Do not use this package; report it to its owner.");
+            }
+            Directory.CreateDirectory(folder);
+            foreach (var entry in scan.Entries)
+            {
+                var name = entry.Path;
                 if (IsPackagingMetadata(name)) continue;
                 var destination = !name.Contains('/') && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
-                    ? Path.Combine(folder, lowerId + ".nuspec")
+                    ? PackagePaths.CombineNames(folder, lowerId + ".nuspec")
                     : PackagePaths.Combine(folder, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                entry.ExtractToFile(destination, overwrite: false);
+                ZipEntryScan.ExtractToNewFile(entry, where, limits.MaxEntryBytes, destination);
             }
         }
-        File.Copy(nupkgFile, Path.Combine(folder, $"{lowerId}.{lowerVersion}.nupkg"));
-        File.WriteAllText(Path.Combine(folder, $"{lowerId}.{lowerVersion}.nupkg.sha512"), contentHash);
+        File.Copy(nupkgFile, PackagePaths.CombineNames(folder, $"{lowerId}.{lowerVersion}.nupkg"));
+        File.WriteAllText(PackagePaths.CombineNames(folder, $"{lowerId}.{lowerVersion}.nupkg.sha512"), contentHash);
         // Written last: NuGet and fnpkg both treat this file as "extraction complete".
         var metadata = JsonSerializer.Serialize(new { version = 2, contentHash, source });
         File.WriteAllText(Path.Combine(folder, MetadataFileName), metadata);

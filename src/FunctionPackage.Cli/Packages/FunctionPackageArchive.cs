@@ -12,55 +12,42 @@ public sealed record ArchiveEntry(string Path, ZipArchiveEntry ZipEntry)
 }
 
 /// <summary>
-/// A function package (.nupkg) opened read-only. Entry names are decoded and checked once here;
-/// unsafe or duplicate names are collected in <see cref="PathProblems"/> and never appear in <see cref="Entries"/>.
+/// A function package (.nupkg) opened read-only. Entry names and declared sizes are checked once here
+/// (<see cref="ZipEntryScan"/>); unsafe or duplicate names are collected in <see cref="PathProblems"/> and never appear
+/// in <see cref="Entries"/>, and a package over a limit (<see cref="LimitProblems"/>) has no entries at all.
+/// Every read counts the bytes actually inflated against the limits.
 /// </summary>
 public sealed class FunctionPackageArchive : IDisposable
 {
     private readonly ZipArchive _zip;
     private readonly Dictionary<string, ArchiveEntry> _byPath;
 
-    private FunctionPackageArchive(string filePath, ZipArchive zip, long size)
+    private FunctionPackageArchive(string filePath, ZipArchive zip, long size, PackageLimits limits)
     {
         FilePath = filePath;
         _zip = zip;
         Size = size;
-        _byPath = new Dictionary<string, ArchiveEntry>(StringComparer.Ordinal);
-        var problems = new List<(string, string)>();
-        foreach (var zipEntry in zip.Entries)
-        {
-            var raw = zipEntry.FullName;
-            if (raw.EndsWith('/') && zipEntry.Length == 0) continue; // a folder entry carries no file
-            var decoded = PackagePaths.UnescapeEntryName(raw);
-            if (!PackagePaths.IsSafeRelativePath(raw.Replace('%', '_')) || !PackagePaths.IsSafeRelativePath(decoded))
-            {
-                problems.Add((CliDiagnosticCodes.UnsafeEntryPath,
-                    $"Zip entry '{raw}' in '{filePath}' is not a safe relative path (rooted, '..', '.', backslash or drive). " +
-                    "The package is malformed or crafted to write outside its folder; do not install it."));
-                continue;
-            }
-            // Case-insensitive file systems would merge these two entries into one file.
-            if (_byPath.Keys.Any(k => string.Equals(k, decoded, StringComparison.OrdinalIgnoreCase)))
-            {
-                problems.Add((CliDiagnosticCodes.DuplicateEntry,
-                    $"Zip entry '{raw}' in '{filePath}' duplicates another entry (ignoring case). Rebuild the package."));
-                continue;
-            }
-            _byPath.Add(decoded, new ArchiveEntry(decoded, zipEntry));
-        }
-        Entries = _byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-        PathProblems = problems;
+        Limits = limits;
+        var scan = ZipEntryScan.Scan(zip, filePath, limits);
+        Entries = scan.Entries;
+        LimitProblems = scan.LimitProblems;
+        PathProblems = scan.PathProblems;
+        _byPath = scan.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
     }
 
     public string FilePath { get; }
     /// <summary>Size of the .nupkg file in bytes.</summary>
     public long Size { get; }
+    public PackageLimits Limits { get; }
+    /// <summary>The file entries, sorted ordinally by decoded path.</summary>
     public IReadOnlyList<ArchiveEntry> Entries { get; }
-    /// <summary>(code, message) for every entry that was skipped because its name is unsafe or duplicated.</summary>
+    /// <summary>(code, message) for every entry that was skipped because its name is unsafe, duplicated or too long.</summary>
     public IReadOnlyList<(string Code, string Message)> PathProblems { get; }
+    /// <summary>(code, message) for every limit the package exceeds; when any, nothing may be read from it.</summary>
+    public IReadOnlyList<(string Code, string Message)> LimitProblems { get; }
 
     /// <exception cref="CliException">The file is missing (exit 3) or not a zip (exit 2).</exception>
-    public static FunctionPackageArchive Open(string filePath)
+    public static FunctionPackageArchive Open(string filePath, PackageLimits? limits = null)
     {
         var full = Path.GetFullPath(filePath);
         if (!File.Exists(full))
@@ -73,7 +60,7 @@ public sealed class FunctionPackageArchive : IDisposable
         {
             stream = File.OpenRead(full);
             var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
-            return new FunctionPackageArchive(full, zip, stream.Length);
+            return new FunctionPackageArchive(full, zip, stream.Length, limits ?? PackageLimits.FromEnvironment());
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -85,30 +72,44 @@ public sealed class FunctionPackageArchive : IDisposable
 
     public ArchiveEntry? Find(string path) => _byPath.TryGetValue(path, out var entry) ? entry : null;
 
-    public byte[] ReadAllBytes(ArchiveEntry entry)
-    {
-        using var stream = entry.ZipEntry.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    /// <summary>Streams an entry, bounded by its declared size and the per-file limit (FPKG5022, FPKG5001).</summary>
+    public Stream OpenRead(ArchiveEntry entry) => ZipEntryScan.OpenBounded(entry, FilePath, Limits.MaxEntryBytes);
 
-    public Stream OpenRead(ArchiveEntry entry) => entry.ZipEntry.Open();
+    /// <summary>Writes an entry to a new file, streaming and bounded like <see cref="OpenRead"/>.</summary>
+    public void ExtractToFile(ArchiveEntry entry, string destination)
+        => ZipEntryScan.ExtractToNewFile(entry, FilePath, Limits.MaxEntryBytes, destination);
 
     /// <summary>The manifest bytes, or null when <c>function.json</c> is absent.</summary>
+    /// <exception cref="CliException">FPKG5021 when it is larger than the manifest limit.</exception>
     public byte[]? ReadManifestBytes()
     {
         var entry = Find(FunctionPackageFormat.ManifestFileName);
-        return entry is null ? null : ReadAllBytes(entry);
+        return entry is null ? null : ReadSmallFile(entry);
     }
 
     /// <summary>The root <c>.nuspec</c>, or null when there is none.</summary>
+    /// <exception cref="CliException">FPKG5021 when it is larger than the manifest limit.</exception>
     public NuspecReader? ReadNuspec()
     {
         var entry = Entries.FirstOrDefault(e => !e.Path.Contains('/') && e.Path.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
         if (entry is null) return null;
-        using var stream = new MemoryStream(ReadAllBytes(entry));
+        using var stream = new MemoryStream(ReadSmallFile(entry));
         return new NuspecReader(stream);
+    }
+
+    /// <summary>function.json and the nuspec are parsed in memory, so they get the (small) manifest limit.</summary>
+    private byte[] ReadSmallFile(ArchiveEntry entry)
+    {
+        if (entry.Length > Limits.MaxManifestBytes)
+        {
+            throw new CliException(CliDiagnosticCodes.ManifestTooLarge, ExitCodes.VerificationFailed,
+                $"'{entry.Path}' in '{FilePath}' declares {entry.Length} bytes, more than the manifest limit of {Limits.MaxManifestBytes}. " +
+                $"Do not install it unless you trust it; to allow it, set {PackageLimits.ManifestVariable}.");
+        }
+        using var stream = ZipEntryScan.OpenBounded(entry, FilePath, Limits.MaxManifestBytes);
+        using var buffer = new MemoryStream((int)entry.Length);
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     public void Dispose() => _zip.Dispose();

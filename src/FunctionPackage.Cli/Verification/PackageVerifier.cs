@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Packages;
 using FunctionPackage.Model;
@@ -8,14 +9,21 @@ using NuGet.Versioning;
 namespace FunctionPackage.Cli.Verification;
 
 /// <summary>
-/// Checks a function package against format v1 without writing anything: structure, manifest, every file hash,
-/// embedded dependency content hashes and the nuspec dependency list. Collects every problem instead of stopping at the first.
+/// Checks a function package against format v1 without writing anything (but a self-deleting temp copy of each
+/// embedded package, to hash it): limits, structure, manifest, every file hash, embedded dependency content hashes and
+/// the nuspec dependency list. Collects every problem instead of stopping at the first; stops early only when what
+/// follows cannot be read safely (over a limit, no readable manifest).
 /// </summary>
 public sealed class PackageVerifier
 {
+    private readonly PackageLimits? _limits;
+
+    /// <param name="limits">Default: <see cref="PackageLimits.FromEnvironment"/>.</param>
+    public PackageVerifier(PackageLimits? limits = null) => _limits = limits;
+
     public VerificationResult Verify(string packagePath)
     {
-        using var archive = FunctionPackageArchive.Open(packagePath);
+        using var archive = FunctionPackageArchive.Open(packagePath, _limits);
         return Verify(archive);
     }
 
@@ -25,61 +33,35 @@ public sealed class PackageVerifier
         void Add(string code, string message) => issues.Add(new VerificationIssue(code, message));
         var name = Path.GetFileName(archive.FilePath);
 
+        foreach (var (code, message) in archive.LimitProblems) Add(code, message);
+        if (issues.Count > 0) return Result(archive, null, null, issues); // nothing is inflated from an oversized package
         foreach (var (code, message) in archive.PathProblems) Add(code, message);
 
-        NuspecReader? nuspec = null;
+        var nuspec = ReadNuspec(archive, name, Add);
+
+        byte[]? manifestBytes;
         try
         {
-            nuspec = archive.ReadNuspec();
+            manifestBytes = archive.ReadManifestBytes();
         }
-        catch (Exception ex) when (ex is System.Xml.XmlException or PackagingException or InvalidDataException)
+        catch (CliException ex)
         {
-            Add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: the .nuspec cannot be read ({ex.Message}). Rebuild the package with the FunctionPackage SDK.");
+            Add(ex.Code, MessageOf(ex));
+            return Result(archive, null, null, issues);
         }
-        if (nuspec is not null && !nuspec.GetPackageTypes().Any(t => string.Equals(t.Name, FunctionPackageFormat.PackageType, StringComparison.OrdinalIgnoreCase)))
-        {
-            Add(CliDiagnosticCodes.PackageTypeMissing,
-                $"{name}: the nuspec has no package type '{FunctionPackageFormat.PackageType}', so this is not a function package. Build it with the FunctionPackage SDK.");
-        }
-        else if (nuspec is null && !issues.Any(i => i.Code == CliDiagnosticCodes.PackageTypeMissing))
-        {
-            Add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: no .nuspec at the package root, so this is not a NuGet package. Build it with the FunctionPackage SDK.");
-        }
-
-        var manifestBytes = archive.ReadManifestBytes();
         if (manifestBytes is null)
         {
             Add(CliDiagnosticCodes.ManifestMissing, $"{name}: no {FunctionPackageFormat.ManifestFileName} at the package root. Build it with the FunctionPackage SDK.");
             return Result(archive, null, null, issues);
         }
         var manifestSha512 = ContentHash.Sha512(manifestBytes);
-        FunctionManifest manifest;
-        try
-        {
-            manifest = FunctionManifestSerializer.Deserialize(manifestBytes);
-        }
-        catch (FormatException ex)
-        {
-            Add(CliDiagnosticCodes.ManifestInvalid, $"{name}: {ex.Message} Rebuild the package.");
-            return Result(archive, null, manifestSha512, issues);
-        }
-
-        if (manifest.SchemaVersion != FunctionPackageFormat.SchemaVersion)
-        {
-            Add(CliDiagnosticCodes.UnsupportedSchemaVersion,
-                $"{name}: function.json schemaVersion {manifest.SchemaVersion} is not supported; this fnpkg reads schemaVersion {FunctionPackageFormat.SchemaVersion}. Update fnpkg or rebuild the package with a matching SDK.");
-            return Result(archive, manifest, manifestSha512, issues);
-        }
-        if (!string.Equals(manifest.Profile, FunctionPackageFormat.DotNetProfile, StringComparison.Ordinal))
-        {
-            Add(CliDiagnosticCodes.UnsupportedProfile,
-                $"{name}: function.json profile '{manifest.Profile}' is not supported; fnpkg runs profile '{FunctionPackageFormat.DotNetProfile}'. Use the installer for that profile.");
-            return Result(archive, manifest, manifestSha512, issues);
-        }
+        var manifest = ReadManifest(manifestBytes, name, Add);
+        if (manifest is null) return Result(archive, null, manifestSha512, issues);
 
         CheckManifestFields(manifest, name, Add);
         CheckIdentity(manifest, nuspec, name, Add);
         CheckFiles(archive, manifest, name, Add);
+        CheckDestinations(archive, manifest, name, Add);
         CheckEmbedded(archive, manifest, name, Add);
         if (nuspec is not null) CheckNuspecDependencies(manifest, nuspec, name, Add);
 
@@ -89,26 +71,138 @@ public sealed class PackageVerifier
     private static VerificationResult Result(FunctionPackageArchive archive, FunctionManifest? manifest, string? sha, List<VerificationIssue> issues)
         => new() { PackagePath = archive.FilePath, Manifest = manifest, ManifestSha512 = sha, Issues = issues };
 
+    /// <summary>The message of a coded exception without its "FPKG####: " prefix (issues carry the code separately).</summary>
+    private static string MessageOf(CliException ex) => ex.Message.StartsWith(ex.Code + ": ", StringComparison.Ordinal) ? ex.Message[(ex.Code.Length + 2)..] : ex.Message;
+
+    /// <summary>A valid NuGet package id, exactly as NuGet checks it (and no trailing newline, which the regex's <c>$</c> lets through).</summary>
+    public static bool IsValidId(string? id)
+        => !string.IsNullOrEmpty(id) && id.Length <= PackageIdValidator.MaxPackageIdLength && !id.Contains('\n') && PackageIdValidator.IsValidPackageId(id);
+
+    /// <summary>A NuGet version, written without surrounding white space (it becomes a folder name).</summary>
+    public static bool IsValidVersion(string? version)
+        => !string.IsNullOrEmpty(version) && version.Trim().Length == version.Length && NuGetVersion.TryParse(version, out _);
+
+    private static NuspecReader? ReadNuspec(FunctionPackageArchive archive, string name, Action<string, string> add)
+    {
+        try
+        {
+            var nuspec = archive.ReadNuspec();
+            if (nuspec is null)
+            {
+                add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: no .nuspec at the package root, so this is not a NuGet package. Build it with the FunctionPackage SDK.");
+            }
+            else if (!nuspec.GetPackageTypes().Any(t => string.Equals(t.Name, FunctionPackageFormat.PackageType, StringComparison.OrdinalIgnoreCase)))
+            {
+                add(CliDiagnosticCodes.PackageTypeMissing,
+                    $"{name}: the nuspec has no package type '{FunctionPackageFormat.PackageType}', so this is not a function package. Build it with the FunctionPackage SDK.");
+            }
+            return nuspec;
+        }
+        catch (CliException ex)
+        {
+            add(ex.Code, MessageOf(ex));
+        }
+        catch (Exception ex) when (IsNuspecError(ex))
+        {
+            add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: the .nuspec cannot be read ({ex.Message}). Rebuild the package with the FunctionPackage SDK.");
+        }
+        return null;
+    }
+
+    /// <summary>What NuGet's nuspec reader throws for a malformed nuspec (bad XML, bad version or range, missing element).</summary>
+    private static bool IsNuspecError(Exception ex)
+        => ex is System.Xml.XmlException or PackagingException or InvalidDataException or ArgumentException or FormatException or InvalidOperationException;
+
+    /// <summary>
+    /// Parses function.json: JSON first (FPKG5003), then <c>schemaVersion</c> (FPKG5005) and <c>profile</c> (FPKG5006), whose
+    /// absence is an error, not a default; then the v1 shape (FPKG5018); only then is it bound to the model.
+    /// </summary>
+    public static FunctionManifest? ReadManifest(byte[] bytes, string name, Action<string, string> add)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: function.json is not valid JSON: {ex.Message} Rebuild the package.");
+            return null;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (ManifestShape.CheckMember(root, "schemaVersion") is { } badSchema)
+            {
+                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badSchema}; format v1 requires \"schemaVersion\": {FunctionPackageFormat.SchemaVersion}. Rebuild the package with the FunctionPackage SDK.");
+                return null;
+            }
+            var schemaVersion = root.GetProperty("schemaVersion").GetInt32();
+            if (schemaVersion != FunctionPackageFormat.SchemaVersion)
+            {
+                add(CliDiagnosticCodes.UnsupportedSchemaVersion,
+                    $"{name}: function.json schemaVersion {schemaVersion} is not supported; this fnpkg reads schemaVersion {FunctionPackageFormat.SchemaVersion}. Update fnpkg or rebuild the package with a matching SDK.");
+                return null;
+            }
+            if (ManifestShape.CheckMember(root, "profile") is { } badProfile)
+            {
+                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badProfile}; format v1 requires \"profile\": \"{FunctionPackageFormat.DotNetProfile}\". Rebuild the package with the FunctionPackage SDK.");
+                return null;
+            }
+            var profile = root.GetProperty("profile").GetString();
+            if (!string.Equals(profile, FunctionPackageFormat.DotNetProfile, StringComparison.Ordinal))
+            {
+                add(CliDiagnosticCodes.UnsupportedProfile,
+                    $"{name}: function.json profile '{profile}' is not supported; fnpkg runs profile '{FunctionPackageFormat.DotNetProfile}'. Use the installer for that profile.");
+                return null;
+            }
+            var problems = ManifestShape.Check(root);
+            foreach (var problem in problems)
+            {
+                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {problem}. The manifest was edited or made by another tool; rebuild the package with the FunctionPackage SDK.");
+            }
+            if (problems.Count > 0) return null;
+        }
+        try
+        {
+            return FunctionManifestSerializer.Deserialize(bytes);
+        }
+        catch (FormatException ex)
+        {
+            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: {ex.Message} Rebuild the package.");
+            return null;
+        }
+    }
+
     private static void CheckManifestFields(FunctionManifest manifest, string name, Action<string, string> add)
     {
         if (manifest.DependencyMode is not (FunctionPackageFormat.ReferenceMode or FunctionPackageFormat.EmbedMode))
         {
             add(CliDiagnosticCodes.ManifestInvalid, $"{name}: dependencyMode '{manifest.DependencyMode}' is neither 'reference' nor 'embed'. Rebuild the package.");
         }
-        if (string.IsNullOrWhiteSpace(manifest.Id) || !NuGetVersion.TryParse(manifest.Version, out _))
+        if (!IsValidId(manifest.Id) || !IsValidVersion(manifest.Version))
         {
-            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: function.json id '{manifest.Id}' / version '{manifest.Version}' is not a valid package identity. Rebuild the package.");
+            add(CliDiagnosticCodes.InvalidPackageIdentity,
+                $"{name}: function.json id '{manifest.Id}' / version '{manifest.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package with a valid FunctionPackageId.");
         }
         if (string.IsNullOrWhiteSpace(manifest.EntryPoint.Type) || string.IsNullOrWhiteSpace(manifest.EntryPoint.Method))
         {
             add(CliDiagnosticCodes.ManifestInvalid, $"{name}: function.json entryPoint has no type or method. Set FunctionEntryPoint and rebuild.");
         }
+        foreach (var framework in manifest.Runtime.Frameworks)
+        {
+            if (!IsValidId(framework.Name) || !IsValidVersion(framework.Version))
+            {
+                add(CliDiagnosticCodes.ManifestInvalid, $"{name}: runtime framework '{framework.Name}' '{framework.Version}' is not a framework name and version. Rebuild the package.");
+            }
+        }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var dependency in manifest.Dependencies)
         {
-            if (!NuGetVersion.TryParse(dependency.Version, out _) || string.IsNullOrWhiteSpace(dependency.Id))
+            if (!IsValidId(dependency.Id) || !IsValidVersion(dependency.Version))
             {
-                add(CliDiagnosticCodes.ManifestInvalid, $"{name}: dependency '{dependency.Id}' version '{dependency.Version}' is not a valid package identity. Rebuild the package.");
+                add(CliDiagnosticCodes.InvalidPackageIdentity,
+                    $"{name}: dependency '{dependency.Id}' version '{dependency.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
                 continue;
             }
             if (!seen.Add(dependency.Id))
@@ -131,6 +225,11 @@ public sealed class PackageVerifier
                     add(CliDiagnosticCodes.InvalidManifestPath,
                         $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} is not a safe relative path. The manifest was edited or crafted; do not install it.");
                 }
+                else if ((PackagePaths.LengthProblem(asset.PathInPackage) ?? PackagePaths.LengthProblem(asset.Destination)) is { } tooLong)
+                {
+                    add(CliDiagnosticCodes.UnextractableEntry,
+                        $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} {tooLong}, so no file system can hold it. Rebuild the package.");
+                }
             }
         }
     }
@@ -145,9 +244,14 @@ public sealed class PackageVerifier
             nuspecId = nuspec.GetId();
             nuspecVersion = nuspec.GetVersion();
         }
-        catch (Exception ex) when (ex is PackagingException or ArgumentException or FormatException)
+        catch (Exception ex) when (IsNuspecError(ex))
         {
             add(CliDiagnosticCodes.IdentityMismatch, $"{name}: the nuspec id/version cannot be read ({ex.Message}). Rebuild the package.");
+            return;
+        }
+        if (!IsValidId(nuspecId))
+        {
+            add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' is not a valid NuGet package id. Do not install it; rebuild the package.");
             return;
         }
         var sameVersion = NuGetVersion.TryParse(manifest.Version, out var manifestVersion) && manifestVersion == nuspecVersion;
@@ -158,14 +262,16 @@ public sealed class PackageVerifier
         }
     }
 
+    private static bool IsPayload(string path)
+        => path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)
+           || path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal);
+
     private static void CheckFiles(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
     {
         var listed = new Dictionary<string, FileEntry>(StringComparer.Ordinal);
         foreach (var file in manifest.Files)
         {
-            var underPayload = file.Path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)
-                || file.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal);
-            if (!PackagePaths.IsSafeRelativePath(file.Path) || !underPayload)
+            if (!PackagePaths.IsSafeRelativePath(file.Path) || !IsPayload(file.Path))
             {
                 add(CliDiagnosticCodes.InvalidManifestPath, $"{name}: files[] path '{file.Path}' is not a safe path under function/ or packages/. Rebuild the package.");
                 continue;
@@ -178,16 +284,23 @@ public sealed class PackageVerifier
 
         foreach (var entry in archive.Entries)
         {
-            var isPayload = entry.Path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)
-                || entry.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal);
-            if (!isPayload) continue;
+            if (!IsPayload(entry.Path)) continue;
             if (!listed.TryGetValue(entry.Path, out var file))
             {
                 add(CliDiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is in the package but not in function.json files[]. A file was added after packing; rebuild the package.");
                 continue;
             }
             string actual;
-            using (var stream = archive.OpenRead(entry)) actual = ContentHash.Sha512(stream);
+            try
+            {
+                using var stream = archive.OpenRead(entry);
+                actual = ContentHash.Sha512(stream);
+            }
+            catch (CliException ex)
+            {
+                add(ex.Code, MessageOf(ex));
+                continue;
+            }
             if (!string.Equals(actual, file.Sha512, StringComparison.Ordinal))
             {
                 add(CliDiagnosticCodes.FileHashMismatch, $"{name}: '{entry.Path}' does not match its sha512 in function.json. The package was modified after packing; get it again from a trusted source.");
@@ -208,13 +321,55 @@ public sealed class PackageVerifier
         }
     }
 
+    /// <summary>
+    /// The publish layout (<c>function/*</c> plus every asset at its <c>destination</c>) must be writable: no two files at
+    /// one destination (ignoring case) and no file where another needs a folder. Found here, not by --materialize after installing.
+    /// </summary>
+    private static void CheckDestinations(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
+    {
+        var destinations = new List<(string Destination, string Source)>();
+        foreach (var entry in archive.Entries)
+        {
+            if (entry.Path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal))
+                destinations.Add((entry.Path[FunctionPackageFormat.FunctionFolder.Length..], entry.Path));
+        }
+        foreach (var dependency in manifest.Dependencies)
+        {
+            foreach (var asset in dependency.Assets)
+            {
+                if (PackagePaths.IsSafeRelativePath(asset.Destination))
+                    destinations.Add((asset.Destination, $"{dependency.Id} {dependency.Version} {asset.PathInPackage}"));
+            }
+        }
+        var layout = new PathSet();
+        foreach (var (destination, source) in destinations)
+        {
+            if (!layout.Add(destination))
+            {
+                add(CliDiagnosticCodes.InvalidManifestPath,
+                    $"{name}: two files map to the publish destination '{destination}' (one is {source}). The manifest is inconsistent; rebuild the package.");
+            }
+        }
+        foreach (var (destination, source) in destinations)
+        {
+            if (layout.IsFolder(destination))
+            {
+                add(CliDiagnosticCodes.InvalidManifestPath,
+                    $"{name}: the publish destination '{destination}' ({source}) is a file, but other destinations use it as a folder. The manifest is inconsistent; rebuild the package.");
+            }
+        }
+    }
+
     private static void CheckEmbedded(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
     {
-        var embedded = archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)).ToList();
-        var expected = manifest.DependencyMode == FunctionPackageFormat.EmbedMode
-            ? manifest.Dependencies.ToDictionary(d => FunctionPackageFormat.EmbeddedPackagePath(d.Id, d.Version), StringComparer.Ordinal)
-            : new Dictionary<string, DependencyDefinition>(StringComparer.Ordinal);
-        foreach (var entry in embedded)
+        var expected = new Dictionary<string, DependencyDefinition>(StringComparer.Ordinal);
+        if (manifest.DependencyMode == FunctionPackageFormat.EmbedMode)
+        {
+            // Invalid identities are reported by CheckManifestFields and a duplicate by the "listed twice" check.
+            foreach (var dependency in manifest.Dependencies.Where(d => IsValidId(d.Id) && IsValidVersion(d.Version)))
+                expected.TryAdd(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version), dependency);
+        }
+        foreach (var entry in archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)))
         {
             if (!expected.ContainsKey(entry.Path))
             {
@@ -229,7 +384,16 @@ public sealed class PackageVerifier
                 add(CliDiagnosticCodes.EmbeddedPackageMissing, $"{name}: embed mode but '{path}' for {dependency.Id} {dependency.Version} is missing. Rebuild the package.");
                 continue;
             }
-            var actual = ComputeContentHash(archive, entry);
+            string actual;
+            try
+            {
+                actual = ComputeContentHash(archive, entry);
+            }
+            catch (CliException ex)
+            {
+                add(ex.Code, MessageOf(ex));
+                continue;
+            }
             if (!string.Equals(actual, dependency.Sha512, StringComparison.Ordinal))
             {
                 add(CliDiagnosticCodes.EmbeddedPackageHashMismatch,
@@ -238,34 +402,80 @@ public sealed class PackageVerifier
         }
     }
 
+    /// <summary>
+    /// NuGet's content hash of an embedded .nupkg. It needs a seekable stream (a signed package's hash excludes its
+    /// signature), so the entry is streamed, bounded, into a temp file that deletes itself: memory stays flat whatever its size.
+    /// </summary>
     private static string ComputeContentHash(FunctionPackageArchive archive, ArchiveEntry entry)
     {
-        using var buffer = new MemoryStream(archive.ReadAllBytes(entry));
+        FileStream spool;
         try
         {
-            using var reader = new PackageArchiveReader(buffer, leaveStreamOpen: true);
-            return reader.GetContentHash(CancellationToken.None);
+            spool = new FileStream(Path.Combine(Path.GetTempPath(), "fnpkg-verify-" + Path.GetRandomFileName()), FileMode.CreateNew,
+                FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         }
-        catch (Exception ex) when (ex is InvalidDataException or PackagingException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return $"(unreadable: {ex.Message})";
+            throw TempUnavailable(entry, ex);
+        }
+        using (spool)
+        {
+            using (var source = archive.OpenRead(entry))
+            {
+                try
+                {
+                    source.CopyTo(spool);
+                }
+                catch (IOException ex)
+                {
+                    throw TempUnavailable(entry, ex);
+                }
+            }
+            spool.Position = 0;
+            try
+            {
+                using var reader = new PackageArchiveReader(spool, leaveStreamOpen: true);
+                return reader.GetContentHash(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or PackagingException)
+            {
+                return $"(unreadable: {ex.Message})";
+            }
         }
     }
+
+    private static CliException TempUnavailable(ArchiveEntry entry, Exception ex)
+        => new(CliDiagnosticCodes.TempSpaceUnavailable, ExitCodes.VerificationFailed,
+            $"Cannot copy '{entry.Path}' ({entry.Length} bytes) to the temp folder '{Path.GetTempPath()}' to hash it: {ex.Message}. Free space there or point TMPDIR at a folder with room.", ex);
 
     private static void CheckNuspecDependencies(FunctionManifest manifest, NuspecReader nuspec, string name, Action<string, string> add)
     {
         var expected = manifest.Dependencies
-            .Where(d => NuGetVersion.TryParse(d.Version, out _))
+            .Where(d => IsValidId(d.Id) && IsValidVersion(d.Version))
             .Select(d => $"{d.Id.ToLowerInvariant()}/{NuGetVersion.Parse(d.Version).ToNormalizedString().ToLowerInvariant()}")
             .OrderBy(s => s, StringComparer.Ordinal).ToList();
-        var groups = nuspec.GetDependencyGroups().ToList();
+        List<PackageDependencyGroup> groups;
+        try
+        {
+            groups = nuspec.GetDependencyGroups().ToList();
+        }
+        catch (Exception ex) when (IsNuspecError(ex))
+        {
+            add(CliDiagnosticCodes.NuspecDependenciesMismatch, $"{name}: the nuspec dependencies cannot be read ({ex.Message}). Rebuild the package.");
+            return;
+        }
         if (groups.Count == 0 && expected.Count == 0) return;
-        if (groups.Count == 0) groups.Add(new PackageDependencyGroup(NuGet.Frameworks.NuGetFramework.AnyFramework, Array.Empty<NuGet.Packaging.Core.PackageDependency>()));
+        if (groups.Count == 0) groups.Add(new PackageDependencyGroup(NuGet.Frameworks.NuGetFramework.AnyFramework, Array.Empty<PackageDependency>()));
         foreach (var group in groups)
         {
             var actual = new List<string>();
             foreach (var dependency in group.Packages)
             {
+                if (!IsValidId(dependency.Id))
+                {
+                    add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: nuspec dependency id '{dependency.Id}' is not a valid NuGet package id. Do not install it; rebuild the package.");
+                    continue;
+                }
                 var range = dependency.VersionRange;
                 var exact = range.HasLowerAndUpperBounds && range.IsMinInclusive && range.IsMaxInclusive && range.MinVersion == range.MaxVersion;
                 if (!exact)
