@@ -62,11 +62,12 @@ public sealed class SharedPackagesFolder
     public void Install(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string scratchFolder)
     {
         var target = PackageDirectory(dependency);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(scratchFolder, "extract-" + Path.GetRandomFileName());
         try
         {
             Extract(dependency, nupkgFile, contentHash, source, temp, _limits);
+            // Only now: a package refused during extraction leaves no trace in the packages folder.
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             for (var attempt = 0; ; attempt++)
             {
                 try
