@@ -237,8 +237,8 @@ public sealed class PackageVerifier
     private static void CheckIdentity(FunctionManifest manifest, NuspecReader? nuspec, string name, Action<string, string> add)
     {
         if (nuspec is null) return;
-        string nuspecId;
-        NuGetVersion nuspecVersion;
+        string? nuspecId;
+        NuGetVersion? nuspecVersion;
         try
         {
             nuspecId = nuspec.GetId();
@@ -249,9 +249,9 @@ public sealed class PackageVerifier
             add(CliDiagnosticCodes.IdentityMismatch, $"{name}: the nuspec id/version cannot be read ({ex.Message}). Rebuild the package.");
             return;
         }
-        if (!IsValidId(nuspecId))
+        if (!IsValidId(nuspecId) || nuspecVersion is null)
         {
-            add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' is not a valid NuGet package id. Do not install it; rebuild the package.");
+            add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' / version '{nuspecVersion}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
             return;
         }
         var sameVersion = NuGetVersion.TryParse(manifest.Version, out var manifestVersion) && manifestVersion == nuspecVersion;
