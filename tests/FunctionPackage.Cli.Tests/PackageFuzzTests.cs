@@ -23,7 +23,7 @@ namespace FunctionPackage.Cli.Tests;
 public sealed class PackageFuzzTests : IDisposable
 {
     private const int Seed = 11_2026;
-    private const int Variants = 240;
+    private const int Variants = 200;
     private static readonly Regex Code = new(@"FPKG\d{4}", RegexOptions.Compiled);
 
     private readonly TempDirectory _temp = new();
