@@ -14,8 +14,8 @@ namespace FunctionPackage.Cli.Tests;
 
 /// <summary>
 /// Issue 11 "done means": many malformed packages built from a valid one (entry names, manifest members, identities,
-/// nuspec, sizes, counts, duplicates, corrupt and lying zips), each run through <c>fnpkg verify</c> and
-/// <c>fnpkg install --materialize</c> in-process. Each must be a coded refusal or a correct install: never exit 70,
+/// nuspec, sizes, counts, duplicates, corrupt and lying zips), each run through <c>fnpkg verify</c>, <c>inspect</c>
+/// and <c>install --materialize</c> in-process. Each must be a coded refusal or a correct install: never exit 70,
 /// never a file outside the install root. Seeded, so a failure names a variant that can be replayed.
 /// In the environment collection: it lowers the limits through FNPKG_MAX_* and captures stderr.
 /// </summary>
@@ -82,14 +82,18 @@ public sealed class PackageFuzzTests : IDisposable
             var what = $"variant {i} (seed {Seed}, {Path.GetFileName(bases[i % 2])}): {mutation.Method.Name} {mutation(this, variant, random)}";
 
             var (verifyExit, verifyErrors) = await RunCli("verify", variant);
+            var (inspectExit, inspectErrors) = await RunCli("inspect", variant, "--json");
             var root = Path.Combine(_sandbox, $"r{i}", "a", "b", "root");
             var publish = Path.Combine(_sandbox, $"r{i}", "publish");
             var (installExit, installErrors, installOutput) = await RunCliWithOutput("install", variant, "--root", root, "--source", _feed, "--materialize", publish);
-            var log = $"{what}\nverify: {verifyExit}\n{verifyErrors}\ninstall: {installExit}\n{installErrors}";
+            var log = $"{what}\nverify: {verifyExit}\n{verifyErrors}\ninspect: {inspectExit}\n{inspectErrors}\ninstall: {installExit}\n{installErrors}";
 
             Assert.True(verifyExit is ExitCodes.Success or ExitCodes.VerificationFailed, log);
             Assert.True(installExit is ExitCodes.Success or ExitCodes.VerificationFailed or ExitCodes.NotFound or ExitCodes.RuntimeMissing or ExitCodes.Conflict, log);
+            // inspect checks less than verify (no hashes), so it may show a package verify refuses; it never crashes.
+            Assert.True(inspectExit is ExitCodes.Success or ExitCodes.VerificationFailed, log);
             if (verifyExit != ExitCodes.Success) Assert.True(Code.IsMatch(verifyErrors), log);
+            if (inspectExit != ExitCodes.Success) Assert.True(Code.IsMatch(inspectErrors), log);
             if (installExit != ExitCodes.Success) Assert.True(Code.IsMatch(installErrors), log);
             Assert.True(verifyExit == ExitCodes.Success || installExit != ExitCodes.Success, "install accepted what verify refused\n" + log);
             if (installExit == ExitCodes.Success) AssertCorrectInstall(variant, root, installOutput.Trim(), log);

@@ -176,6 +176,29 @@ public sealed class VerifyManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task An_asset_the_embedded_dependency_does_not_have_is_FPKG5029_at_verify()
+    {
+        var builder = Function(FunctionPackageFormat.EmbedMode);
+        builder.EditManifest = m => m.Dependencies[0].Assets[0].PathInPackage = "lib/net8.0/Missing.dll";
+        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.AssetNotInDependency);
+    }
+
+    [Fact]
+    public async Task An_asset_the_referenced_dependency_does_not_have_is_FPKG5029_before_it_is_extracted()
+    {
+        var builder = Function();
+        builder.EditManifest = m => m.Dependencies[1].Assets[0].PathInPackage = "lib/net8.0/Missing.dll";
+        var package = builder.Build(_temp.Folder("out"));
+        Assert.Empty(new PackageVerifier().Verify(package).Issues); // not knowable without the dependency
+
+        var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
+        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(request));
+        Assert.Equal(CliDiagnosticCodes.AssetNotInDependency, ex.Code);
+        Assert.False(Directory.Exists(Path.Combine(_root, "functions")), "the function is not installed");
+        Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b")), "the dependency is not extracted");
+    }
+
+    [Fact]
     public async Task A_file_and_a_folder_of_one_name_are_FPKG5026()
     {
         var builder = Function();

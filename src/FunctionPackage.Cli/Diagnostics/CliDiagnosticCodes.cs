@@ -34,7 +34,8 @@ public static class CliDiagnosticCodes
     public const string CompressionRatioTooHigh = "FPKG5025";
     public const string UnextractableEntry = "FPKG5026";       // a name the file system cannot hold
     public const string InvalidLimit = "FPKG5027";             // exit 1: an FNPKG_MAX_* variable is not a number
-    public const string TempSpaceUnavailable = "FPKG5028";     // verify cannot spool an embedded package to the temp folder
+    public const string TempSpaceUnavailable = "FPKG5028";
+    public const string AssetNotInDependency = "FPKG5029";     // a manifest asset the dependency package does not have     // verify cannot spool an embedded package to the temp folder
 
     // 51xx — sources and install
     public const string SourceUnreachable = "FPKG5101";          // exit 3

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Packages;
+using FunctionPackage.Cli.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Installing;
@@ -102,6 +103,11 @@ public sealed class SharedPackagesFolder
             foreach (var (code, message) in scan.Problems)
             {
                 throw new CliException(code, ExitCodes.VerificationFailed, message + " Do not use this package; report it to its owner.");
+            }
+            var files = scan.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            if (PackageVerifier.MissingAsset(dependency, files.Contains) is { } missing)
+            {
+                throw new CliException(CliDiagnosticCodes.AssetNotInDependency, ExitCodes.VerificationFailed, missing);
             }
             Directory.CreateDirectory(folder);
             foreach (var entry in scan.Entries)

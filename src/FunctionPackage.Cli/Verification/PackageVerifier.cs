@@ -385,9 +385,10 @@ public sealed class PackageVerifier
                 continue;
             }
             string actual;
+            IReadOnlySet<string> files;
             try
             {
-                actual = ComputeContentHash(archive, entry);
+                (actual, files) = ReadEmbeddedPackage(archive, entry);
             }
             catch (CliException ex)
             {
@@ -399,14 +400,31 @@ public sealed class PackageVerifier
                 add(CliDiagnosticCodes.EmbeddedPackageHashMismatch,
                     $"{name}: embedded '{path}' has content hash {actual}, function.json pins {dependency.Sha512}. The embedded package was replaced; get the function package again from a trusted source.");
             }
+            else if (MissingAsset(dependency, files.Contains) is { } missing)
+            {
+                add(CliDiagnosticCodes.AssetNotInDependency, $"{name}: {missing}");
+            }
         }
     }
 
     /// <summary>
-    /// NuGet's content hash of an embedded .nupkg. It needs a seekable stream (a signed package's hash excludes its
-    /// signature), so the entry is streamed, bounded, into a temp file that deletes itself: memory stays flat whatever its size.
+    /// The message for the first asset of <paramref name="dependency"/> whose <c>pathInPackage</c> the package does not
+    /// have (FPKG5029), or null. Checked on embedded packages by verify and on every dependency before it is extracted.
     /// </summary>
-    private static string ComputeContentHash(FunctionPackageArchive archive, ArchiveEntry entry)
+    public static string? MissingAsset(DependencyDefinition dependency, Func<string, bool> packageHasFile)
+    {
+        var asset = dependency.Assets.FirstOrDefault(a => !packageHasFile(a.PathInPackage));
+        return asset is null ? null
+            : $"function.json lists the asset '{asset.PathInPackage}' of {dependency.Id} {dependency.Version}, but that package has no such file. " +
+              "The manifest does not match its dependency: rebuild the function package.";
+    }
+
+    /// <summary>
+    /// NuGet's content hash and the file list of an embedded .nupkg. The hash needs a seekable stream (a signed package's
+    /// hash excludes its signature), so the entry is streamed, bounded, into a temp file that deletes itself: memory stays
+    /// flat whatever its size.
+    /// </summary>
+    private static (string ContentHash, IReadOnlySet<string> Files) ReadEmbeddedPackage(FunctionPackageArchive archive, ArchiveEntry entry)
     {
         FileStream spool;
         try
@@ -435,11 +453,11 @@ public sealed class PackageVerifier
             try
             {
                 using var reader = new PackageArchiveReader(spool, leaveStreamOpen: true);
-                return reader.GetContentHash(CancellationToken.None);
+                return (reader.GetContentHash(CancellationToken.None), reader.GetFiles().ToHashSet(StringComparer.Ordinal));
             }
             catch (Exception ex) when (ex is InvalidDataException or PackagingException)
             {
-                return $"(unreadable: {ex.Message})";
+                return ($"(unreadable: {ex.Message})", new HashSet<string>());
             }
         }
     }
