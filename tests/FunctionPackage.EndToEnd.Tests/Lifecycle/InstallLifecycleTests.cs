@@ -70,6 +70,25 @@ public sealed class InstallLifecycleTests
     }
 
     [Fact]
+    public void An_FSharp_function_installs_from_the_public_feed_and_invokes()
+    {
+        var wordCount = _samples.WordCount;
+        var root = _env.NewFolder("fsharp-root");
+
+        // What an installer elsewhere has: the feed the function was pushed to, and the public feed. Not the build
+        // machine's SDK library packs, where FSharp.Core came from (the public feed's FSharp.Core has other bytes).
+        var install = Fnpkg.Run(_env.Root.Path, "install", wordCount.IdAtVersion, "--root", root,
+            "--source", _samples.FunctionFeed, "--source", PackageRepository.NuGetOrg);
+        Assert.True(install.Succeeded, install.Log);
+
+        var fsharpCore = Assert.Single(wordCount.Manifest.Dependencies, d => d.Id == "FSharp.Core");
+        Assert.True(File.Exists(Path.Combine(root, "packages", fsharpCore.Path, ".nupkg.metadata")), install.Log);
+        var invoke = Fnpkg.Run(_env.Root.Path, "invoke", wordCount.IdAtVersion, "--root", root, "--source", Fnpkg.UnreachableSource, "--data", SampleAnswers.WordCount.First);
+        Assert.True(invoke.Succeeded, invoke.Log);
+        CheckAnswer(invoke, SampleAnswers.WordCount.CheckFirst, SampleAnswers.InvokeSource);
+    }
+
+    [Fact]
     public void Invoke_prints_only_the_result_on_stdout_and_logs_on_stderr()
     {
         var orders = _samples.Orders;

@@ -29,7 +29,7 @@ public sealed record PublishedFunction(
 }
 
 /// <summary>
-/// The samples (Hello, Orders + Orders.Pricing, Inventory) copied once and each published at most once per test run
+/// The samples (Hello, Orders + Orders.Pricing, Inventory, WordCount) copied once and each published at most once per test run
 /// (lazily, so a filtered run publishes only what it uses), shared by every Lifecycle test class:
 /// <list type="bullet">
 /// <item><see cref="FunctionFeed"/>: a folder feed the function packages are pushed to with <c>dotnet nuget push</c>;</item>
@@ -49,7 +49,7 @@ public sealed class LifecycleSamples
     private LifecycleSamples(EndToEndEnvironment env)
     {
         _env = env;
-        _samplesFolder = new Lazy<string>(() => env.CopySamples("lifecycle-samples", "Hello", "Orders", "Orders.Pricing", "Inventory"));
+        _samplesFolder = new Lazy<string>(() => env.CopySamples("lifecycle-samples", "Hello", "Orders", "Orders.Pricing", "Inventory", "WordCount"));
         FunctionFeed = env.NewFolder("lifecycle-function-feed");
         DependencyFeed = env.NewFolder("lifecycle-dependency-feed");
     }
@@ -65,6 +65,9 @@ public sealed class LifecycleSamples
     public PublishedFunction Orders => Get("Orders");
 
     public PublishedFunction Inventory => Get("Inventory");
+
+    /// <summary>The F# sample: its FSharp.Core comes from the .NET SDK's library packs (a local folder).</summary>
+    public PublishedFunction WordCount => Get("WordCount");
 
     /// <summary>
     /// Orders published again with <c>FunctionPackageDependencyMode=Embed</c> into its own output folder (same id and
@@ -86,7 +89,8 @@ public sealed class LifecycleSamples
 
     private PublishedFunction PublishAndPush(string sample, bool embed)
     {
-        var project = ProjectCreator.Load(Path.Combine(_samplesFolder.Value, sample, sample + ".csproj"));
+        // The one project file of the sample: .csproj or, for the F# sample, .fsproj.
+        var project = ProjectCreator.Load(Assert.Single(Directory.GetFiles(Path.Combine(_samplesFolder.Value, sample), sample + ".*proj")));
         var properties = embed
             ? FunctionProjects.Publish(("FunctionPackageDependencyMode", "Embed"), ("FunctionPackageOutputPath", Path.Combine(project.Directory, "bin", "embed") + "/"))
             : FunctionProjects.Publish();

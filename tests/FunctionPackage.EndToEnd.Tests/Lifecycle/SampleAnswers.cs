@@ -64,4 +64,22 @@ public sealed record SampleAnswers(string First, string Second, Action<JsonEleme
             Assert.Equal("2 jours", result.GetProperty("lastRestocked").GetString());
             Assert.Equal(source, result.GetProperty("source").GetString());
         });
+
+    // Counter.fs: lower-cased words split on spaces and punctuation, the three most frequent (ties alphabetically), all
+    // computed with FSharp.Core (Array.countBy, sortBy, truncate): an answer means FSharp.Core loaded from the install.
+    public static readonly SampleAnswers WordCount = new(
+        """{"text":"The cat and the hat, and the bat."}""",
+        """{"text":"Ada! ada?"}""",
+        (result, _) =>
+        {
+            Assert.Equal(8, result.GetProperty("words").GetInt32());
+            Assert.Equal(5, result.GetProperty("distinct").GetInt32());
+            var top = result.GetProperty("top").EnumerateArray().Select(t => $"{t.GetProperty("word").GetString()}={t.GetProperty("count").GetInt32()}");
+            Assert.Equal(new[] { "the=3", "and=2", "bat=1" }, top);
+        },
+        (result, _) =>
+        {
+            Assert.Equal(2, result.GetProperty("words").GetInt32());
+            Assert.Equal(1, result.GetProperty("distinct").GetInt32());
+        });
 }
