@@ -63,6 +63,12 @@ public sealed class DependencyDefinition
     public string Sha512 { get; set; } = "";
     /// <summary>Folder in a global-packages layout: <c>lower-id/lower-version</c>.</summary>
     public string Path { get; set; } = "";
+    /// <summary>
+    /// <c>true</c> on a reference-mode dependency whose original .nupkg is embedded under <c>packages/</c> anyway
+    /// (restored from a local-only source, so no feed serves its bytes); absent otherwise. Use
+    /// <see cref="FunctionPackageFormat.IsEmbedded"/> to ask whether a dependency is in the package.
+    /// </summary>
+    public bool? Embedded { get; set; }
     public List<AssetDefinition> Assets { get; set; } = new();
 }
 

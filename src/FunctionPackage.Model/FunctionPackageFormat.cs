@@ -12,7 +12,7 @@ public static class FunctionPackageFormat
     public const string ManifestFileName = "function.json";
     /// <summary>Folder of the function's own files, laid out as in the publish folder.</summary>
     public const string FunctionFolder = "function/";
-    /// <summary>Folder of the dependencies' original .nupkg files (embed mode only).</summary>
+    /// <summary>Folder of the embedded dependencies' original .nupkg files (every dependency in embed mode; the marked ones in reference mode).</summary>
     public const string PackagesFolder = "packages/";
 
     public const string ReferenceMode = "reference";
@@ -28,6 +28,20 @@ public static class FunctionPackageFormat
     /// <summary>File name of an embedded dependency, as NuGet names it in a global packages folder.</summary>
     public static string EmbeddedPackagePath(string id, string version)
         => $"{PackagesFolder}{id.ToLowerInvariant()}.{version.ToLowerInvariant()}.nupkg";
+
+    /// <summary>
+    /// Whether the package carries the dependency's original .nupkg under <c>packages/</c>: every dependency in embed
+    /// mode, and in reference mode those marked <c>embedded</c>. The one place verifiers and installers ask.
+    /// </summary>
+    public static bool IsEmbedded(FunctionManifest manifest, DependencyDefinition dependency)
+        => manifest.DependencyMode == EmbedMode || dependency.Embedded == true;
+
+    /// <summary>
+    /// Whether a restore source is a remote (http/https) feed an installer elsewhere can reach. Folder paths (local
+    /// feeds, the .NET SDK's library packs, fallback folders, network shares) are machine-local.
+    /// </summary>
+    public static bool IsRemoteSource(string? source)
+        => Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     /// <summary>Folder of a package in a global-packages (probing) layout.</summary>
     public static string PackageFolderPath(string id, string version)

@@ -266,24 +266,22 @@ public sealed class FunctionInstaller
 
         var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
-        var embedded = manifest.DependencyMode == FunctionPackageFormat.EmbedMode;
+        // Embedded: every dependency in embed mode, the marked ones in reference mode; the rest come from a feed.
+        var embedded = needed.Where(d => FunctionPackageFormat.IsEmbedded(manifest, d)).ToHashSet();
         ResolvedSources? sources = null;
-        if (embedded)
+        // The zip reader is not thread-safe: copy embedded packages out first, then extract in parallel.
+        foreach (var dependency in embedded)
         {
-            // The zip reader is not thread-safe: copy embedded packages out first, then extract in parallel.
-            foreach (var dependency in needed)
-            {
-                var entry = archive.Find(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version))!;
-                archive.ExtractToFile(entry, DownloadPath(downloads, dependency));
-            }
+            var entry = archive.Find(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version))!;
+            archive.ExtractToFile(entry, DownloadPath(downloads, dependency));
         }
-        else
+        if (embedded.Count < needed.Count)
         {
             sources = _sourceResolver.Resolve(request.Sources, request.WorkingDirectory, manifest.Sources);
             if (sources.Sources.Count == 0)
             {
                 throw new CliException(CliDiagnosticCodes.NoSources, ExitCodes.NotFound,
-                    $"{manifest.Id} references {needed.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
+                    $"{manifest.Id} references {needed.Count - embedded.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
             }
         }
 
@@ -293,7 +291,7 @@ public sealed class FunctionInstaller
         {
             var file = DownloadPath(downloads, dependency);
             string origin;
-            if (embedded)
+            if (embedded.Contains(dependency))
             {
                 origin = $"{Path.GetFileName(archive.FilePath)} (embedded)";
             }

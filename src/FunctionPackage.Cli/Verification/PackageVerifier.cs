@@ -363,12 +363,10 @@ public sealed class PackageVerifier
     private static void CheckEmbedded(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
     {
         var expected = new Dictionary<string, DependencyDefinition>(StringComparer.Ordinal);
-        if (manifest.DependencyMode == FunctionPackageFormat.EmbedMode)
-        {
-            // Invalid identities are reported by CheckManifestFields and a duplicate by the "listed twice" check.
-            foreach (var dependency in manifest.Dependencies.Where(d => IsValidId(d.Id) && IsValidVersion(d.Version)))
-                expected.TryAdd(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version), dependency);
-        }
+        // Every dependency in embed mode; in reference mode only those marked "embedded" (restored from a local-only source).
+        // Invalid identities are reported by CheckManifestFields and a duplicate by the "listed twice" check.
+        foreach (var dependency in manifest.Dependencies.Where(d => FunctionPackageFormat.IsEmbedded(manifest, d) && IsValidId(d.Id) && IsValidVersion(d.Version)))
+            expected.TryAdd(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version), dependency);
         foreach (var entry in archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)))
         {
             if (!expected.ContainsKey(entry.Path))
@@ -381,7 +379,7 @@ public sealed class PackageVerifier
             var entry = archive.Find(path);
             if (entry is null)
             {
-                add(CliDiagnosticCodes.EmbeddedPackageMissing, $"{name}: embed mode but '{path}' for {dependency.Id} {dependency.Version} is missing. Rebuild the package.");
+                add(CliDiagnosticCodes.EmbeddedPackageMissing, $"{name}: '{path}', the embedded package of {dependency.Id} {dependency.Version}, is missing. Rebuild the package.");
                 continue;
             }
             string actual;

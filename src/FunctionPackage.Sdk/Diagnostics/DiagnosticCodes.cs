@@ -33,4 +33,9 @@ public static class DiagnosticCodes
     public const string PackageWriteFailed = "FPKG2010";
     public const string UnsupportedPublishMode = "FPKG2011";
     public const string DependencyNotInAssetsFile = "FPKG2012";
+    public const string LocalDependencyNotEmbedded = "FPKG2013";
+    /// <summary>A message, not an error: which dependency was embedded in a reference-mode package, and why.</summary>
+    public const string LocalDependencyEmbedded = "FPKG2014";
+    /// <summary>A message, not an error: a recorded source lost its user info or query string.</summary>
+    public const string SourceSecretsStripped = "FPKG2015";
 }

@@ -36,6 +36,18 @@ public sealed class FunctionPackageRequest
 
     public List<string> RestoreSources { get; set; } = new();
 
+    /// <summary>
+    /// Record the remote restore sources in the manifest (<c>FunctionPackageRecordSources</c>). Off by default: the
+    /// sources come from the machine's NuGet.config, so recording them makes the bytes machine-dependent.
+    /// </summary>
+    public bool RecordSources { get; set; }
+
+    /// <summary>
+    /// Reference mode: embed a dependency restored from a local-only source instead of failing with FPKG2013
+    /// (<c>FunctionPackageEmbedLocalDependencies</c>, default true).
+    /// </summary>
+    public bool EmbedLocalDependencies { get; set; } = true;
+
     /// <summary>Where the finished .nupkg goes (written to a temp file first, then moved).</summary>
     public string OutputPath { get; set; } = "";
 }

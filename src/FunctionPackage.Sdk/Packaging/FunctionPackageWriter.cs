@@ -8,8 +8,17 @@ using NuGet.Versioning;
 
 namespace FunctionPackage.Sdk.Packaging;
 
-/// <summary>What was packaged, for the build log and MSBuild outputs.</summary>
-public sealed record FunctionPackageResult(string PackagePath, FunctionManifest Manifest, long PackageSize, bool Rewritten);
+/// <summary>
+/// What was packaged, for the build log and MSBuild outputs. <c>LocalDependencies</c>: in reference mode, the
+/// dependencies embedded because restore took them from a local-only source. <c>StrippedSources</c>: recorded
+/// sources whose user info or query string was left out (shown without it).
+/// </summary>
+public sealed record FunctionPackageResult(
+    string PackagePath, FunctionManifest Manifest, long PackageSize, bool Rewritten,
+    IReadOnlyList<LocalDependency> LocalDependencies, IReadOnlyList<string> StrippedSources);
+
+/// <summary>A dependency restored from <paramref name="Source"/>, a folder (or an unrecorded source) no installer elsewhere can reach.</summary>
+public sealed record LocalDependency(string Id, string Version, string Source);
 
 /// <summary>
 /// Builds a function package (format v1, docs/package-format.md) from a <see cref="FunctionPackageRequest"/>.
@@ -39,8 +48,10 @@ public sealed class FunctionPackageWriter
             },
             Runtime = ReadRuntime(request),
             DependencyMode = mode,
-            Sources = request.RestoreSources.Concat(graph.Sources).Where(IsShareableSource).ToList(),
         };
+        var strippedSources = new List<string>();
+        if (request.RecordSources)
+            manifest.Sources = RecordableSources(request.RestoreSources.Concat(graph.Sources), strippedSources);
 
         // Package files: target path in the package -> source path on disk.
         var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -57,6 +68,7 @@ public sealed class FunctionPackageWriter
             .GroupBy(a => Key(a.PackageId, a.PackageVersion), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
 
+        var localDependencies = new List<LocalDependency>();
         foreach (var package in graph.Packages)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -80,7 +92,23 @@ public sealed class FunctionPackageWriter
             }
             manifest.Dependencies.Add(dependency);
 
-            if (mode == FunctionPackageFormat.EmbedMode)
+            // Reference mode promises an installer can fetch these exact bytes from a feed. A package restore took
+            // from a folder (the .NET SDK's library packs, a local feed, a fallback folder) may exist nowhere else,
+            // or only with other bytes (FSharp.Core from the SDK vs nuget.org): such a package travels inside.
+            if (mode == FunctionPackageFormat.ReferenceMode)
+            {
+                var source = graph.FindRestoreSource(package);
+                if (!FunctionPackageFormat.IsRemoteSource(source))
+                {
+                    var described = source ?? "(no source recorded in .nupkg.metadata)";
+                    if (!request.EmbedLocalDependencies)
+                        throw new FunctionPackageException(DiagnosticCodes.LocalDependencyNotEmbedded, $"{package.Id} {package.Version}", described);
+                    dependency.Embedded = true;
+                    localDependencies.Add(new LocalDependency(package.Id, package.Version, described));
+                }
+            }
+
+            if (FunctionPackageFormat.IsEmbedded(manifest, dependency))
             {
                 var nupkg = graph.FindNupkg(package) ?? throw new FunctionPackageException(
                     DiagnosticCodes.EmbeddedPackageNotFound, $"{package.Id} {package.Version}",
@@ -99,7 +127,7 @@ public sealed class FunctionPackageWriter
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
         var builder = CreateBuilder(request, manifest, version, manifestBytes, contents);
         var rewritten = SaveIfChanged(builder, request.OutputPath, cancellationToken);
-        return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten);
+        return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten, localDependencies, strippedSources);
     }
 
     private static PackageBuilder CreateBuilder(
@@ -226,9 +254,23 @@ public sealed class FunctionPackageWriter
         return (request.PackageId, version);
     }
 
-    /// <summary>Local folder feeds are machine paths: recording them would leak the build machine into the package.</summary>
-    private static bool IsShareableSource(string source)
-        => source.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The sources worth recording: remote feeds only (local folder feeds are machine paths), each without user info,
+    /// query string or fragment, where feed credentials and SAS tokens live: a package may be published anywhere.
+    /// </summary>
+    private static List<string> RecordableSources(IEnumerable<string> sources, List<string> stripped)
+    {
+        var recorded = new List<string>();
+        foreach (var source in sources)
+        {
+            if (!FunctionPackageFormat.IsRemoteSource(source)) continue;
+            var uri = new Uri(source);
+            var clean = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+            if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0) stripped.Add(clean);
+            recorded.Add(clean);
+        }
+        return recorded;
+    }
 
     private static string NormalizeRelative(string path) => path.Replace('\\', '/').TrimStart('/');
 

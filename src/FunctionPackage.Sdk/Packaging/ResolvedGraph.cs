@@ -95,6 +95,23 @@ public sealed class ResolvedGraph
         return null;
     }
 
+    /// <summary>
+    /// Where restore got a package from: the <c>source</c> NuGet recorded in its <c>.nupkg.metadata</c> in the first
+    /// package folder that has it (the order restore resolves in). Null when no folder records one (e.g. a fallback
+    /// folder populated by hand): then where the bytes came from is unknown.
+    /// </summary>
+    public string? FindRestoreSource(ResolvedPackage package)
+    {
+        foreach (var folder in PackageFolders)
+        {
+            var metadata = System.IO.Path.Combine(folder, package.Path, ".nupkg.metadata");
+            if (!File.Exists(metadata)) continue;
+            using var document = JsonDocument.Parse(File.ReadAllBytes(metadata));
+            return GetString(document.RootElement, "source");
+        }
+        return null;
+    }
+
     private static (string Id, string Version) SplitKey(string key)
     {
         var slash = key.IndexOf('/');

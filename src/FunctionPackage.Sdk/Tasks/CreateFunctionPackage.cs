@@ -40,10 +40,18 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
 
     public string[] RestoreSources { get; set; } = Array.Empty<string>();
 
+    /// <summary><c>FunctionPackageRecordSources</c>: record the (remote, secret-free) restore sources in function.json.</summary>
+    public bool RecordSources { get; set; }
+
+    /// <summary><c>FunctionPackageEmbedLocalDependencies</c>: embed a reference-mode dependency restored from a local-only source (else FPKG2013).</summary>
+    public bool EmbedLocalDependencies { get; set; } = true;
+
     [Required] public string OutputPath { get; set; } = "";
 
     [Output] public string PackagePath { get; set; } = "";
     [Output] public int DependencyCount { get; set; }
+    /// <summary>How many dependencies are inside the package (all in embed mode; the local-only ones in reference mode).</summary>
+    [Output] public int EmbeddedDependencyCount { get; set; }
     [Output] public long PackageSize { get; set; }
 
     public void Cancel() => _cancellation.Cancel();
@@ -76,6 +84,8 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
                 i.GetMetadata("Culture"),
                 i.GetMetadata("RelativePath"))).ToList(),
             RestoreSources = RestoreSources.ToList(),
+            RecordSources = RecordSources,
+            EmbedLocalDependencies = EmbedLocalDependencies,
             OutputPath = Path.GetFullPath(OutputPath),
         };
 
@@ -84,6 +94,16 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
             var result = new FunctionPackageWriter().Write(request, _cancellation.Token);
             PackagePath = result.PackagePath;
             DependencyCount = result.Manifest.Dependencies.Count;
+            EmbeddedDependencyCount = result.Manifest.Dependencies.Count(d => Model.FunctionPackageFormat.IsEmbedded(result.Manifest, d));
+            foreach (var local in result.LocalDependencies)
+            {
+                LogCodedMessage(DiagnosticCodes.LocalDependencyEmbedded, MessageImportance.High,
+                    $"{local.Id} {local.Version}", local.Source, Model.FunctionPackageFormat.EmbeddedPackagePath(local.Id, local.Version));
+            }
+            foreach (var source in result.StrippedSources)
+            {
+                LogCodedMessage(DiagnosticCodes.SourceSecretsStripped, MessageImportance.Normal, source);
+            }
             PackageSize = result.PackageSize;
             if (!result.Rewritten)
                 Log.LogMessage(MessageImportance.Low, "Function package '{0}' is unchanged; kept the existing file.", result.PackagePath);
@@ -103,4 +123,8 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
         }
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>An informational message with its FPKG code, on the project file, so it can be found like a diagnostic.</summary>
+    private void LogCodedMessage(string code, MessageImportance importance, params object[] arguments)
+        => Log.LogMessage(null, code, null, ProjectFile, 0, 0, 0, 0, importance, DiagnosticMessages.Format(code, arguments));
 }

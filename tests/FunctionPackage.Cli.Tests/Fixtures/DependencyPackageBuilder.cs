@@ -8,12 +8,16 @@ namespace FunctionPackage.Cli.Tests.Fixtures;
 /// <summary>A small dependency .nupkg and what a function manifest records about it.</summary>
 public sealed record DependencyPackage(string Id, string Version, string NupkgPath, string ContentHash, List<AssetDefinition> Assets)
 {
+    /// <summary>Reference mode: embed this one anyway and mark it <c>"embedded": true</c> (a local-only dependency).</summary>
+    public bool Embedded { get; init; }
+
     public DependencyDefinition ToDefinition() => new()
     {
         Id = Id,
         Version = Version,
         Sha512 = ContentHash,
         Path = FunctionPackageFormat.PackageFolderPath(Id, Version),
+        Embedded = Embedded ? true : null,
         Assets = Assets.Select(a => new AssetDefinition
         {
             PathInPackage = a.PathInPackage, AssetType = a.AssetType, Rid = a.Rid, Culture = a.Culture, Destination = a.Destination,

@@ -45,12 +45,9 @@ public sealed class FunctionPackageBuilder
         var embed = DependencyMode == FunctionPackageFormat.EmbedMode;
         var payload = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (path, bytes) in FunctionFiles) payload[FunctionPackageFormat.FunctionFolder + path] = bytes;
-        if (embed)
+        foreach (var dependency in Dependencies.Where(d => embed || d.Embedded))
         {
-            foreach (var dependency in Dependencies)
-            {
-                payload[FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version)] = File.ReadAllBytes(dependency.NupkgPath);
-            }
+            payload[FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version)] = File.ReadAllBytes(dependency.NupkgPath);
         }
 
         var manifest = new FunctionManifest

@@ -78,14 +78,96 @@ public sealed class FunctionPackageWriterTests : IDisposable
     }
 
     [Fact]
-    public void Only_remote_restore_sources_are_recorded_no_machine_paths()
+    public void Sources_are_not_recorded_by_default_so_two_machines_feed_settings_give_one_byte_stream()
     {
         new FunctionPackageWriter().Write(_fixture.CreateRequest());
+        var first = File.ReadAllBytes(_fixture.OutputPath);
+        File.Delete(_fixture.OutputPath);
+
+        // Another machine: another NuGet.config (a private authenticated feed, a different folder feed).
+        _fixture.RestoreSources.Clear();
+        _fixture.RestoreSources.AddRange(new[] { "https://builder:token@feed.example.com/v3/index.json?sig=SECRET", "/srv/other-feed", PublishFixture.NuGetOrg });
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        Assert.Equal(first, File.ReadAllBytes(_fixture.OutputPath));
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        Assert.Empty(package.ReadManifest().Sources);
+    }
+
+    [Fact]
+    public void Recorded_sources_are_remote_only_and_never_carry_user_info_or_query_strings()
+    {
+        _fixture.RestoreSources.Add("https://builder:token@feed.example.com:8443/v3/index.json?sig=SECRET#frag");
+        var request = _fixture.CreateRequest();
+        request.RecordSources = true;
+
+        var result = new FunctionPackageWriter().Write(request);
 
         using var package = new FunctionPackageArchive(_fixture.OutputPath);
-        Assert.Equal(new[] { "https://api.nuget.org/v3/index.json" }, package.ReadManifest().Sources);
+        Assert.Equal(new[] { "https://api.nuget.org/v3/index.json", "https://feed.example.com:8443/v3/index.json" }, package.ReadManifest().Sources);
         var manifestText = System.Text.Encoding.UTF8.GetString(package.ReadBytes(FunctionPackageFormat.ManifestFileName));
-        Assert.DoesNotContain(_fixture.Root, manifestText, StringComparison.Ordinal);
+        foreach (var secret in new[] { "builder", "token", "SECRET", "sig=", "frag", "/home/builder" })
+            Assert.DoesNotContain(secret, manifestText, StringComparison.Ordinal);
+        // The build log names the stripped source, never its secret.
+        Assert.Equal(new[] { "https://feed.example.com:8443/v3/index.json" }, result.StrippedSources);
+    }
+
+    [Fact]
+    public void Reference_mode_embeds_and_marks_a_dependency_restored_from_a_local_folder()
+    {
+        _fixture.AddPackage("FSharp.Core", "10.1.401", "ZnNoYXJw", source: "/usr/share/dotnet/sdk/10.0.401/FSharp/library-packs");
+
+        var result = new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        var manifest = package.ReadManifest();
+        Assert.Equal(FunctionPackageFormat.ReferenceMode, manifest.DependencyMode);
+        Assert.Equal(new bool?[] { null, true, null }, manifest.Dependencies.Select(d => d.Embedded));
+        Assert.Equal(new[] { "packages/fsharp.core.10.1.401.nupkg" }, package.EntryNames.Where(n => n.StartsWith("packages/", StringComparison.Ordinal)));
+        Assert.Contains(manifest.Files, f => f.Path == "packages/fsharp.core.10.1.401.nupkg");
+        var local = Assert.Single(result.LocalDependencies);
+        Assert.Equal(("FSharp.Core", "10.1.401", "/usr/share/dotnet/sdk/10.0.401/FSharp/library-packs"), (local.Id, local.Version, local.Source));
+        // Only the marked dependency has the member: other manifests keep their bytes.
+        var manifestText = System.Text.Encoding.UTF8.GetString(package.ReadBytes(FunctionPackageFormat.ManifestFileName));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(manifestText, "\"embedded\": true"));
+    }
+
+    [Fact]
+    public void Reference_mode_embeds_a_dependency_whose_restore_source_is_unknown()
+    {
+        _fixture.AddPackage("Fallback.Lib", "1.0.0", "ZmFsbGJhY2s=", source: null);
+
+        var result = new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        Assert.Equal("Fallback.Lib", Assert.Single(result.LocalDependencies).Id);
+        Assert.True(result.Manifest.Dependencies.Single(d => d.Id == "Fallback.Lib").Embedded);
+    }
+
+    [Fact]
+    public void Embed_mode_marks_no_dependency_the_mode_says_it()
+    {
+        _fixture.AddPackage("FSharp.Core", "10.1.401", "ZnNoYXJw", source: "/usr/share/dotnet/sdk/10.0.401/FSharp/library-packs");
+
+        var result = new FunctionPackageWriter().Write(_fixture.CreateRequest("Embed"));
+
+        Assert.All(result.Manifest.Dependencies, d => Assert.Null(d.Embedded));
+        Assert.Empty(result.LocalDependencies);
+    }
+
+    [Fact]
+    public void A_local_dependency_with_embedding_turned_off_is_FPKG2013_naming_the_package_and_its_source()
+    {
+        _fixture.AddPackage("FSharp.Core", "10.1.401", "ZnNoYXJw", source: "/usr/share/dotnet/sdk/10.0.401/FSharp/library-packs");
+        var request = _fixture.CreateRequest();
+        request.EmbedLocalDependencies = false;
+
+        var ex = Assert.Throws<FunctionPackageException>(() => new FunctionPackageWriter().Write(request));
+
+        Assert.Equal(DiagnosticCodes.LocalDependencyNotEmbedded, ex.Code);
+        Assert.Contains("FSharp.Core 10.1.401", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/usr/share/dotnet/sdk/10.0.401/FSharp/library-packs", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("FunctionPackageEmbedLocalDependencies=true", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_fixture.OutputPath));
     }
 
     [Fact]

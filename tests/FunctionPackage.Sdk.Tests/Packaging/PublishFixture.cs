@@ -47,12 +47,20 @@ public sealed class PublishFixture : IDisposable
         OwnFiles.Add(new OwnFile(relativePath));
     }
 
-    public void AddPackage(string id, string version, string sha512)
+    /// <summary>The sources of the assets file's project.restore.sources (what NuGet.config gave restore).</summary>
+    public List<string> RestoreSources { get; } = new() { NuGetOrg, "/home/builder/local-feed" };
+
+    public const string NuGetOrg = "https://api.nuget.org/v3/index.json";
+
+    /// <param name="source">The <c>source</c> restore records in the package's .nupkg.metadata; null writes no metadata file.</param>
+    public void AddPackage(string id, string version, string sha512, string? source = NuGetOrg)
     {
         Packages.Add((id, version, sha512));
         var folder = Path.Combine(PackagesFolder, id.ToLowerInvariant(), version);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, $"{id.ToLowerInvariant()}.{version}.nupkg"), $"nupkg of {id} {version}");
+        if (source is not null)
+            File.WriteAllText(Path.Combine(folder, ".nupkg.metadata"), JsonSerializer.Serialize(new { version = 2, contentHash = sha512, source }));
         Assets.Add(new PackageAsset(id, version, $"lib/net8.0/{id}.dll", "runtime", null, null, $"{id}.dll"));
     }
 
@@ -101,11 +109,7 @@ public sealed class PublishFixture : IDisposable
             {
                 restore = new
                 {
-                    sources = new Dictionary<string, object>
-                    {
-                        ["https://api.nuget.org/v3/index.json"] = new { },
-                        [Path.Combine(Root, "local-feed")] = new { },
-                    },
+                    sources = RestoreSources.ToDictionary(source => source, _ => (object)new { }),
                 },
             },
         }));
