@@ -45,6 +45,9 @@ public sealed class SamplePublishTests
         Assert.Equal("13.0.3", newtonsoft.Version);
         Assert.Equal("newtonsoft.json/13.0.3", newtonsoft.Path);
         Assert.Equal(RestoreRecordedSha512(project.Directory, "Newtonsoft.Json", "13.0.3"), newtonsoft.Sha512);
+        // Restored from nuget.org (an http feed): truly referenced, not embedded.
+        Assert.Null(newtonsoft.Embedded);
+        Assert.DoesNotContain(package.EntryNames, n => n.StartsWith("packages/", StringComparison.Ordinal));
         var asset = Assert.Single(newtonsoft.Assets);
         Assert.Equal("runtime", asset.AssetType);
         Assert.Equal("Newtonsoft.Json.dll", asset.Destination);
@@ -77,6 +80,39 @@ public sealed class SamplePublishTests
         Assert.Equal(File.ReadAllBytes(restored), package.ReadBytes(embedded));
         Assert.Equal(RestoreRecordedSha512(project.Directory, "Newtonsoft.Json", "13.0.3"), Assert.Single(manifest.Dependencies).Sha512);
         AssertFilesListMatchesEntries(package);
+    }
+
+    [Fact]
+    public void WordCount_in_FSharp_embeds_the_FSharp_Core_restored_from_the_SDK_library_packs_and_references_nothing_else()
+    {
+        var folder = _env.CopySamples("wordcount", "WordCount");
+        var project = ProjectCreator.Load(Path.Combine(folder, "WordCount", "WordCount.fsproj"));
+
+        project.TryPublish(Publish(), out var result, out var output);
+
+        Assert.True(result, output.GetConsoleLog());
+        using var package = new FunctionPackageArchive(PrintedPackagePath(output, "WordCount"));
+        var manifest = package.ReadManifest();
+        // An F# module is a static class: Namespace.Module::function.
+        Assert.Equal(("WordCount.Counter", "handle"), (manifest.EntryPoint.Type, manifest.EntryPoint.Method));
+        Assert.Equal(FunctionPackageFormat.ReferenceMode, manifest.DependencyMode);
+
+        var fsharpCore = Assert.Single(manifest.Dependencies);
+        Assert.Equal("FSharp.Core", fsharpCore.Id);
+        Assert.True(fsharpCore.Embedded, output.GetConsoleLog());
+        using (var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_env.Repository.PackagesFolder, fsharpCore.Path, ".nupkg.metadata"))))
+        {
+            var source = metadata.RootElement.GetProperty("source").GetString()!;
+            Assert.False(FunctionPackageFormat.IsRemoteSource(source), $"FSharp.Core came from {source}, not the SDK's library packs: this test no longer tests the local-source rule.");
+            Assert.Contains(output.Messages, m => m.Contains("FPKG2014", StringComparison.Ordinal) && m.Contains($"FSharp.Core {fsharpCore.Version}", StringComparison.Ordinal) && m.Contains(source, StringComparison.Ordinal));
+        }
+        var embedded = FunctionPackageFormat.EmbeddedPackagePath(fsharpCore.Id, fsharpCore.Version);
+        var restored = Path.Combine(_env.Repository.PackagesFolder, fsharpCore.Path, $"fsharp.core.{fsharpCore.Version}.nupkg");
+        Assert.Equal(File.ReadAllBytes(restored), package.ReadBytes(embedded));
+        Assert.Equal(RestoreRecordedSha512(project.Directory, fsharpCore.Id, fsharpCore.Version), fsharpCore.Sha512);
+        Assert.Contains(output.Messages, m => m.Contains("1 dependency (reference mode, 1 embedded)", StringComparison.Ordinal));
+        AssertFilesListMatchesEntries(package);
+        AssertReproducesPublishFolder(package, Path.Combine(project.Directory, "bin", "Release", "net10.0", "publish"), _env.Repository.PackagesFolder);
     }
 
     [Fact]
