@@ -11,8 +11,10 @@
 # `fnpkg install`; the baseline is compiled against the same published Hello.dll. Servers bind 127.0.0.1 only.
 # About 5 minutes on 2 cores (builds included). Needs the .NET SDK, python3, curl and wrk (build/prerequisites.sh installs the last two).
 #
-# Usage: build/bench-host.sh [--starts N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--threads N]
+# Usage: build/bench-host.sh [--smoke] [--starts N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--threads N]
 #                            [--keep] [--no-doc]
+#   --smoke           one start per variant and one 1 s wrk round per mode, docs untouched: proves the script still
+#                     works (build/test.sh runs it; also FPKG_BENCH_SMOKE=1)
 #   --starts N        timed starts per variant, interleaved (default 7, min 5)
 #   --rounds N        throughput rounds, interleaved (default 5, min 3)
 #   --duration S      seconds per measured wrk run (default 10)
@@ -33,9 +35,11 @@ connections=64
 threads=2
 keep=0
 write_doc=1
+smoke="${FPKG_BENCH_SMOKE:-0}"
 args_given="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) smoke=1; shift ;;
     --starts) starts="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
@@ -44,15 +48,20 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
-if [ "$starts" -lt 5 ] || [ "$rounds" -lt 3 ]; then echo "--starts must be at least 5 and --rounds at least 3" >&2; exit 1; fi
+if [ "$smoke" = 1 ]; then
+  # Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
+  starts=1; rounds=1; duration=1; warmup=1; write_doc=0
+elif [ "$starts" -lt 5 ] || [ "$rounds" -lt 3 ]; then
+  echo "--starts must be at least 5 and --rounds at least 3" >&2; exit 1
+fi
 
 started=$(date +%s)
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-"$repo/build/prerequisites.sh" curl wrk
+"$repo/build/prerequisites.sh" curl wrk python3
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is needed: run build/prerequisites.sh (apt-get install wrk)" >&2; exit 1; }
 
@@ -173,7 +182,7 @@ write_lua "$work/binary-host.lua" 1 1
 echo "==> Measuring (starts: $starts per variant; throughput: ${warmup} s warm-ups, then $rounds rounds of 4 x ${duration} s)"
 BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_HOST_DLL="$host_dll" BENCH_STARTS="$starts" BENCH_ROUNDS="$rounds" \
 BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" BENCH_CONNECTIONS="$connections" BENCH_THREADS="$threads" \
-BENCH_WRITE_DOC="$write_doc" BENCH_STARTED="$started" BENCH_LOAD_AT_START="$load_at_start" BENCH_BUILT_FROM="$built_from" \
+BENCH_WRITE_DOC="$write_doc" BENCH_SMOKE="$smoke" BENCH_STARTED="$started" BENCH_LOAD_AT_START="$load_at_start" BENCH_BUILT_FROM="$built_from" \
 BENCH_ARGS="$args_given" BENCH_SDK_VERSION="$version" \
 python3 - <<'PY' &
 import datetime, http.client, json, os, platform, re, signal, socket, statistics, subprocess, sys, time, zipfile
@@ -484,6 +493,10 @@ w(f"Median host / median baseline: plain **{tp_ratio['plain']:.2f}×** (median o
   f"in the warm-ups: {warmup_failures}." + (f" Note: in {len(unchecked)} runs the hook saw a different number of responses than wrk counted requests." if unchecked else ""))
 section = "\n".join(out) + "\n"
 
+if env["BENCH_SMOKE"] == "1":
+    print(f"==> Smoke run passed in {minutes * 60:.0f} s (start {start_ratio['fnpkg run']:.2f}x via fnpkg run; throughput {tp_ratio['plain']:.2f}x plain, "
+          f"{tp_ratio['binary']:.2f}x binary; failed requests {failed['host']}; nothing written)")
+    sys.exit(0)
 if env["BENCH_WRITE_DOC"] != "1":
     print(section)
     sys.exit(0)

@@ -7,7 +7,9 @@
 # Both measured with the built tool: `dotnet src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll`.
 # About 4 minutes on 2 cores. Needs the .NET SDK, python3 and the registry (once, for the function's packages).
 #
-# Usage: build/bench-install.sh [--runs N] [--noop-runs N] [--keep] [--no-doc]
+# Usage: build/bench-install.sh [--smoke] [--runs N] [--noop-runs N] [--keep] [--no-doc]
+#   --smoke         one cold round and one no-op run per variant, docs untouched: proves the script still works
+#                   (build/test.sh runs it; also FPKG_BENCH_SMOKE=1)
 #   --runs N        cold rounds, each one fnpkg install and one restore, alternating which goes first (default 7, min 5)
 #   --noop-runs N   timed no-op re-installs per variant (default 10, min 5)
 #   --keep          keep the temporary work directory (projects, feed, logs) and print its path
@@ -20,20 +22,27 @@ runs=7
 noop_runs=10
 keep=0
 write_doc=1
+smoke="${FPKG_BENCH_SMOKE:-0}"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) smoke=1; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --noop-runs) noop_runs="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
-if [ "$runs" -lt 5 ] || [ "$noop_runs" -lt 5 ]; then echo "--runs and --noop-runs must be at least 5" >&2; exit 1; fi
+if [ "$smoke" = 1 ]; then
+  # Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
+  runs=1; noop_runs=1; write_doc=0
+elif [ "$runs" -lt 5 ] || [ "$noop_runs" -lt 5 ]; then
+  echo "--runs and --noop-runs must be at least 5" >&2; exit 1
+fi
 
 started=$(date +%s)
-"$repo/build/prerequisites.sh"
+"$repo/build/prerequisites.sh" python3
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 
 # The same environment for every dotnet process, timed or not: no MSBuild node reuse or server left running,
@@ -160,7 +169,7 @@ dotnet build "$work/hello/Hello.csproj" -c Release -nologo -v:q -p:UseSharedComp
 
 echo "==> Timing (cold: $runs rounds; no-op: $noop_runs runs per variant)"
 BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_RUNS="$runs" BENCH_NOOP_RUNS="$noop_runs" \
-BENCH_WRITE_DOC="$write_doc" BENCH_STARTED="$started" BENCH_HOSTING_VERSION="$hosting_version" BENCH_BUILT_FROM="$built_from" \
+BENCH_WRITE_DOC="$write_doc" BENCH_SMOKE="$smoke" BENCH_STARTED="$started" BENCH_HOSTING_VERSION="$hosting_version" BENCH_BUILT_FROM="$built_from" \
 python3 - <<'PY'
 import datetime, json, os, platform, re, shutil, statistics, subprocess, sys, time, zipfile
 
@@ -334,6 +343,9 @@ w(f"Where a no-op's time goes: the `id@version` no-op touches no feed and no net
   "compilation of the tool (a RID-specific tool package) is the next step if the target must hold on a loaded machine.")
 section = "\n".join(out) + "\n"
 
+if os.environ["BENCH_SMOKE"] == "1":
+    print(f"==> Smoke run passed in {minutes * 60:.0f} s (1 cold round: fnpkg {fmt(fn_walls[0])} s, restore {fmt(rs_walls[0])} s; no-op {fmt(noop_median)} s; nothing written)")
+    sys.exit(0)
 if os.environ["BENCH_WRITE_DOC"] != "1":
     print(section)
     sys.exit(0)

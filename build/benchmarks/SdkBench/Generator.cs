@@ -130,12 +130,16 @@ public sealed class Generator
         return new GeneratedFunction(name, Path.Combine(directory, name + ".csproj"), packages, projectReferences, heads.Count);
     }
 
-    /// <summary>The root's Directory.Build.props and NuGet.config: private packages folder, local feeds only for our ids.</summary>
-    public void WriteRootFiles(string repoVersionProps, string sdkFeed)
+    /// <summary>
+    /// The root's Directory.Build.props and NuGet.config: private packages folder, <paramref name="packagesFeed"/> (the
+    /// generated packages served over http: a folder feed would make the SDK embed them, so no longer reference mode)
+    /// only for our ids.
+    /// </summary>
+    public void WriteRootFiles(string repoVersionProps, string sdkFeed, string packagesFeed)
     {
         Directory.CreateDirectory(_root);
         Workspace.WriteBuildProps(_root, repoVersionProps, PackagesDirectory);
-        Workspace.WriteNuGetConfig(_root, sdkFeed, ($"{PackagePrefix}*", FeedDirectory));
+        Workspace.WriteNuGetConfig(_root, sdkFeed, ($"{PackagePrefix}*", packagesFeed));
     }
 
     public static string PackageId(int index) => $"{PackagePrefix}{index:D3}";

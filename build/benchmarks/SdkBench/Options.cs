@@ -15,6 +15,7 @@ public sealed class Options
           --sizes <list>           packaging sizes as packages/projects, comma separated (default 0/0,75/5,150/10,300/20)
           --only <list>            any of publish,packaging,size (default: all three)
           --doc <file>             replace the `sdk` section of this markdown file (default: print the section)
+          --smoke                  one round of everything at the smallest sizes (0/0 and 5/1): proves the driver works (CI)
           -h, --help               show this help
 
         Exit codes: 0 measured (targets met or not: the report says), 1 a command failed, 2 bad arguments.
@@ -28,6 +29,8 @@ public sealed class Options
     public HashSet<string> Only { get; private set; } = new(StringComparer.OrdinalIgnoreCase) { "publish", "packaging", "size" };
     public string? Doc { get; private set; }
     public bool Help { get; private set; }
+    /// <summary>Numbers are meaningless; only "it still runs" counts (build/test.sh runs this).</summary>
+    public bool Smoke { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad argument.</summary>
     public static Options Parse(string[] args)
@@ -44,6 +47,7 @@ public sealed class Options
                 case "--runs": options.Runs = ParseCount(args[i], Value(), 7); break;
                 case "--packaging-runs": options.PackagingRuns = ParseCount(args[i], Value(), 5); break;
                 case "--doc": options.Doc = Path.GetFullPath(Value()); break;
+                case "--smoke": options.Smoke = true; break;
                 case "--sizes":
                     options.Sizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseSize).ToList();
                     break;
@@ -56,6 +60,14 @@ public sealed class Options
             }
         }
         if (options.Help) return options;
+        if (options.Smoke)
+        {
+            // Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
+            if (options.Doc is not null) throw new ArgumentException("--smoke measures nothing: it never writes --doc.");
+            options.Runs = 1;
+            options.PackagingRuns = 1;
+            options.Sizes = new() { (0, 0), (Generator.ChainLength, 1) };
+        }
         if (options.Repo.Length == 0 || options.Work.Length == 0) throw new ArgumentException("--repo and --work are required. See --help.");
         return options;
     }

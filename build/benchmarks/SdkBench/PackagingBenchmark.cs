@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using FunctionPackage.Testing;
 
 namespace FunctionPackage.Benchmarks.Sdk;
 
@@ -53,8 +54,11 @@ public sealed partial class PackagingBenchmark
 
         Console.WriteLine($"==> Packaging: generating {maxPackages} packages and {maxProjects} project references in {_root}");
         var generation = Stopwatch.StartNew();
-        generator.WriteRootFiles(Path.Combine(_repo, "build", "FunctionPackage.Version.props"), Path.Combine(_repo, "artifacts", "feed"));
         generator.WritePackages(maxPackages);
+        // Restore takes the generated packages from an http feed on loopback, as from a real feed: a folder feed is a
+        // local-only source, whose packages the SDK embeds even in reference mode (docs/package-format.md).
+        using var feed = StaticNuGetFeed.Start(Directory.GetFiles(generator.FeedDirectory, "*.nupkg"));
+        generator.WriteRootFiles(Path.Combine(_repo, "build", "FunctionPackage.Version.props"), Path.Combine(_repo, "artifacts", "feed"), feed.IndexUrl);
         generator.WriteLibraries(maxProjects);
         var functions = _sizes.Select(s => generator.WriteFunction(s.Packages, s.Projects, sdkVersion)).ToList();
         generation.Stop();
@@ -94,6 +98,9 @@ public sealed partial class PackagingBenchmark
                     if (!s.PerTarget.TryGetValue(name, out var list)) s.PerTarget[name] = list = new List<double>();
                     list.Add(ms);
                 }
+                // Reference mode is what is measured: an embedded dependency would mean restore took it from a local source.
+                if (result.Output.Contains(" embedded)", StringComparison.Ordinal))
+                    throw new InvalidOperationException($"{function.Name} embedded dependencies (restored from a local-only source); see {log}.");
                 var count = DependencyCount().Match(result.Output);
                 if (count.Success) s.Dependencies = int.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture);
             }
@@ -113,7 +120,7 @@ public sealed partial class PackagingBenchmark
         md.AppendLine("### 2. Packaging work alone vs closure size (target: ≤ 250 ms at ≥ 300 packages and ≥ 20 project references)");
         md.AppendLine();
         md.AppendLine($"Generated in `$WORK/gen` by `SdkBench` ({generation.TotalSeconds:F1} s): `BenchPkg000…` tiny real class libraries " +
-                      "(emitted with `PersistedAssemblyBuilder`, packed with NuGet's `PackageBuilder` into the folder feed `$WORK/gen/feed`), " +
+                      "(emitted with `PersistedAssemblyBuilder`, packed with NuGet's `PackageBuilder` into `$WORK/gen/feed`, served over http on loopback so they are restored from a remote-style feed and referenced, not embedded), " +
                       $"in dependency chains of {Generator.ChainLength} (`BenchPkgN` → `BenchPkgN+1`), so a function references only the chain heads and " +
                       "restore adds the rest transitively; `BenchLibNN` class libraries as project references; one function project `FnPPP_MM` per size. " +
                       $"Each was published once first, implicit restore included ({setup.TotalSeconds:F1} s, not measured). Then {_runs} rounds, sizes interleaved; each run deletes " +

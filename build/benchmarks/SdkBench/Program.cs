@@ -40,7 +40,11 @@ try
     total.Stop();
 
     var section = Header(version, total.Elapsed) + string.Join("", sections);
-    if (options.Doc is null)
+    if (options.Smoke)
+    {
+        Console.WriteLine($"==> Smoke run passed in {total.Elapsed.TotalSeconds:F0} s (one round, sizes 0/0 and {Generator.ChainLength}/1; nothing written)");
+    }
+    else if (options.Doc is null)
     {
         Console.WriteLine(section);
     }
@@ -78,7 +82,7 @@ static string Header(string version, TimeSpan elapsed)
     md.AppendLine("- Every `dotnet` command ran with " + string.Join(" ", DotnetRunner.Environment.Select(e => $"`{e.Key}={e.Value}`")) +
                   " (the same for A and B: no MSBuild node reuse, no MSBuild server) and `-p:UseSharedCompilation=false` (no compiler server left running)");
     md.AppendLine("- `$WORK` is a fresh temporary directory outside the repository with its own `Directory.Build.props`, `NuGet.config` " +
-                  "(`FunctionPackage.*` from `artifacts/feed`, generated `BenchPkg*` from a local folder feed, the rest from nuget.org) and packages folder");
+                  "(`FunctionPackage.*` from `artifacts/feed`, generated `BenchPkg*` from an http feed on loopback, the rest from nuget.org) and packages folder");
     md.AppendLine();
     return md.ToString();
 }

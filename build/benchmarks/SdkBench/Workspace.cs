@@ -24,9 +24,12 @@ public static class Workspace
         File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />\n");
     }
 
+    /// <param name="localFeeds">Extra feeds (folders or URLs) and the id pattern each serves.</param>
     public static void WriteNuGetConfig(string root, string sdkFeed, params (string Pattern, string Feed)[] localFeeds)
     {
-        var sources = string.Join("\n", localFeeds.Select((f, i) => $"""    <add key="local{i}" value="{SecurityElement.Escape(f.Feed)}" />"""));
+        // An http feed on loopback (the generated packages) needs allowInsecureConnections since .NET 9 (NU1302).
+        var sources = string.Join("\n", localFeeds.Select((f, i) =>
+            $"""    <add key="local{i}" value="{SecurityElement.Escape(f.Feed)}"{(f.Feed.StartsWith("http://", StringComparison.Ordinal) ? " allowInsecureConnections=\"true\"" : "")} />"""));
         var mappings = string.Join("\n", localFeeds.Select((f, i) =>
             $"""    <packageSource key="local{i}"><package pattern="{SecurityElement.Escape(f.Pattern)}" /></packageSource>"""));
         File.WriteAllText(Path.Combine(root, "NuGet.config"), $"""

@@ -109,7 +109,7 @@ public sealed class WriterProbe
         var publish = Path.Combine(directory, "bin", "Release", "net10.0", "publish") + "/";
         var request = new FunctionPackageRequest
         {
-            ProjectName = name, PackageId = name, PackageVersion = "1.0.0", EntryAssembly = name + ".dll",
+            PackageId = name, PackageVersion = "1.0.0", EntryAssembly = name + ".dll",
             EntryPointType = "Bench.Handler", EntryPointMethod = "Handle", TargetFramework = "net10.0", DependencyMode = "Reference",
             PublishDirectory = publish, DepsFilePath = publish + name + ".deps.json",
             AssetsFilePath = Path.Combine(directory, "obj", "project.assets.json"),
