@@ -34,7 +34,7 @@ try
     var inventory = new InventoryWorkspace(options.Repo, options.Work, runner);
     var total = Stopwatch.StartNew();
     var sections = new List<string>();
-    if (options.Only.Contains("publish")) sections.Add(new PublishOverheadBenchmark(inventory, runner, options.Runs).Run());
+    if (options.Only.Contains("publish")) sections.Add(new PublishOverheadBenchmark(inventory, runner, options.Runs, options.Smoke ? 1 : 2).Run());
     if (options.Only.Contains("packaging")) sections.Add(new PackagingBenchmark(options.Repo, options.Work, runner, options.PackagingRuns, options.Sizes).Run(version));
     if (options.Only.Contains("size")) sections.Add(new SizeBenchmark(inventory, runner, options.Work).Run());
     total.Stop();

@@ -15,11 +15,15 @@ public sealed class PublishOverheadBenchmark
     private readonly DotnetRunner _runner;
     private readonly int _runs;
 
-    public PublishOverheadBenchmark(InventoryWorkspace inventory, DotnetRunner runner, int runs)
+    private readonly int _warmupRounds;
+
+    /// <param name="warmupRounds">A B rounds before timing: 2 when measuring (the first compiles and packages), 1 in a smoke run.</param>
+    public PublishOverheadBenchmark(InventoryWorkspace inventory, DotnetRunner runner, int runs, int warmupRounds = 2)
     {
         _inventory = inventory;
         _runner = runner;
         _runs = runs;
+        _warmupRounds = warmupRounds;
     }
 
     public static readonly string[] Plain = { "publish", InventoryWorkspace.ProjectRelativePath, "-c", "Release", "-nologo", "-p:UseSharedCompilation=false" };
@@ -28,8 +32,8 @@ public sealed class PublishOverheadBenchmark
     public string Run()
     {
         _inventory.EnsureReady();
-        Console.WriteLine("==> Publish overhead: warm-up (A B A B)");
-        for (var i = 0; i < 2; i++)
+        Console.WriteLine($"==> Publish overhead: warm-up ({string.Join(" ", Enumerable.Repeat("A B", _warmupRounds))})");
+        for (var i = 0; i < _warmupRounds; i++)
         {
             _runner.Run(_inventory.Root, Plain);
             _runner.Run(_inventory.Root, Packaged);
