@@ -42,7 +42,7 @@ public sealed class UnitTests : IDisposable
 
     [Theory]
     [InlineData("Hello.Function@1.2.3", "Hello.Function", "1.2.3")]
-    [InlineData("My@Odd.Id@2.0.0-beta.1", "My@Odd.Id", "2.0.0-beta.1")]
+    [InlineData("My_Odd-Id.2@2.0.0-beta.1", "My_Odd-Id.2", "2.0.0-beta.1")]
     public void Id_at_version_parses(string text, string id, string version)
     {
         var argument = PackageArgument.Parse(text, _temp.Path);
@@ -55,11 +55,56 @@ public sealed class UnitTests : IDisposable
     [InlineData("Hello.Function")]
     [InlineData("Hello.Function@latest")]
     [InlineData("@1.0.0")]
+    // Ids NuGet rejects (PackageIdValidator): '@', spaces, path characters, a leading dot, over 100 characters.
+    [InlineData("My@Odd.Id@1.0.0")]
+    [InlineData("Bad Id@1.0.0")]
+    [InlineData("../evil@1.0.0")]
+    [InlineData("a/b@1.0.0")]
+    [InlineData(".Hidden@1.0.0")]
+    [InlineData("Trailing.@1.0.0")]
+    // Versions that are not one exact NuGet version.
+    [InlineData("Hello.Function@[1.0.0]")]
+    [InlineData("Hello.Function@1.0.0 ")]
+    [InlineData("Hello.Function@1.0.0.0.0")]
+    [InlineData("Hello.Function@")]
     public void Anything_else_is_a_usage_error(string text)
     {
         var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(text, _temp.Path));
         Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
+    }
+
+    [Fact]
+    public void An_id_longer_than_NuGet_allows_is_a_usage_error()
+    {
+        var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(new string('a', 101) + "@1.0.0", _temp.Path));
+        Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
+        Assert.Contains("package id", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("My@Odd.Id@1.0.0", "package id")]
+    [InlineData("Hello.Function@1.0", null)] // valid: NuGet normalizes 1.0 to 1.0.0
+    [InlineData("Hello.Function@v1", "version")]
+    public async Task An_invalid_id_or_version_fails_before_any_feed_or_disk_access(string text, string? problem)
+    {
+        using var feed = FunctionPackage.Testing.StaticNuGetFeed.Start();
+        var root = _temp.Combine("root");
+        var output = new StringWriter();
+
+        var exitCode = await FunctionPackage.Cli.Commands.CliApplication.RunAsync(new[] { "install", text, "--root", root, "--source", feed.IndexUrl }, output);
+
+        if (problem is null)
+        {
+            Assert.Equal(ExitCodes.NotFound, exitCode); // parsed, asked the (empty) feed
+            Assert.NotEmpty(feed.Requests);
+            return;
+        }
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(text, _temp.Path));
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Empty(feed.Requests);
+        Assert.False(Directory.Exists(root), "nothing may be written before the argument is valid");
     }
 
     [Theory]

@@ -124,7 +124,9 @@ public sealed class VerifyHostileIdTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(
             new InstallRequest { Package = "../../../pwned@1.0.0", Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path }));
-        Assert.Equal(CliDiagnosticCodes.PathEscapesBase, ex.Code);
+        // Not a NuGet id at all: the argument parser refuses it (FPKG5110) before the install path is even built.
+        Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
+        Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         AssertNothingWrittenOutsideTheRoot();
     }
 }

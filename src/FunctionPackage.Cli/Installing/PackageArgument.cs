@@ -1,4 +1,5 @@
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Cli.Verification;
 using NuGet.Versioning;
 
 namespace FunctionPackage.Cli.Installing;
@@ -10,7 +11,11 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
 
     public override string ToString() => IsFile ? FilePath! : $"{Id}@{Version!.ToNormalizedString()}";
 
-    /// <exception cref="CliException">FPKG5110 (exit 1) when the text is neither an existing path nor id@version.</exception>
+    /// <summary>
+    /// A path, or <c>id@version</c> with an id and version that NuGet itself accepts (the same rules verify applies to
+    /// a manifest), so a bad argument fails here, before any feed is asked or anything is written.
+    /// </summary>
+    /// <exception cref="CliException">FPKG5110 (exit 1) when the text is neither an existing path nor a valid id@version.</exception>
     public static PackageArgument Parse(string text, string workingDirectory)
     {
         var full = Path.GetFullPath(text, workingDirectory);
@@ -19,11 +24,24 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
             return new PackageArgument(full, null, null);
         }
         var at = text.LastIndexOf('@');
-        if (at > 0 && NuGetVersion.TryParse(text[(at + 1)..], out var version))
+        if (at <= 0)
         {
-            return new PackageArgument(null, text[..at], version);
+            throw Invalid($"'{text}' is neither a .nupkg file nor id@version with an exact version (e.g. Hello.Function@1.0.0).");
         }
-        throw new CliException(CliDiagnosticCodes.InvalidPackageReference, ExitCodes.Usage,
-            $"'{text}' is neither a .nupkg file nor id@version with an exact version (e.g. Hello.Function@1.0.0).");
+        var id = text[..at];
+        var versionText = text[(at + 1)..];
+        if (!PackageVerifier.IsValidId(id))
+        {
+            throw Invalid($"'{id}' in '{text}' is not a valid NuGet package id: use letters, digits and '_', joined by single '.' or '-', " +
+                "at most 100 characters (e.g. Hello.Function@1.0.0); or pass the path of a .nupkg file.");
+        }
+        if (!PackageVerifier.IsValidVersion(versionText))
+        {
+            throw Invalid($"'{versionText}' in '{text}' is not an exact NuGet version: pass one version such as 1.2.3 or 1.2.3-beta.1 " +
+                "(no range, no 'latest', no spaces), e.g. Hello.Function@1.0.0.");
+        }
+        return new PackageArgument(null, id, NuGetVersion.Parse(versionText));
     }
+
+    private static CliException Invalid(string message) => new(CliDiagnosticCodes.InvalidPackageReference, ExitCodes.Usage, message);
 }
