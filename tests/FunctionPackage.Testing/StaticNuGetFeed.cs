@@ -23,6 +23,7 @@ public sealed class StaticNuGetFeed : IDisposable
     private readonly ConcurrentDictionary<string, SortedSet<string>> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _loop;
+    private long _nupkgBytesSent;
 
     private StaticNuGetFeed(int port)
     {
@@ -50,6 +51,12 @@ public sealed class StaticNuGetFeed : IDisposable
 
     /// <summary>When set, every request without these Basic credentials gets a 401 challenge (a private feed).</summary>
     public NetworkCredential? RequiredCredential { get; set; }
+
+    /// <summary>Where <see cref="FeedFault.EndlessBody"/> gives up: far beyond any limit a test sets, well short of a full disk.</summary>
+    public const long EndlessBodyBytes = 256L * 1024 * 1024;
+
+    /// <summary>Bytes of .nupkg bodies written so far (for <see cref="FeedFault.EndlessBody"/>: shows when the client hung up).</summary>
+    public long NupkgBytesSent => Interlocked.Read(ref _nupkgBytesSent);
 
     /// <summary>The Authorization header of every request, in arrival order ("" when the request had none).</summary>
     public IReadOnlyCollection<string> Authorizations => _authorizations.ToArray();
@@ -210,6 +217,21 @@ public sealed class StaticNuGetFeed : IDisposable
                 await context.Response.OutputStream.FlushAsync();
                 await Task.Delay(Timeout.Infinite, _stopping.Token);
                 return;
+            case FeedFault.EndlessBody:
+                // A 200 with no length (chunked): the start of the real package, then zeros until the client hangs up, or
+                // EndlessBodyBytes in all so that a client without a limit fails its test instead of filling the disk.
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/octet-stream";
+                context.Response.SendChunked = true;
+                var zeros = new byte[64 * 1024];
+                await context.Response.OutputStream.WriteAsync(bytes);
+                Interlocked.Add(ref _nupkgBytesSent, bytes.Length);
+                while (!_stopping.IsCancellationRequested && NupkgBytesSent < EndlessBodyBytes)
+                {
+                    await context.Response.OutputStream.WriteAsync(zeros, _stopping.Token);
+                    Interlocked.Add(ref _nupkgBytesSent, zeros.Length);
+                }
+                return;
             default:
                 await WriteAsync(context, "application/octet-stream", bytes);
                 return;
@@ -255,6 +277,8 @@ public enum FeedFault
     Hang,
     /// <summary>Half of the package, then silence with the connection open.</summary>
     StallMidBody,
+    /// <summary>A body that never ends (no Content-Length, zeros forever): a feed that would fill the disk.</summary>
+    EndlessBody,
 }
 
 /// <summary>A TCP listener on 127.0.0.1 that accepts connections and never sends a byte: a feed that hangs.</summary>

@@ -56,6 +56,7 @@ public static class CliDiagnosticCodes
     public const string DiskFull = "FPKG5116";                   // exit 7
     public const string RootNotWritable = "FPKG5117";            // exit 7
     public const string RootIoFailure = "FPKG5118";              // exit 7
+    public const string SourcePackageTooLarge = "FPKG5119";      // exit 2
 
     // 515x — what fnpkg's host can run
     public const string FrameworkNotRunnableByHost = "FPKG5150"; // exit 4

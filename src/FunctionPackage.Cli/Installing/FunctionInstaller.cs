@@ -87,13 +87,14 @@ public sealed class FunctionInstaller
                 return await AlreadyInstalledAsync(request, layout, receipt, existing);
         }
 
+        var limits = request.Limits ?? PackageLimits.FromEnvironment();
         // Created after the no-op check: a no-op then never loads NuGet.Protocol.
-        using var fetcher = new NuGetPackageFetcher(_logger, request.RequestTimeout);
+        using var fetcher = new NuGetPackageFetcher(_logger, request.RequestTimeout, limits.MaxTotalBytes);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
         try
         {
-            return await InstallCoreAsync(request, layout, argument, fetcher, deadline.Token);
+            return await InstallCoreAsync(request, layout, argument, limits, fetcher, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -110,9 +111,8 @@ public sealed class FunctionInstaller
     }
 
     private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument,
-        NuGetPackageFetcher fetcher, CancellationToken cancellationToken)
+        PackageLimits limits, NuGetPackageFetcher fetcher, CancellationToken cancellationToken)
     {
-        var limits = request.Limits ?? PackageLimits.FromEnvironment();
         StagingArea? staging = null;
         try
         {

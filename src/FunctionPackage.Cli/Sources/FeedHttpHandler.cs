@@ -18,10 +18,11 @@ internal sealed class DownloadAttempt : IDisposable
     private volatile string? _failure;
     private volatile bool _timedOut;
 
-    public DownloadAttempt(string source, TimeSpan requestTimeout, CancellationToken cancellationToken)
+    public DownloadAttempt(string source, TimeSpan requestTimeout, long maxBytes, CancellationToken cancellationToken)
     {
         Source = source;
         RequestTimeout = requestTimeout;
+        MaxBytes = maxBytes;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -38,6 +39,21 @@ internal sealed class DownloadAttempt : IDisposable
     /// <summary>The last HTTP failure seen (an error status other than 404, a broken connection), or the timeout.</summary>
     public string? Failure => _failure;
     public bool TimedOut => _timedOut;
+    /// <summary>The most bytes one response body (or the copy of a folder feed's file) may have: the package limit.</summary>
+    public long MaxBytes { get; }
+    public bool LimitExceeded { get; private set; }
+
+    /// <summary>
+    /// Called with the bytes received so far, before they are written anywhere (NuGet.Protocol buffers an HTTP body in a
+    /// temp file first): past <see cref="MaxBytes"/> the attempt is canceled, so NuGet stops without retrying.
+    /// </summary>
+    public void CheckSize(long bytesSoFar)
+    {
+        if (bytesSoFar <= MaxBytes) return;
+        LimitExceeded = true;
+        _cancel.Cancel();
+        throw new InvalidDataException($"the download is larger than {MaxBytes} bytes");
+    }
 
     public void Fail(string failure) => _failure = failure;
 
@@ -196,6 +212,7 @@ internal sealed class FeedHttpHandler : DelegatingHandler
         private readonly Stream _inner;
         private readonly DownloadAttempt _attempt;
         private readonly Uri _uri;
+        private long _read;
 
         public TimedStream(Stream inner, DownloadAttempt attempt, Uri uri)
         {
@@ -210,7 +227,9 @@ internal sealed class FeedHttpHandler : DelegatingHandler
             idle.CancelAfter(_attempt.RequestTimeout);
             try
             {
-                return await _inner.ReadAsync(buffer, idle.Token);
+                var read = await _inner.ReadAsync(buffer, idle.Token);
+                _attempt.CheckSize(_read += read);
+                return read;
             }
             catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -22,16 +22,22 @@ public sealed class NuGetPackageFetcher : IDisposable
     private readonly ILogger _logger;
     private readonly NuGetLoggerAdapter _nugetLogger;
     private readonly TimeSpan _requestTimeout;
+    private readonly long _maxPackageBytes;
     // No HTTP cache: the content hash is the only trust anchor, and a stale cached copy of a repacked package would hide a change.
     private readonly SourceCacheContext _cache = new() { NoCache = true, DirectDownload = true };
     private readonly Dictionary<string, SourceRepository> _repositories = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<DownloadAttempt, string> _active = new();
 
-    public NuGetPackageFetcher(ILogger logger, TimeSpan requestTimeout)
+    /// <summary>
+    /// <paramref name="maxPackageBytes"/> is the most bytes one download may write (<see cref="Packages.PackageLimits.MaxTotalBytes"/>):
+    /// a feed that streams an endless or huge body is cut off there, before it fills the disk.
+    /// </summary>
+    public NuGetPackageFetcher(ILogger logger, TimeSpan requestTimeout, long maxPackageBytes)
     {
         _logger = logger;
         _nugetLogger = new NuGetLoggerAdapter(logger);
         _requestTimeout = requestTimeout;
+        _maxPackageBytes = maxPackageBytes;
     }
 
     /// <summary>The sources downloads are waiting on now, or were when the install was canceled (for the deadline's message).</summary>
@@ -42,7 +48,8 @@ public sealed class NuGetPackageFetcher : IDisposable
     /// every source answered and none has it. An I/O error writing the file is thrown as it is (a local failure).
     /// </summary>
     /// <exception cref="CliException">
-    /// FPKG5112 when a source serves something that is not a package; when the package was found nowhere and a source
+    /// FPKG5112 when a source serves something that is not a package; FPKG5119 when it sends more than the package limit;
+    /// when the package was found nowhere and a source
     /// failed: FPKG5114 (it timed out), FPKG5113 (it answered an error or broke off) or FPKG5101 (it could not be reached).
     /// </exception>
     public async Task<string?> DownloadAsync(IReadOnlyList<PackageSource> sources, string id, NuGetVersion version, string destinationFile, CancellationToken cancellationToken)
@@ -84,7 +91,7 @@ public sealed class NuGetPackageFetcher : IDisposable
     /// <summary>Null when downloaded; (null, _) when the source has no such package; else the failure's code and message.</summary>
     private async Task<(string? Code, string Message)?> TryDownloadAsync(PackageSource source, string id, NuGetVersion version, string destinationFile, CancellationToken cancellationToken)
     {
-        using var attempt = new DownloadAttempt(source.Source, _requestTimeout, cancellationToken);
+        using var attempt = new DownloadAttempt(source.Source, _requestTimeout, _maxPackageBytes, cancellationToken);
         DownloadAttempt.Current = attempt; // flows into NuGet.Protocol's calls below, down to FeedHttpHandler
         _active[attempt] = source.Source;
         // Progress for a slow feed: every 10 s, or twice per request timeout when that is shorter.
@@ -98,16 +105,21 @@ public sealed class NuGetPackageFetcher : IDisposable
             var resource = await GetRepository(source).GetResourceAsync<FindPackageByIdResource>(attempt.Token)
                 ?? throw new InvalidOperationException("the source offers no package download resource (PackageBaseAddress/3.0.0)");
             bool found;
-            await using (file = new DestinationStream(destinationFile))
+            await using (file = new DestinationStream(destinationFile, attempt))
             {
                 found = await resource.CopyNupkgToStreamAsync(id, version, file, _cache, _nugetLogger, attempt.Token);
             }
             file.ThrowIfWriteFailed();
+            if (attempt.LimitExceeded) throw TooLarge(source.Source, id, version, destinationFile); // NuGet may log and swallow our stop
             if (found) return null;
             // NuGet.Protocol answers "not found" for a 500 or a broken-off body too; the handler knows better.
             if (attempt.Failure is { } failure) return (CliDiagnosticCodes.SourceFailed, $"{source.Source}: {failure}");
             _logger.LogDebug("{Id} {Version} is not in {Source}", id, version, source.Source);
             return (null, "");
+        }
+        catch (Exception) when (attempt.LimitExceeded && !cancellationToken.IsCancellationRequested)
+        {
+            throw TooLarge(source.Source, id, version, destinationFile);
         }
         catch (OperationCanceledException) when (attempt.TimedOut && !cancellationToken.IsCancellationRequested)
         {
@@ -174,6 +186,16 @@ public sealed class NuGetPackageFetcher : IDisposable
             $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
             "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
 
+    /// <summary>FPKG5119: the source sent more than the package limit; the partial file is deleted at once.</summary>
+    private CliException TooLarge(string source, string id, NuGetVersion version, string destinationFile)
+    {
+        File.Delete(destinationFile);
+        return new CliException(CliDiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed,
+            $"{source} sent more than {_maxPackageBytes} bytes for {id} {version.ToNormalizedString()}, the limit for one package " +
+            $"({Packages.PackageLimits.TotalVariable}); the download was stopped and deleted. The feed serves an endless or oversized file: " +
+            $"fix that package in the feed or use another source; if the package really is that large, raise {Packages.PackageLimits.TotalVariable}.");
+    }
+
     private SourceRepository GetRepository(PackageSource source)
     {
         lock (_repositories)
@@ -197,14 +219,25 @@ public sealed class NuGetPackageFetcher : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    /// <summary>The downloaded file; remembers a failed write so it is never mistaken for the source's failure.</summary>
+    /// <summary>
+    /// The downloaded file; remembers a failed write so it is never mistaken for the source's failure, and refuses a
+    /// write past the attempt's byte limit (a folder feed's file is copied here directly; HTTP bodies are also cut in FeedHttpHandler).
+    /// </summary>
     private sealed class DestinationStream : Stream
     {
         private readonly FileStream _file;
+        private readonly DownloadAttempt _attempt;
+        private long _written;
 
-        public DestinationStream(string path) => _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        public DestinationStream(string path, DownloadAttempt attempt)
+        {
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+            _attempt = attempt;
+        }
 
         public Exception? WriteFailure { get; private set; }
+
+        private void Count(int bytes) => _attempt.CheckSize(_written += bytes);
 
         public void ThrowIfWriteFailed()
         {
@@ -213,6 +246,7 @@ public sealed class NuGetPackageFetcher : IDisposable
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            Count(buffer.Length);
             try { await _file.WriteAsync(buffer, cancellationToken); }
             catch (Exception ex) when (Record(ex)) { throw; }
         }
@@ -222,6 +256,7 @@ public sealed class NuGetPackageFetcher : IDisposable
 
         public override void Write(byte[] buffer, int offset, int count)
         {
+            Count(count);
             try { _file.Write(buffer, offset, count); }
             catch (Exception ex) when (Record(ex)) { throw; }
         }
