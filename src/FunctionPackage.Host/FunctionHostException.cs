@@ -48,6 +48,14 @@ public static class HostErrorCodes
     public const string TooManyInvocations = "FPKG4013";
     /// <summary>The invocation exceeded --invocation-timeout (504; invoke exit code 5).</summary>
     public const string InvocationTimedOut = "FPKG4014";
+
+    // 405x: startup and input errors of the host process itself.
+    /// <summary>The event data cannot be bound to the function's input: not valid JSON, none for a POCO (400; invoke exit code 2).</summary>
+    public const string InvalidEventData = "FPKG4050";
+    /// <summary>A <c>--urls</c> entry is not an http:// or https:// address (usage error, exit code 1).</summary>
+    public const string InvalidUrls = "FPKG4051";
+    /// <summary>Kestrel cannot listen on a <c>--urls</c> address: in use, not local, no permission (exit code 3).</summary>
+    public const string CannotListen = "FPKG4052";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

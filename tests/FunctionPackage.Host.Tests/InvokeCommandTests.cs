@@ -117,6 +117,34 @@ public sealed class InvokeCommandTests : IDisposable
         Assert.Contains(expectedText, stderr);
     }
 
+    [Theory]
+    [InlineData("TestFunctions.Greeter", "Greet", """{"name":""", "Pass --data with JSON for GreetRequest")]
+    [InlineData("TestFunctions.Greeter", "Greet", null, "Pass --data with JSON for GreetRequest")]
+    [InlineData("TestFunctions.EventEcho", "Describe", "{bad", "Pass --data with valid JSON")]
+    public async Task Data_that_cannot_be_bound_is_one_coded_line_naming_the_fix(string type, string method, string? data, string fix)
+    {
+        var layout = await InstallAsync("Greeter", type, method);
+        var (exit, stdout, stderr) = data is null ? await InvokeAsync(layout) : await InvokeAsync(layout, "--data", data);
+        Assert.True(exit == ExitCodes.BadInput, $"exit {exit}\n{stderr}");
+        Assert.Equal("", stdout);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("Loaded function")).ToList();
+        Assert.True(lines.Count == 1, stderr);
+        Assert.Contains(HostErrorCodes.InvalidEventData + ":", lines[0]);
+        Assert.Contains(fix, lines[0]);
+        Assert.DoesNotContain("for CloudEvent", lines[0]); // it is the event's data that is invalid, not the event
+    }
+
+    [Fact]
+    public async Task The_result_on_stdout_is_json_without_needless_escapes()
+    {
+        // The data is a JSON string, unwrapped for the string input: it's <ok> & "quoted"
+        var layout = await InstallAsync("Greeter", "TestFunctions.Texts", "Shout");
+        var (exit, stdout, stderr) = await InvokeAsync(layout, "--data", """ "it's <ok> & \"quoted\" é" """);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("\"IT'S <OK> & \\\"QUOTED\\\" É\"\n", stdout);
+        Assert.Equal("IT'S <OK> & \"QUOTED\" É", JsonDocument.Parse(stdout).RootElement.GetString());
+    }
+
     [Fact]
     public async Task Missing_install_folder_is_FPKG4001_exit_3()
     {

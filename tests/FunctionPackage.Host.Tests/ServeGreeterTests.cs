@@ -135,6 +135,26 @@ public sealed class ServeGreeterTests : IClassFixture<GreeterHost>
     }
 
     [Fact]
+    public async Task Data_that_cannot_be_bound_is_a_coded_400_naming_the_fix_logged_once()
+    {
+        using var response = await Client.SendAsync(Binary("""{"name": """, id: "evt-unbound"));
+        var problem = await ServeLimitAssertions.AssertCodedProblemAsync(response, HttpStatusCode.BadRequest, HostErrorCodes.InvalidEventData, Log);
+        Assert.Contains("Send the data as JSON for GreetRequest", problem.GetProperty("detail").GetString());
+        await ServeThrowerTests.Eventually(() => Log.Contains("evt-unbound"));
+        Assert.Single(Log.Split('\n'), l => l.Contains("evt-unbound"));
+    }
+
+    [Fact]
+    public async Task Problem_details_are_readable_json_without_needless_escapes()
+    {
+        using var response = await Client.SendAsync(Binary("""{"name":"x"}""", specVersion: "0.3"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+        Assert.Contains("specversion '0.3'", body);
+        Assert.DoesNotContain("\\u0027", body);
+    }
+
+    [Fact]
     public async Task Empty_data_for_the_poco_is_400()
     {
         using var response = await Client.SendAsync(Binary(""));
