@@ -48,5 +48,11 @@ public sealed class FunctionEvent
 /// <summary>The event cannot be bound to the function's input (no data, invalid JSON, wrong shape): the caller's fault.</summary>
 public sealed class FunctionInputException : Exception
 {
-    public FunctionInputException(string message, Exception? inner = null) : base(message, inner) { }
+    /// <summary><paramref name="expected"/>: what the data must be, for the fix the caller names ("JSON for GreetRequest").</summary>
+    public FunctionInputException(string message, string expected, Exception? inner = null) : base(message, inner)
+    {
+        Expected = expected;
+    }
+
+    public string Expected { get; }
 }

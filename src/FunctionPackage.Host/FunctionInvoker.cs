@@ -163,7 +163,7 @@ public sealed class FunctionInvoker : IDisposable
                         byte[] b => b,
                         string s => Encoding.UTF8.GetBytes(s),
                         JsonElement e => Encoding.UTF8.GetBytes(e.GetRawText()),
-                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as byte[]."),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as byte[].", ExpectedData),
                     };
 
                 case EntryPointInputKind.String:
@@ -175,7 +175,7 @@ public sealed class FunctionInvoker : IDisposable
                         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
                         JsonElement e => e.GetRawText(),
                         byte[] b => Encoding.UTF8.GetString(b),
-                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as a string."),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be passed as a string.", ExpectedData),
                     };
 
                 default: // Poco
@@ -190,22 +190,32 @@ public sealed class FunctionInvoker : IDisposable
                         JsonElement e => e.Deserialize(_inputTypeInfo!),
                         string s => JsonSerializer.Deserialize(s, _inputTypeInfo!),
                         byte[] b => JsonSerializer.Deserialize(b, _inputTypeInfo!),
-                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be deserialized."),
+                        var other => throw new FunctionInputException($"Event data of type {other.GetType().Name} cannot be deserialized.", ExpectedData),
                     };
             }
         }
         catch (JsonException ex)
         {
-            throw new FunctionInputException($"The event data is not valid JSON for {InputType!.Name}: {ex.Message}", ex);
+            // A CloudEvent input is the event itself: only its data, decoded per its media type, can be invalid.
+            var what = InputKind == EntryPointInputKind.CloudEvent ? $"({functionEvent.DataContentType})" : $"for {InputType!.Name}";
+            throw new FunctionInputException($"The event data is not valid JSON {what}: {ex.Message}", ExpectedData, ex);
         }
         catch (ArgumentException ex)
         {
-            throw new FunctionInputException($"The event data cannot be decoded: {ex.Message}", ex);
+            throw new FunctionInputException($"The event data cannot be decoded: {ex.Message}", ExpectedData, ex);
         }
     }
 
     private FunctionInputException NoData()
-        => new($"The event has no data; the function expects a JSON {InputType!.Name}.");
+        => new($"The event has no data; the function expects a JSON {InputType!.Name}.", ExpectedData);
+
+    /// <summary>What event data this function's input binds from, as the fix of a <see cref="FunctionInputException"/>.</summary>
+    private string ExpectedData => InputKind switch
+    {
+        EntryPointInputKind.Poco => $"JSON for {InputType!.Name}",
+        EntryPointInputKind.Bytes => "the data as bytes or text",
+        _ => "valid JSON",
+    };
 
     private static string BodyToString(ReadOnlySpan<byte> body, string? contentType)
     {

@@ -1,5 +1,6 @@
 using System.Net.Mime;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
@@ -45,6 +46,8 @@ public sealed class FunctionRequestHandler
     private const string BatchMediaType = "application/cloudevents-batch+json";
     /// <summary>Retry-After of a 503: invocations usually finish within a second or so.</summary>
     private const int BusyRetryAfterSeconds = 1;
+    /// <summary>FPKG4050's fix over HTTP; <c>invoke</c> names its <c>--data</c> option instead.</summary>
+    public const string HttpDataFix = "Send the data as";
 
     private static readonly JsonEventFormatter Formatter = new();
 
@@ -55,11 +58,17 @@ public sealed class FunctionRequestHandler
     private readonly TimeSpan _timeout;
     private readonly int _maxConcurrent;
     private readonly ILogger _logger;
+    private readonly string _dataFix;
     private int _running;
 
-    /// <summary><paramref name="maxConcurrentInvocations"/>: invocations that may run at once (0 = no bound); more get 503.</summary>
-    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, int maxConcurrentInvocations, ILogger logger)
+    /// <summary>
+    /// <paramref name="maxConcurrentInvocations"/>: invocations that may run at once (0 = no bound); more get 503.
+    /// <paramref name="dataFix"/>: how the caller supplies event data, the start of FPKG4050's fix ("Send the data as").
+    /// </summary>
+    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, int maxConcurrentInvocations, ILogger logger,
+        string dataFix = HttpDataFix)
     {
+        _dataFix = dataFix;
         _function = function;
         _invoker = function.Invoker;
         _source = function.Source.ToString();
@@ -121,6 +130,8 @@ public sealed class FunctionRequestHandler
             if (outcome.Problem is { } problem)
             {
                 if (aborted.IsCancellationRequested) return; // the client is gone: nobody to answer
+                // Other faults are logged where they happen; unbound data is reported by the caller (invoke: as its error).
+                if (problem.Code == HostErrorCodes.InvalidEventData) _logger.LogInformation("Rejected event {EventId}: {Detail}", events[i].CloudEvent.Id, problem.Detail);
                 await WriteProblemAsync(context, problem);
                 return;
             }
@@ -193,8 +204,8 @@ public sealed class FunctionRequestHandler
         }
         catch (FunctionInputException ex)
         {
-            _logger.LogInformation("Event {EventId} cannot be bound: {Message}", functionEvent.CloudEvent.Id, ex.Message);
-            return new InvocationOutcome(null, new Problem(StatusCodes.Status400BadRequest, "Invalid event data", ex.Message));
+            return new InvocationOutcome(null, Coded(StatusCodes.Status400BadRequest, "Invalid event data", HostErrorCodes.InvalidEventData,
+                $"{ex.Message} {_dataFix} {ex.Expected}."));
         }
         catch (OperationCanceledException) when (timeoutSource is not null && timeoutSource.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
@@ -367,7 +378,7 @@ public sealed class FunctionRequestHandler
         response.Clear();
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, HumanReadableJson))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "about:blank");
@@ -379,6 +390,13 @@ public sealed class FunctionRequestHandler
         }
         return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), problem.Status);
     }
+
+    /// <summary>
+    /// For JSON people read (problem details, invoke's result on a terminal): only what JSON itself requires is escaped,
+    /// so <c>'</c>, <c>"</c>, <c>&lt;</c> and non-ASCII text stay legible. Function results over HTTP keep the serializer's
+    /// default (HTML-safe) encoder: they are data for programs, and stay byte-identical across modes.
+    /// </summary>
+    internal static readonly JsonWriterOptions HumanReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A problem with an FPKG code: the <c>code</c> member, and the detail starts with it.</summary>
     private static Problem Coded(int status, string title, string code, string message) => new(status, title, $"{code}: {message}", code);

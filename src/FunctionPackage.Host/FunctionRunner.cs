@@ -1,8 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionPackage.Host;
 
@@ -11,6 +10,8 @@ public static class FunctionRunner
 {
     public const string DefaultEventType = "functionpackage.invoke";
     public const string DefaultEventSource = "urn:functionpackage:invoke";
+    /// <summary>FPKG4050's fix in invoke: the data comes from --data.</summary>
+    private const string DataFix = "Pass --data with";
 
     public static async Task<int> RunAsync(InvokeOptions options, CancellationToken cancellationToken)
     {
@@ -19,11 +20,7 @@ public static class FunctionRunner
         Console.SetOut(Console.Error);
         try
         {
-            using var loggerFactory = LoggerFactory.Create(logging =>
-            {
-                logging.AddSimpleConsole(console => console.SingleLine = true);
-                logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-            });
+            using var loggerFactory = LoggerFactory.Create(FunctionServer.UseStderrLogging);
             var logger = loggerFactory.CreateLogger("FunctionPackage.Host");
             return await RunAsync(options, logger, stdout, cancellationToken);
         }
@@ -67,11 +64,11 @@ public static class FunctionRunner
 
         using (function)
         {
-            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, maxConcurrentInvocations: 0, logger);
+            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, maxConcurrentInvocations: 0, logger, DataFix);
             var outcome = await handler.InvokeAsync(functionEvent, cancellationToken);
             if (outcome.Problem is { } problem)
             {
-                logger.LogError("{Title}: {Detail}", problem.Title, problem.Detail);
+                logger.LogError("{Message}", problem.Code is null ? $"{problem.Title}: {problem.Detail}" : problem.Detail);
                 return problem.Status switch
                 {
                     400 => ExitCodes.BadInput,
@@ -81,10 +78,19 @@ public static class FunctionRunner
             }
             if (function.Invoker.HasResult)
             {
-                await stdout.WriteLineAsync(Encoding.UTF8.GetString(function.Invoker.SerializeResult(outcome.Result)));
+                await stdout.WriteLineAsync(HumanReadable(function.Invoker.SerializeResult(outcome.Result)));
                 await stdout.FlushAsync(cancellationToken);
             }
             return ExitCodes.Success;
         }
+    }
+
+    /// <summary>The result JSON as served over HTTP, re-encoded with only the escapes JSON requires (same value).</summary>
+    private static string HumanReadable(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        using var buffer = new MemoryStream(json.Length);
+        using (var writer = new Utf8JsonWriter(buffer, FunctionRequestHandler.HumanReadableJson)) document.WriteTo(writer);
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,8 +24,10 @@ public static class FunctionServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no per-request log lines
-        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // A startup fault is reported below as one coded line; the generic host would log it again with its stack.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        UseStderrLogging(builder.Logging);
+        builder.WebHost.UseUrls(HostCommandLine.SplitUrls(options.Urls));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -66,8 +70,38 @@ public static class FunctionServer
                 context.Response.ContentLength = health.Length;
                 return context.Response.Body.WriteAsync(health).AsTask();
             });
-            await app.RunAsync();
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                logger.LogError("{Message}", CannotListen(ex, HostCommandLine.SplitUrls(options.Urls)));
+                await app.DisposeAsync();
+                return ExitCodes.LoadFailed;
+            }
+            await app.WaitForShutdownAsync();
+            await app.DisposeAsync();
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// One line per log entry, all on stderr: stdout stays the function's own output channel (its Console.Out), in
+    /// serve as in invoke.
+    /// </summary>
+    internal static void UseStderrLogging(ILoggingBuilder logging)
+    {
+        logging.AddSimpleConsole(console => console.SingleLine = true);
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>FPKG4052 for Kestrel's bind failure (it names the address in its message; in use → AddressInUseException).</summary>
+    private static string CannotListen(Exception ex, string[] urls)
+    {
+        var url = urls.FirstOrDefault(u => ex.Message.Contains(u.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) ?? string.Join(';', urls);
+        var reason = ex.InnerException is AddressInUseException || ex is AddressInUseException ? "address already in use"
+            : (ex.InnerException ?? ex).Message.TrimEnd('.');
+        return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: {reason}; pass another --urls (e.g. {HostCommandLine.DefaultUrls} or a free port), or stop what listens there.";
     }
 }

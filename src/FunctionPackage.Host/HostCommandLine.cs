@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Http;
 
 namespace FunctionPackage.Host;
 
@@ -23,6 +24,10 @@ public static class HostCommandLine
             Description = "Addresses to listen on, ';'-separated.",
             DefaultValueFactory = _ => DefaultUrls,
         };
+        urls.Validators.Add(result =>
+        {
+            if (InvalidUrl(result.GetValueOrDefault<string>()) is { } error) result.AddError(error);
+        });
         var maxBody = new Option<long>("--max-request-body-bytes")
         {
             Description = "Largest request body accepted; larger requests get 413.",
@@ -84,6 +89,38 @@ public static class HostCommandLine
             TimeSpan.FromSeconds(parse.GetValue(invokeTimeout))), cancellationToken));
 
         return new RootCommand("FunctionPackage host: runs one installed function package (see docs/host.md).") { serve, invoke };
+    }
+
+    /// <summary>The <c>--urls</c> entries, as Kestrel reads them.</summary>
+    public static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// FPKG4051 for the first entry Kestrel would refuse at startup, with a stack trace and no code: checked with
+    /// Kestrel's own parser (<see cref="BindingAddress"/>) and its scheme rule (http or https), before the function loads.
+    /// </summary>
+    internal static string? InvalidUrl(string? urls)
+    {
+        var entries = SplitUrls(urls ?? "");
+        if (entries.Length == 0) return Usage("''", "names no address");
+        foreach (var url in entries)
+        {
+            try
+            {
+                var address = BindingAddress.Parse(url);
+                if (address.Scheme is not ("http" or "https")) return Usage($"'{url}'", $"has the scheme '{address.Scheme}'; only http and https are served");
+                // BindingAddress takes "127.0.0.1:notaport" as a host name (which Kestrel would bind on every interface).
+                var badPort = !address.IsUnixPipe && (address.Port is < 0 or > 65535 || (address.Host.Contains(':') && !address.Host.StartsWith('[')));
+                if (badPort) return Usage($"'{url}'", "has no valid port (0-65535)");
+            }
+            catch (FormatException)
+            {
+                return Usage($"'{url}'", "is not a URL");
+            }
+        }
+        return null;
+
+        static string Usage(string url, string problem)
+            => $"{HostErrorCodes.InvalidUrls}: --urls {url} {problem}. Pass http://<host>:<port> addresses separated by ';', e.g. {DefaultUrls}.";
     }
 
     private static Option<DirectoryInfo> FunctionOption() => new("--function")

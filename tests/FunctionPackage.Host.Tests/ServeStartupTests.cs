@@ -34,6 +34,7 @@ public sealed class ServeStartupTests : IDisposable
     [InlineData("notaurl")]
     [InlineData("ftp://127.0.0.1:8080")]
     [InlineData("http://127.0.0.1:8080;http://127.0.0.1:notaport")]
+    [InlineData("http://127.0.0.1:99999")]
     public async Task Urls_that_are_not_http_addresses_are_a_coded_usage_error(string urls)
     {
         // Checked before the function loads: the folder need not even exist.
