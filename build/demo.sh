@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the embedded default (a local folder feed under artifacts/): the whole lifecycle of a function.
-#   package  dotnet publish samples/Orders -p:FunctionPackage=true
+#   package  dotnet publish samples/<sample> -p:FunctionPackage=true   (default sample: Orders)
 #   persist  dotnet nuget push -> artifacts/demo/feed
-#   install  fnpkg install Hello@<version> --source artifacts/demo/feed --root artifacts/demo/functions
-#   run      fnpkg invoke (one event through the host) and print the answer
+#   install  fnpkg install <id>@<version> --source artifacts/demo/feed --root artifacts/demo/root
+#   run      fnpkg invoke <id>@<version> --root artifacts/demo/root (one event through the host) and print the answer
 # Usage: build/demo.sh [sample-name] [json-data]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -43,9 +43,11 @@ fn_version="$(unzip -p "$package" function.json | sed -n 's/^  "version": "\(.*\
 
 # Reference mode: the function package comes from the local feed, its pinned dependencies from nuget.org.
 nuget_org="https://api.nuget.org/v3/index.json"
-echo "==> Install: fnpkg install $fn_id@$fn_version --source artifacts/demo/feed --source $nuget_org --root artifacts/demo/functions"
-"$fnpkg" install "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --root "$demo/functions"
+# The install root (it holds functions/ and packages/); invoke reuses it instead of installing again into a temp root.
+root="$demo/root"
+echo "==> Install: fnpkg install $fn_id@$fn_version --source artifacts/demo/feed --source $nuget_org --root artifacts/demo/root"
+"$fnpkg" install "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --root "$root"
 
-echo "==> Run: fnpkg invoke $fn_id@$fn_version --data '$data'"
-answer="$("$fnpkg" invoke "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --data "$data")"
+echo "==> Run: fnpkg invoke $fn_id@$fn_version --root artifacts/demo/root --data '$data'"
+answer="$("$fnpkg" invoke "$fn_id@$fn_version" --source "$demo/feed" --source "$nuget_org" --root "$root" --data "$data")"
 echo "$answer"
