@@ -100,8 +100,13 @@ public static class FunctionServer
     private static string CannotListen(Exception ex, string[] urls)
     {
         var url = urls.FirstOrDefault(u => ex.Message.Contains(u.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) ?? string.Join(';', urls);
-        var reason = ex.InnerException is AddressInUseException || ex is AddressInUseException ? "address already in use"
-            : (ex.InnerException ?? ex).Message.TrimEnd('.');
-        return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: {reason}; pass another --urls (e.g. {HostCommandLine.DefaultUrls} or a free port), or stop what listens there.";
+        if (ex is AddressInUseException || ex.InnerException is AddressInUseException)
+        {
+            return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: address already in use; pass another --urls (a free port), or stop what listens there.";
+        }
+        var reason = (ex.InnerException ?? ex).Message.TrimEnd('.'); // e.g. "Cannot assign requested address", "Permission denied"
+        if (reason.Length == 0) reason = (ex.InnerException ?? ex).GetType().Name;
+        return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: {char.ToLowerInvariant(reason[0])}{reason[1..]}; pass another --urls "
+            + $"(an address of this machine, e.g. {HostCommandLine.DefaultUrls}, and a port above 1023).";
     }
 }

@@ -66,6 +66,18 @@ public sealed class ServeStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task An_address_not_on_this_machine_is_FPKG4052_too()
+    {
+        var layout = await InstallAsync("TestFunctions.Greeter", "Greet");
+        const string url = "http://192.0.2.1:18473"; // TEST-NET-1 (RFC 5737): assigned to no host
+        var (exit, stdout, stderr) = await HostProcess.RunAsync(layout, "serve", "--function", layout.FunctionDirectory, "--urls", url);
+        var output = $"exit {exit}\n[stdout]\n{stdout}\n[stderr]\n{stderr}";
+        Assert.True(exit == ExitCodes.LoadFailed, output);
+        Assert.Contains($"{HostErrorCodes.CannotListen}: cannot listen on {url}: cannot assign requested address; pass another --urls", stderr);
+        AssertNoStackTrace(stdout + stderr);
+    }
+
+    [Fact]
     public async Task Serve_logs_go_to_stderr_and_stdout_carries_only_the_functions_console_output()
     {
         var layout = await InstallAsync("TestFunctions.Chatty", "Say");
