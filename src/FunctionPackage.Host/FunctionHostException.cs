@@ -66,7 +66,7 @@ public static class ExitCodes
     public const int Usage = 1;
     /// <summary>invoke: the event or its data could not be bound to the function's input.</summary>
     public const int BadInput = 2;
-    /// <summary>The function could not be loaded or bound (an FPKG4xxx error was printed).</summary>
+    /// <summary>The function could not be loaded or bound, or serve could not listen (an FPKG4xxx error was printed).</summary>
     public const int LoadFailed = 3;
     /// <summary>invoke: the function threw.</summary>
     public const int FunctionFailed = 4;
