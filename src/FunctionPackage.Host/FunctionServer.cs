@@ -35,13 +35,9 @@ public static class FunctionServer
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
             options.InvocationTimeout > TimeSpan.Zero ? options.InvocationTimeout + DrainMargin : TimeSpan.FromSeconds(30));
-        // A handler that blocks holds a pool thread until it returns, timed out or not. With the pool's floor above the
-        // invocation bound, Kestrel, /healthz and the timeout timers never wait for the pool to inject a thread.
-        if (options.MaxConcurrentInvocations > 0)
-        {
-            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-            ThreadPool.SetMinThreads(Math.Max(workers, options.MaxConcurrentInvocations + 2 * Environment.ProcessorCount), completionPorts);
-        }
+        // A handler that blocks holds a pool thread until it returns, timed out or not: while the pool is starved, its
+        // floor goes above the invocation bound, so Kestrel, /healthz and the timeout timers get a thread at once.
+        using var starvationGuard = options.MaxConcurrentInvocations > 0 ? new ThreadPoolStarvationGuard(options.MaxConcurrentInvocations) : null;
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
