@@ -1,0 +1,19 @@
+using System.Security.Cryptography;
+
+namespace FunctionPackage.Oci;
+
+/// <summary>OCI content digests: always <c>sha256:&lt;64 lowercase hex&gt;</c> here.</summary>
+public static class Digest
+{
+    public const string Sha256Prefix = "sha256:";
+
+    public static string Format(ReadOnlySpan<byte> hash) => Sha256Prefix + Convert.ToHexStringLower(hash);
+
+    public static string Of(ReadOnlySpan<byte> content) => Format(SHA256.HashData(content));
+
+    public static bool IsValid(string? digest) =>
+        digest is { Length: 71 } && digest.StartsWith(Sha256Prefix, StringComparison.Ordinal) && digest[7..].All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+    /// <summary>The hex part, for <c>blobs/sha256/&lt;hex&gt;</c> paths and the referrers tag schema.</summary>
+    public static string Hex(string digest) => IsValid(digest) ? digest[7..] : throw new ArgumentException($"'{digest}' is not a sha256 digest.", nameof(digest));
+}
