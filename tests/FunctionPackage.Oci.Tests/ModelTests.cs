@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.Json;
+using FunctionPackage.Oci.Layers;
+using FunctionPackage.Oci.Model;
+using FunctionPackage.Oci.Registry;
+using FunctionPackage.Oci.Tests.Infrastructure;
+using FunctionPackage.Testing;
+
+namespace FunctionPackage.Oci.Tests;
+
+public sealed class ModelTests : IDisposable
+{
+    private readonly TestRoot _root = new("oci-model");
+
+    public void Dispose() => _root.Dispose();
+
+    private const string DockerBaseConfig = """
+        {"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin","LANG=C"],"Cmd":["bash"],"Labels":{"z":"1"}},
+         "rootfs":{"type":"layers","diff_ids":["sha256:1111111111111111111111111111111111111111111111111111111111111111"]},
+         "history":[{"created":"2020-01-01T00:00:00Z","created_by":"base"}],"extra":{"kept":true}}
+        """;
+
+    [Fact]
+    public void Manifest_and_config_have_the_OCI_shape_and_the_same_input_gives_the_same_digest()
+    {
+        var a = TestImages.TwoLayers(_root.Combine("a"), "same");
+        var b = TestImages.TwoLayers(_root.Combine("b"), "same");
+        Assert.Equal(a.Digest, b.Digest);
+        Assert.Equal(a.ConfigBytes, b.ConfigBytes);
+
+        var manifest = JsonDocument.Parse(a.ManifestBytes).RootElement;
+        Assert.Equal(2, manifest.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(MediaTypes.OciManifest, manifest.GetProperty("mediaType").GetString());
+        Assert.Equal(MediaTypes.OciConfig, manifest.GetProperty("config").GetProperty("mediaType").GetString());
+        Assert.Equal(Digest.Of(a.ConfigBytes), manifest.GetProperty("config").GetProperty("digest").GetString());
+        Assert.All(manifest.GetProperty("layers").EnumerateArray(), l => Assert.Equal(MediaTypes.OciLayerGzip, l.GetProperty("mediaType").GetString()));
+        Assert.False(manifest.TryGetProperty("subject", out _)); // nulls are left out
+
+        var config = JsonDocument.Parse(a.ConfigBytes).RootElement;
+        Assert.Equal("linux", config.GetProperty("os").GetString());
+        Assert.Equal("amd64", config.GetProperty("architecture").GetString());
+        Assert.Equal("1970-01-01T00:00:00Z", config.GetProperty("created").GetString());
+        Assert.Equal("layers", config.GetProperty("rootfs").GetProperty("type").GetString());
+        Assert.Equal(a.Layers.Count, config.GetProperty("rootfs").GetProperty("diff_ids").GetArrayLength());
+        Assert.Equal(a.Layers.Count, config.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public void Config_from_a_Docker_base_keeps_its_Env_and_unknown_fields_and_the_image_stays_Docker_v2()
+    {
+        var baseImage = new BaseImage("base", new ImageManifest
+        {
+            MediaType = MediaTypes.DockerManifest,
+            Config = Descriptor.Of(MediaTypes.DockerConfig, Encoding.UTF8.GetBytes(DockerBaseConfig)),
+            Layers = new[] { new Descriptor { MediaType = MediaTypes.DockerLayerGzip, Digest = "sha256:" + new string('2', 64), Size = 10 } },
+        }, Encoding.UTF8.GetBytes(DockerBaseConfig), new[] { new ImageBlob(new Descriptor { MediaType = MediaTypes.DockerLayerGzip, Digest = "sha256:" + new string('2', 64), Size = 10 }, null, new BlobOrigin("r.test", "base")) });
+        var layer = LayerWriter.WriteToFolder(new[] { LayerEntry.File("app/x", "x"u8.ToArray()) }, _root.Combine("blobs"), mtime: 0);
+        var image = ImageBuilder.Build(baseImage, new[] { new NewLayer(layer, "app") }, new ImageSettings
+        {
+            Entrypoint = new[] { "dotnet", "app.dll" },
+            Env = new[] { KeyValuePair.Create("LANG", "C.UTF-8"), KeyValuePair.Create("PORT", "8080") },
+            Labels = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" },
+            User = "app",
+            WorkingDir = "/app",
+            ExposedPorts = new[] { 8080 },
+        });
+
+        Assert.Equal(MediaTypes.DockerManifest, image.Manifest.MediaType);
+        Assert.Equal(MediaTypes.DockerConfig, image.Manifest.Config.MediaType);
+        Assert.All(image.Manifest.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
+        var config = ImageConfig.Parse(image.ConfigBytes);
+        Assert.Equal(new[] { "PATH=/usr/bin", "LANG=C.UTF-8", "PORT=8080" }, config.Env);
+        Assert.Equal(new[] { "dotnet", "app.dll" }, config.Entrypoint);
+        Assert.Equal(new[] { "sha256:" + new string('1', 64), layer.DiffId }, config.DiffIds);
+        var json = JsonDocument.Parse(image.ConfigBytes).RootElement;
+        Assert.False(json.GetProperty("config").TryGetProperty("Cmd", out _)); // the base's Cmd was for the base's Entrypoint
+        Assert.True(json.GetProperty("extra").GetProperty("kept").GetBoolean());
+        Assert.Equal(new[] { "a", "b", "z" }, json.GetProperty("config").GetProperty("Labels").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(2, json.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public void Base_configs_without_os_or_rootfs_are_FPKG6017()
+    {
+        Assert.Equal(OciErrors.InvalidBaseConfig, Assert.Throws<OciException>(() => ImageConfig.Parse("{\"architecture\":\"amd64\"}"u8.ToArray())).Code);
+        Assert.Equal(OciErrors.InvalidBaseConfig, Assert.Throws<OciException>(() => ImageConfig.Parse("{\"os\":\"linux\",\"architecture\":\"amd64\"}"u8.ToArray())).Code);
+        Assert.Equal(OciErrors.InvalidBaseConfig, Assert.Throws<OciException>(() => ImageConfig.Parse("not json"u8.ToArray())).Code);
+    }
+
+    [Fact]
+    public void Platform_selection_matches_os_arch_and_variant_and_lists_what_there_is()
+    {
+        Descriptor Entry(string arch, string? variant, char fill) => new()
+        {
+            MediaType = MediaTypes.OciManifest, Digest = "sha256:" + new string(fill, 64), Size = 1,
+            Platform = new Platform { Os = "linux", Architecture = arch, Variant = variant },
+        };
+        var index = new ImageIndex { Manifests = new[] { Entry("arm", "v7", 'a'), Entry("arm64", null, 'b'), Entry("amd64", null, 'c') } };
+        Assert.Equal("sha256:" + new string('c', 64), ImageBuilder.SelectPlatform(index, new Platform { Os = "linux", Architecture = "amd64" }, "x").Digest);
+        Assert.Equal("sha256:" + new string('b', 64), ImageBuilder.SelectPlatform(index, new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" }, "x").Digest);
+        Assert.Equal("sha256:" + new string('a', 64), ImageBuilder.SelectPlatform(index, new Platform { Os = "linux", Architecture = "arm", Variant = "v7" }, "x").Digest);
+        var error = Assert.Throws<OciException>(() => ImageBuilder.SelectPlatform(index, new Platform { Os = "linux", Architecture = "arm", Variant = "v6" }, "x"));
+        Assert.Equal(OciErrors.NoMatchingPlatform, error.Code);
+        Assert.Contains("linux/arm/v7", error.Message);
+    }
+
+    [Fact]
+    public void The_empty_descriptor_is_the_spec_one()
+    {
+        Assert.Equal("{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2,\"data\":\"e30=\"}",
+            Encoding.UTF8.GetString(OciJson.Serialize(Descriptor.Empty)));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000/fn/orders:1.0.0", "127.0.0.1:5000", "fn/orders", "1.0.0", null)]
+    [InlineData("registry.example.com/a/b/c", "registry.example.com", "a/b/c", null, null)]
+    [InlineData("localhost/x@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "localhost", "x", null, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")]
+    public void Image_references_parse(string text, string registry, string repository, string? tag, string? digest)
+    {
+        Assert.Equal(new ImageReference(registry, repository, tag, digest), ImageReference.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("orders:1.0")]          // no registry
+    [InlineData("docker/orders:1")]     // "docker" is not a host
+    [InlineData("r.test/Orders:1")]     // uppercase repository
+    [InlineData("r.test/a:b:c")]        // bad tag
+    [InlineData("r.test/a@sha256:abc")] // short digest
+    public void Bad_image_references_are_FPKG6013(string text)
+    {
+        Assert.Equal(OciErrors.InvalidReference, Assert.Throws<OciException>(() => ImageReference.Parse(text)).Code);
+    }
+
+    [Fact]
+    public void Bearer_challenge_parameters_parse_with_quoted_commas()
+    {
+        var p = AuthChallenge.ParseParameters("realm=\"https://auth.example/token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\"");
+        Assert.Equal("https://auth.example/token", p["realm"]);
+        Assert.Equal("registry.example", p["service"]);
+        Assert.Equal("repository:a/b:pull,push", p["scope"]);
+    }
+
+    [Fact]
+    public void Credentials_come_from_the_environment_first_then_the_auth_file_then_docker_config()
+    {
+        var podman = _root.WriteFile("auth.json", "{\"auths\":{\"r.test:5000\":{\"auth\":\"" + Convert.ToBase64String("pod:man"u8.ToArray()) + "\"}}}");
+        var docker = _root.WriteFile("config.json", "{\"auths\":{\"https://r.test:5000/v1/\":{\"auth\":\"" + Convert.ToBase64String("dock:er"u8.ToArray()) + "\"},\"id.test\":{\"identitytoken\":\"refresh-me\"}},\"credsStore\":\"desktop\"}");
+        var files = new CredentialStore(null, new[] { podman, docker });
+        Assert.Equal(new RegistryCredential("pod", "man"), files.Find("r.test:5000"));
+        Assert.Equal(new RegistryCredential(null, null, "refresh-me"), files.Find("id.test"));
+        Assert.Null(files.Find("unknown.test"));
+        Assert.Equal(new RegistryCredential("dock", "er"), new CredentialStore(null, new[] { docker }).Find("r.test:5000"));
+        Assert.Equal(new RegistryCredential("env", "pw"), new CredentialStore(new RegistryCredential("env", "pw"), new[] { podman }).Find("r.test:5000"));
+        Assert.DoesNotContain("pw", new RegistryCredential("env", "pw").ToString());
+
+        var broken = _root.WriteFile("broken.json", "{\"auths\":{\"r.test\":{\"auth\":\"***\"}}}");
+        Assert.Equal(OciErrors.BadCredentialsFile, Assert.Throws<OciException>(() => new CredentialStore(null, new[] { broken }).Find("r.test")).Code);
+        var notJson = _root.WriteFile("not.json", "{");
+        Assert.Equal(OciErrors.BadCredentialsFile, Assert.Throws<OciException>(() => new CredentialStore(null, new[] { notJson }).Find("r.test")).Code);
+    }
+}
