@@ -6,12 +6,15 @@
 #
 # Usage: build/podman.sh <dir> <insecure-registry host:port> <podman args...>
 #        e.g. build/podman.sh /tmp/x/podman 127.0.0.1:5000 run --rm --network none 127.0.0.1:5000/fn/app:1
-#        build/podman.sh <dir> - system reset -f      (no registry; removes everything under <dir>'s storage)
+#        build/podman.sh <dir> --cleanup              removes the run root kept outside <dir> (see below)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dir="${1:?usage: podman.sh <dir> <insecure-registry|-> <podman args...>}"
-registry="${2:?usage: podman.sh <dir> <insecure-registry|-> <podman args...>}"
+registry="${2:?usage: podman.sh <dir> <insecure-registry|-|--cleanup> <podman args...>}"
 shift 2
+# podman refuses a run root longer than 50 characters, so it lives in a short folder named after <dir>.
+runroot="${TMPDIR:-/tmp}/fnpkg-podman-$(printf '%s' "$dir" | sha256sum | cut -c1-12)"
+if [ "$registry" = --cleanup ]; then rm -rf "$runroot"; exit 0; fi
 
 missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
@@ -19,11 +22,11 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 if [ "${#missing[@]}" -gt 0 ]; then "$here/prerequisites.sh" "${missing[@]}"; fi
 command -v podman >/dev/null 2>&1 || { echo "podman is missing: apt-get install podman runc" >&2; exit 1; }
 
-mkdir -p "$dir/storage" "$dir/run" "$dir/tmp" "$dir/xdg-runtime" "$dir/xdg-config" "$dir/xdg-data"
+mkdir -p "$dir/storage" "$runroot" "$dir/tmp" "$dir/xdg-runtime" "$dir/xdg-config" "$dir/xdg-data"
 chmod 0700 "$dir/xdg-runtime"
 cat > "$dir/containers.conf" <<CONF
 [containers]
-default_ulimits = ["nofile=1024:1024"]
+default_ulimits = ["nproc=1024:1024", "nofile=1024:1024"]
 netns = "none"
 [engine]
 runtime = "runc"
@@ -37,7 +40,7 @@ cat > "$dir/storage.conf" <<CONF
 [storage]
 driver = "vfs"
 graphroot = "$dir/storage"
-runroot = "$dir/run"
+runroot = "$runroot"
 CONF
 {
   echo 'unqualified-search-registries = []'
@@ -47,5 +50,5 @@ CONF
 export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf" CONTAINERS_REGISTRIES_CONF="$dir/registries.conf"
 export XDG_RUNTIME_DIR="$dir/xdg-runtime" XDG_CONFIG_HOME="$dir/xdg-config" XDG_DATA_HOME="$dir/xdg-data" TMPDIR="$dir/tmp"
 # --root/--runroot too: podman as root otherwise keeps some state under /var/lib/containers.
-exec podman --root "$dir/storage" --runroot "$dir/run" --storage-driver vfs --cgroup-manager cgroupfs --runtime runc \
+exec podman --root "$dir/storage" --runroot "$runroot" --storage-driver vfs --cgroup-manager cgroupfs --runtime runc \
   --tmpdir "$dir/tmp" "$@"

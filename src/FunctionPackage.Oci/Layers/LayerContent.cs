@@ -29,13 +29,15 @@ public static class LayerContent
 
     /// <summary>
     /// Sorts <paramref name="entries"/> ordinally by path and adds each missing parent directory (0755). Two entries with
-    /// one path are an error: a layer must not depend on the order its inputs came in.
+    /// one path are an error (a layer must not depend on the order its inputs came in), except the same directory twice
+    /// (two folders placed under one parent both bring it).
     /// </summary>
     public static IReadOnlyList<LayerEntry> Complete(IEnumerable<LayerEntry> entries)
     {
         var byPath = new Dictionary<string, LayerEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            if (byPath.TryGetValue(entry.Path, out var seen) && seen.Kind == LayerEntryKind.Directory && seen == entry) continue;
             if (!byPath.TryAdd(entry.Path, entry)) throw OciErrors.LayerInputError($"The path '{entry.Path}' is in the layer twice.");
         }
         foreach (var entry in byPath.Values.ToList())

@@ -42,6 +42,22 @@ public sealed class RegistryEnvironment : IDisposable
         Timeout = TimeSpan.FromSeconds(30),
     };
 
+    private Task<ImageReference>? _dotnetBase;
+    private readonly object _gate = new();
+
+    /// <summary>The base image made from this machine's .NET runtime, built and pushed once per run.</summary>
+    public Task<ImageReference> DotNetBaseImageAsync()
+    {
+        lock (_gate)
+        {
+            return _dotnetBase ??= Task.Run(async () =>
+            {
+                using var client = AnonymousClient();
+                return await DotNetBaseImage.BuildAndPushAsync(client, Root.Combine("dotnet-base"));
+            });
+        }
+    }
+
     public RegistryClient AnonymousClient(RegistryOptions? options = null) => new(Anonymous.Host, options ?? Options(null, Anonymous.Host));
 
     public void Dispose()
