@@ -6,7 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
-"$repo/build/prerequisites.sh"
+# The OCI tests' real registry, readers and container engine (tests/FunctionPackage.Oci.Tests, docs/oci.md).
+"$repo/build/prerequisites.sh" docker-registry skopeo umoci podman runc htpasswd:apache2-utils
 "$repo/build/pack.sh"
 
 results="$repo/artifacts/test-results"

@@ -163,6 +163,35 @@ public sealed class FakeRegistryTests
     }
 
     [Fact]
+    public async Task An_identity_token_is_exchanged_as_an_OAuth2_refresh_token_and_the_bearer_token_sent()
+    {
+        string? form = null;
+        var manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"u8.ToArray();
+        var handler = new Canned
+        {
+            Answer = request =>
+            {
+                if (request.RequestUri!.Host == "auth.test")
+                {
+                    form = request.Content!.ReadAsStringAsync().Result;
+                    return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"access_token\":\"from-refresh\"}") };
+                }
+                if (request.Headers.Authorization?.ToString() == "Bearer from-refresh") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(manifest) };
+                var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+                challenge.Headers.WwwAuthenticate.ParseAdd("Bearer realm=\"https://auth.test/token\",service=\"registry.test\"");
+                return challenge;
+            },
+        };
+        var credentials = new CredentialStore(new RegistryCredential(null, null, "my-refresh-token"), Array.Empty<string>());
+        using var client = new RegistryClient("registry.test", new RegistryOptions { Credentials = credentials }, handler);
+        var read = await client.GetManifestAsync("a/b", "1");
+        Assert.Equal(MediaTypes.OciIndex, read.Descriptor.MediaType);
+        Assert.Contains("grant_type=refresh_token", form);
+        Assert.Contains("refresh_token=my-refresh-token", form);
+        Assert.Contains("scope=repository%3Aa%2Fb%3Apull", form);
+    }
+
+    [Fact]
     public async Task A_token_endpoint_without_a_token_is_FPKG6015()
     {
         using var client = Client(request =>

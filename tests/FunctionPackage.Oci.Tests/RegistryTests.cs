@@ -59,9 +59,17 @@ public sealed class RegistryTests : IDisposable
         var first = TestImages.TwoLayers(_root.Combine("blobs1"), "v1", dependencyBytes: 200_000);
         await ImagePusher.PushAsync(first, client, repo, "1", resolver);
 
+        var requestsBefore = client.RequestCount;
         var again = await ImagePusher.PushAsync(first, client, repo, "1", resolver);
         Assert.Equal(0, again.BytesUploaded);
         Assert.Equal(0, again.BlobsUploaded);
+        Assert.Equal(1, client.RequestCount - requestsBefore); // one manifest HEAD
+
+        // Under a new tag: each blob is HEADed and skipped, only the manifest is written.
+        var retag = await ImagePusher.PushAsync(first, client, repo, "1-again", resolver);
+        Assert.Equal(0, retag.BytesUploaded);
+        Assert.Equal(3, retag.BlobsSkipped);
+        Assert.Equal(first.Digest, (await client.HeadManifestAsync(repo, "1-again"))!.Digest);
 
         var second = TestImages.TwoLayers(_root.Combine("blobs2"), "v2", dependencyBytes: 200_000);
         Assert.Equal(first.Layers[0].Descriptor.Digest, second.Layers[0].Descriptor.Digest);

@@ -8,12 +8,17 @@ public sealed record PushResult(Descriptor Manifest, long BytesUploaded, int Blo
 
 /// <summary>
 /// Pushes a built image: every blob the repository lacks (HEAD first; mounted when it is in another repository of the
-/// same registry), the config, then the manifest under its tag — last, so a failed push never leaves a tag.
+/// same registry), the config, then the manifest under its tag — last, so a failed push never leaves a tag. When the
+/// tag already names this very manifest, one HEAD is all it costs (a registry accepts a manifest only with its blobs).
 /// </summary>
 public static class ImagePusher
 {
     public static async Task<PushResult> PushAsync(BuiltImage image, RegistryClient client, string repository, string tag, BlobResolver blobs, CancellationToken cancellationToken = default)
     {
+        if ((await client.HeadManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false))?.Digest == image.Digest)
+        {
+            return new PushResult(image.ManifestDescriptor, 0, 0, image.Layers.Count + 1, 0);
+        }
         long bytes = 0;
         int uploaded = 0, skipped = 0, mounted = 0;
         foreach (var blob in image.Layers)

@@ -18,7 +18,8 @@ public sealed record ManifestContent(Descriptor Descriptor, byte[] Content)
 /// A small OCI distribution-spec client for one registry: ping, blobs and manifests (HEAD/GET/PUT), monolithic and
 /// chunked uploads, cross-repository mounts, referrers (with the tag-schema fallback). Authenticates anonymously, with
 /// Basic, or with a Bearer token from the registry's token endpoint (cached per scope). Everything read is checked
-/// against its digest; every failure is a coded <see cref="OciException"/>.
+/// against its digest; every failure is a coded <see cref="OciException"/>. Not thread-safe (its token cache and
+/// counters): one client per operation, used sequentially.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {

@@ -58,7 +58,7 @@ public static class Tool
     public static void Require(string tool, string debianPackage)
     {
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
-        if (!found) found = Run(Script("prerequisites.sh"), debianPackage).ExitCode == 0 && (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
+        if (!found) found = Run(Script("prerequisites.sh"), $"{tool}:{debianPackage}").ExitCode == 0 && (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
         Assert.True(found, $"{tool} is missing and could not be installed: run `apt-get update && apt-get install -y {debianPackage}` (or build/prerequisites.sh {tool}).");
     }
 }
