@@ -112,6 +112,18 @@ public sealed class AuthAndFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connection_reset_during_a_blob_upload_is_FPKG6008_and_the_push_leaves_no_tag()
+    {
+        using var proxy = new FaultProxy(_env.Anonymous.Host) { FaultFor = (method, path) => method == "POST" && path.Contains("/blobs/uploads/") ? Fault.ResetUpload : Fault.None };
+        using var client = new RegistryClient(proxy.Host, RegistryEnvironment.Options(null, proxy.Host));
+        var repo = $"test/reset-{Guid.NewGuid():N}"[..24];
+        var error = await Assert.ThrowsAsync<OciException>(() => PushSmallAsync(client, repo));
+        Assert.True(error.Code == OciErrors.ConnectionDropped, error.ToString());
+        using var direct = _env.AnonymousClient();
+        Assert.Null(await direct.HeadManifestAsync(repo, "1"));
+    }
+
+    [Fact]
     public async Task Unreachable_stalled_and_plain_http_registries_not_named_insecure_are_coded()
     {
         var closed = LocalRegistry.FreePort();

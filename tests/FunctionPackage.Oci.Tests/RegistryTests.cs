@@ -197,6 +197,36 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_base_given_as_an_index_resolves_to_the_manifest_of_the_wanted_platform()
+    {
+        using var client = _env.AnonymousClient();
+        var repo = Repo("index");
+        var resolver = TestImages.Resolver(_root.Combine("cache"), client);
+        var amd64 = TestImages.TwoLayers(_root.Combine("blobs"), "amd64");
+        var arm64Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" };
+        var arm64 = ImageBuilder.Build(BaseImage.Scratch(arm64Platform), new[] { new NewLayer(Layers.LayerWriter.WriteToFolder(new[] { Layers.LayerEntry.File("arch", "arm64"u8.ToArray()) }, _root.Combine("blobs"), mtime: 0), "arch") }, new ImageSettings());
+        await ImagePusher.PushAsync(amd64, client, repo, "amd64", resolver);
+        await ImagePusher.PushAsync(arm64, client, repo, "arm64", resolver);
+        var index = new ImageIndex
+        {
+            Manifests = new[]
+            {
+                arm64.ManifestDescriptor with { Platform = arm64Platform },
+                amd64.ManifestDescriptor with { Platform = TestImages.Linux },
+            },
+        };
+        await client.PutManifestAsync(repo, "multi", MediaTypes.OciIndex, OciJson.Serialize(index));
+        Assert.Contains("arm64", Tool.Ok("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_env.Anonymous.Host}/{repo}:multi"));
+
+        var reference = ImageReference.Parse($"{_env.Anonymous.Host}/{repo}:multi");
+        var chosen = await ImageBuilder.PullBaseAsync(client, reference, new Platform { Os = "linux", Architecture = "arm64" });
+        Assert.Equal(arm64.Manifest.Layers, chosen.Manifest.Layers);
+        Assert.Equal("arm64", ImageConfig.Parse(chosen.ConfigBytes).Platform.Architecture);
+        Assert.Equal(amd64.Manifest.Layers, (await ImageBuilder.PullBaseAsync(client, reference, TestImages.Linux)).Manifest.Layers);
+        Assert.Equal(OciErrors.NoMatchingPlatform, (await Assert.ThrowsAsync<OciException>(() => ImageBuilder.PullBaseAsync(client, reference, new Platform { Os = "linux", Architecture = "s390x" }))).Code);
+    }
+
+    [Fact]
     public async Task Missing_manifest_and_blob_are_FPKG6005_and_FPKG6006()
     {
         using var client = _env.AnonymousClient();

@@ -334,7 +334,9 @@ public sealed class RegistryClient : IDisposable
         {
             var request = create();
             if (request.RequestUri is { IsAbsoluteUri: false } relative) request.RequestUri = new Uri(BaseUri, relative);
-            var authorization = await AuthorizationForAsync(scope, cancellationToken).ConfigureAwait(false);
+            // Credentials go only to the registry itself, never to an upload Location on another host (e.g. storage).
+            var sameHost = Uri.Compare(request.RequestUri!, BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            var authorization = sameHost ? await AuthorizationForAsync(scope, cancellationToken).ConfigureAwait(false) : null;
             if (authorization is not null) request.Headers.Authorization = authorization;
             var response = await TransportAsync(request, what, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)

@@ -16,6 +16,11 @@ public enum Fault
     CorruptBody,
     /// <summary>Waits longer than any test timeout before answering.</summary>
     Stall,
+    /// <summary>
+    /// Answers an upload's POST itself, with a <c>Location</c> on a raw socket that reads part of the PUT and then resets
+    /// the connection (HttpListener cannot reset one: its Abort answers 200).
+    /// </summary>
+    ResetUpload,
 }
 
 /// <summary>
@@ -118,6 +123,14 @@ public sealed class FaultProxy : IDisposable
                 response.Abort();
                 return;
             }
+            if (fault == Fault.ResetUpload)
+            {
+                response.StatusCode = 202;
+                response.AddHeader("Location", $"http://127.0.0.1:{StartResetter()}/upload/1");
+                response.ContentLength64 = 0;
+                response.Close();
+                return;
+            }
             await ForwardAsync(context, fault);
         }
         catch (Exception) when (_stop.IsCancellationRequested)
@@ -129,6 +142,22 @@ public sealed class FaultProxy : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    private int StartResetter()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            var buffer = new byte[1024];
+            await socket.ReceiveAsync(buffer); // part of the request: headers and maybe a little body
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // close with RST, not FIN
+            socket.Close();
+            listener.Stop();
+        });
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task IssueTokenAsync(HttpListenerContext context, (string User, string Password) credentials)
