@@ -109,6 +109,10 @@ public sealed class LayerTests : IDisposable
         Assert.Equal(OciErrors.LayerInput, Assert.Throws<OciException>(() => LayerWriter.Write(twice, _root.Combine("t.tgz"))).Code);
         var fileAsDir = new[] { LayerEntry.File("a", "1"u8.ToArray()), LayerEntry.File("a/b", "2"u8.ToArray()) };
         Assert.Equal(OciErrors.LayerInput, Assert.Throws<OciException>(() => LayerWriter.Write(fileAsDir, _root.Combine("t.tgz"))).Code);
+        var gone = _root.WriteFile("gone.txt", "x");
+        var vanished = new[] { LayerEntry.FromDisk("gone.txt", gone) };
+        File.Delete(gone);
+        Assert.Equal(OciErrors.LayerInput, Assert.Throws<OciException>(() => LayerWriter.Write(vanished, _root.Combine("t.tgz"))).Code);
         var lying = new[] { LayerEntry.File("a", 10, () => new MemoryStream(new byte[3])) };
         Assert.Equal(OciErrors.LayerInput, Assert.Throws<OciException>(() => LayerWriter.Write(lying, _root.Combine("t.tgz"))).Code);
         Assert.Empty(Directory.EnumerateFiles(_root.Path, "t.tgz*"));

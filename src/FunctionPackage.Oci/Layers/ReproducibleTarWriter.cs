@@ -59,7 +59,16 @@ public sealed class ReproducibleTarWriter
 
     private void CopyContent(LayerEntry entry, long size)
     {
-        using var content = entry.OpenContent!();
+        Stream content;
+        try
+        {
+            content = entry.OpenContent!();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OciErrors.LayerInputError($"'{entry.Path}' could not be read ({e.Message}).");
+        }
+        using var _ = content;
         long copied = 0;
         int read;
         while ((read = content.Read(_copyBuffer, 0, _copyBuffer.Length)) > 0)
@@ -114,6 +123,7 @@ public sealed class ReproducibleTarWriter
         if (!IsAscii(path)) return false; // non-ASCII names go to PAX, whose records are UTF-8 by definition
         if (path.Length <= 100) return true;
         var trimmed = path.TrimEnd('/');
+        // The rightmost '/' whose left side fits the prefix and right side the name.
         for (var i = trimmed.LastIndexOf('/'); i > 0; i = trimmed.LastIndexOf('/', i - 1))
         {
             if (i <= 155 && path.Length - i - 1 <= 100)
@@ -122,7 +132,6 @@ public sealed class ReproducibleTarWriter
                 name = path[(i + 1)..];
                 return true;
             }
-            if (i == 0) break;
         }
         return false;
     }
