@@ -118,12 +118,35 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_base_from_another_registry_has_its_layers_fetched_digest_checked_and_pushed()
+    {
+        using var source = _env.AnonymousClient();
+        var baseRepo = Repo("crossbase");
+        await ImagePusher.PushAsync(TestImages.TwoLayers(_root.Combine("blobs"), "cross"), source, baseRepo, "1", TestImages.Resolver(_root.Combine("cache"), source));
+        var baseImage = await ImageBuilder.PullBaseAsync(source, ImageReference.Parse($"{_env.Anonymous.Host}/{baseRepo}:1"), TestImages.Linux);
+
+        var credentials = new CredentialStore(new RegistryCredential(RegistryEnvironment.User, RegistryEnvironment.Password), Array.Empty<string>());
+        using var target = new RegistryClient(_env.Basic.Host, RegistryEnvironment.Options(credentials, _env.Basic.Host));
+        var derived = ImageBuilder.Build(baseImage, Array.Empty<NewLayer>(), new ImageSettings { WorkingDir = "/elsewhere" });
+        var cache = _root.Combine("cross-cache");
+        var result = await ImagePusher.PushAsync(derived, target, Repo("crossderived"), "1", TestImages.Resolver(cache, source, target));
+
+        Assert.Equal(baseImage.Layers.Sum(l => l.Descriptor.Size) + derived.ConfigBytes.Length, result.BytesUploaded);
+        Assert.Equal(0, result.BlobsMounted); // another registry: nothing to mount from
+        Assert.Equal(baseImage.Layers.Select(l => Digest.Hex(l.Descriptor.Digest)).OrderBy(h => h), Directory.GetFiles(cache).Select(Path.GetFileName).OrderBy(h => h));
+    }
+
+    [Fact]
     public async Task Layout_tar_is_read_by_skopeo_and_unpacked_by_umoci_with_real_modes()
     {
         using var client = _env.AnonymousClient();
         var image = TestImages.TwoLayers(_root.Combine("blobs"), "layout");
         var output = _root.Combine("image.tar");
         await OciLayoutWriter.WriteAsync(image, output, "1.0", TestImages.Resolver(_root.Combine("cache"), client));
+
+        var again = _root.Combine("again.tar");
+        await OciLayoutWriter.WriteAsync(image, again, "1.0", TestImages.Resolver(_root.Combine("cache"), client));
+        Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(again)); // the layout tar is reproducible too
 
         var inspect = JsonDocument.Parse(Tool.Ok("skopeo", "inspect", $"oci-archive:{output}:1.0")).RootElement;
         Assert.Equal(image.Digest, inspect.GetProperty("Digest").GetString());
