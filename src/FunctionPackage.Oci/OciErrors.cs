@@ -26,6 +26,7 @@ public static class OciErrors
     public const string InvalidBaseConfig = "FPKG6017";
     public const string OutputFailed = "FPKG6018";
     public const string BlobMissingLocally = "FPKG6019";
+    public const string NotExpectedArtifact = "FPKG6020";
 
     internal static OciException LayerInputError(string detail) =>
         new(LayerInput, $"{detail} Fix the input folder or file list: regular files, directories and symbolic links with relative paths only.");
@@ -85,6 +86,9 @@ public static class OciErrors
 
     internal static OciException Output(string path, Exception inner) =>
         new(OutputFailed, $"Could not write {path} ({inner.Message}); no file was left behind. Check that the folder exists, is writable and has space.", inner);
+
+    internal static OciException NotTheArtifact(string what, string expectedType, string actual) =>
+        new(NotExpectedArtifact, $"{what} is not an artifact of type {expectedType}: it is {actual}. Check the reference: it must name what `push` stored there, not an image or another artifact.");
 
     internal static OciException MissingLocalBlob(string digest) =>
         new(BlobMissingLocally, $"The blob {digest} is neither on disk nor fetchable from its source registry. Build the image again, or give the base image's registry so its layers can be fetched.");

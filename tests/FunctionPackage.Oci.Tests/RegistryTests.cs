@@ -250,6 +250,50 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_artifact_pushed_twice_has_one_digest_survives_skopeo_copy_and_pulls_back_by_tag_and_digest()
+    {
+        using var client = _env.AnonymousClient();
+        var repo = Repo("fileart");
+        var file = _root.WriteFile("Orders.1.0.0.nupkg", "pretend nupkg bytes");
+        const string type = "application/vnd.fnpkg.package.v1";
+        var first = await OciArtifacts.PushFileAsync(client, repo, "1.0.0", type, "application/vnd.nuget.package.v1+zip", file);
+        var before = client.RequestCount;
+        var second = await OciArtifacts.PushFileAsync(client, repo, "1.0.0", type, "application/vnd.nuget.package.v1+zip", file);
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.Equal(1, client.RequestCount - before); // a no-op: one manifest HEAD
+
+        // skopeo copies the artifact to another repository; we read its copy, by tag and by digest.
+        var copy = Repo("fileartcopy");
+        Tool.Ok("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://{_env.Anonymous.Host}/{repo}:1.0.0", $"docker://{_env.Anonymous.Host}/{copy}:1.0.0");
+        var pulled = await OciArtifacts.PullFileAsync(client, copy, "1.0.0", type, _root.Combine("pulled"));
+        Assert.Equal("Orders.1.0.0.nupkg", Path.GetFileName(pulled));
+        Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(pulled));
+        Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(await OciArtifacts.PullFileAsync(client, repo, first.Digest, type, _root.Combine("by-digest"))));
+
+        // Not our artifact: another artifact type, and an image.
+        Assert.Equal(OciErrors.NotExpectedArtifact, (await Assert.ThrowsAsync<OciException>(() => OciArtifacts.PullFileAsync(client, repo, "1.0.0", "application/spdx+json", _root.Combine("x")))).Code);
+        var imageRepo = Repo("notart");
+        await ImagePusher.PushAsync(TestImages.TwoLayers(_root.Combine("blobs"), "img"), client, imageRepo, "1", TestImages.Resolver(_root.Combine("cache"), client));
+        Assert.Equal(OciErrors.NotExpectedArtifact, (await Assert.ThrowsAsync<OciException>(() => OciArtifacts.PullFileAsync(client, imageRepo, "1", type, _root.Combine("x")))).Code);
+        Assert.False(Directory.Exists(_root.Combine("x")) && Directory.EnumerateFileSystemEntries(_root.Combine("x")).Any());
+    }
+
+    [Fact]
+    public async Task An_artifact_title_that_is_a_path_is_refused_before_anything_is_written()
+    {
+        using var client = _env.AnonymousClient();
+        var repo = Repo("evilart");
+        var bytes = "x"u8.ToArray();
+        var layer = Descriptor.Of("application/octet-stream", bytes) with { Annotations = new(StringComparer.Ordinal) { [Annotations.Title] = "../escape.txt" } };
+        await client.UploadBlobAsync(repo, Descriptor.Empty, () => new MemoryStream(Descriptor.EmptyJson));
+        await client.UploadBlobAsync(repo, layer, () => new MemoryStream(bytes));
+        await client.PutManifestAsync(repo, "1", OciArtifacts.Manifest("application/vnd.fnpkg.package.v1", layer));
+        var folder = _root.Combine("in");
+        Assert.Equal(OciErrors.NotExpectedArtifact, (await Assert.ThrowsAsync<OciException>(() => OciArtifacts.PullFileAsync(client, repo, "1", "application/vnd.fnpkg.package.v1", folder))).Code);
+        Assert.False(File.Exists(_root.Combine("escape.txt")));
+    }
+
+    [Fact]
     public async Task Missing_manifest_and_blob_are_FPKG6005_and_FPKG6006()
     {
         using var client = _env.AnonymousClient();
