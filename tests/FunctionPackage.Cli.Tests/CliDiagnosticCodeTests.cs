@@ -1,9 +1,10 @@
 using System.Text;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -45,11 +46,11 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         return (exitCode, output.ToString());
     }
 
-    private static async Task<CliException> AssertInstallFails(Task install, string code, int exitCode)
+    private static async Task<FunctionPackageException> AssertInstallFails(Task install, string code, int exitCode)
     {
-        var ex = await Assert.ThrowsAsync<CliException>(() => install);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => install);
         Assert.Equal(code, ex.Code);
-        Assert.Equal(exitCode, ex.ExitCode);
+        Assert.Equal(exitCode, ExitCodeTable.For(ex.Code));
         return ex;
     }
 
@@ -76,10 +77,10 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         var result = new PackageVerifier().Verify(package);
         Assert.False(result.IsValid);
         Assert.Null(result.Manifest);
-        Assert.Contains(result.Issues, i => i.Code == CliDiagnosticCodes.ManifestInvalid);
+        Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.ManifestInvalid);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", package)).ExitCode);
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed);
         Assert.False(Directory.Exists(_root)); // verified before anything was written
     }
 
@@ -91,7 +92,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
 
         var result = new PackageVerifier().Verify(package);
-        Assert.Contains(result.Issues, i => i.Code == CliDiagnosticCodes.ManifestInvalid && i.Message.Contains("listed twice"));
+        Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.ManifestInvalid && i.Message.Contains("listed twice"));
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", package)).ExitCode);
     }
 
@@ -105,10 +106,10 @@ public sealed class CliDiagnosticCodeTests : IDisposable
 
         var result = new PackageVerifier().Verify(package);
         Assert.False(result.IsValid);
-        Assert.Contains(result.Issues, i => i.Code == CliDiagnosticCodes.DuplicateEntry);
+        Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.DuplicateEntry);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", package)).ExitCode);
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.DuplicateEntry, ExitCodes.VerificationFailed);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DuplicateEntry, ExitCodes.VerificationFailed);
         Assert.False(Directory.Exists(_root));
     }
 
@@ -117,7 +118,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
     {
         Function().Build(_feed); // the feed has Hello.Function 1.0.0 (and Dep.A), not 2.0.0
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@2.0.0", _feed)), CliDiagnosticCodes.FunctionPackageNotFound, ExitCodes.NotFound);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@2.0.0", _feed)), DiagnosticCodes.FunctionPackageNotFound, ExitCodes.NotFound);
         AssertNothingInstalled();
         Assert.Equal(ExitCodes.NotFound, (await RunCli("install", "Hello.Function@2.0.0", "--root", _root, "--source", _feed)).ExitCode);
         AssertNothingInstalled();
@@ -131,7 +132,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         Assert.Empty(builder.Sources); // no sources hint in the manifest either
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package)), CliDiagnosticCodes.NoSources, ExitCodes.NotFound);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package)), DiagnosticCodes.NoSources, ExitCodes.NotFound);
         Assert.Contains("--source", ex.Message);
         AssertNothingInstalled();
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.a")));
@@ -142,7 +143,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
     {
         WriteNuGetConfigWithNoSources();
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0")), CliDiagnosticCodes.NoSources, ExitCodes.NotFound);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0")), DiagnosticCodes.NoSources, ExitCodes.NotFound);
         AssertNothingInstalled();
     }
 
@@ -155,7 +156,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         File.WriteAllText(existing, "keep me");
         var request = Request(package, _feed) with { MaterializeDirectory = target };
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(request), CliDiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(request), DiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict);
         // Checked before anything is written: the function is not installed either.
         AssertNothingInstalled();
         Assert.Equal(new[] { existing }, Directory.GetFileSystemEntries(target, "*", SearchOption.AllDirectories));

@@ -1,24 +1,69 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Testing;
 
 namespace FunctionPackage.Cli.Tests;
 
-/// <summary>docs/cli.md and <c>fnpkg --help</c> list every code fnpkg can report, with its exit code.</summary>
+/// <summary>
+/// The diagnostics table: every code fnpkg can report (the install library's and fnpkg's own) is unique, has one exit code
+/// in <see cref="ExitCodeTable"/>, a row in docs/cli.md with that exit code, and a test that asserts it.
+/// </summary>
 public sealed class CliDocsTests
 {
     private static readonly string CliDoc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "cli.md"));
 
-    private static IEnumerable<T> Constants<T>(Type type)
-        => type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(T)).Select(f => (T)f.GetRawConstantValue()!);
+    private static IEnumerable<FieldInfo> ConstantFields<T>(Type type)
+        => type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(T));
+
+    private static IEnumerable<T> Constants<T>(Type type) => ConstantFields<T>(type).Select(f => (T)f.GetRawConstantValue()!);
+
+    private static readonly FieldInfo[] CodeFields =
+        ConstantFields<string>(typeof(DiagnosticCodes)).Concat(ConstantFields<string>(typeof(CliDiagnosticCodes))).ToArray();
+
+    private static string CodeOf(FieldInfo field) => (string)field.GetRawConstantValue()!;
 
     [Fact]
-    public void Every_FPKG5xxx_code_has_a_row_in_the_diagnostics_table()
+    public void Every_code_is_unique_and_has_exactly_one_exit_code()
     {
-        var documented = Regex.Matches(CliDoc, @"^\| (FPKG5\d{3}) \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
-        var missing = Constants<string>(typeof(CliDiagnosticCodes)).Where(c => !documented.Contains(c)).ToList();
-        Assert.True(missing.Count == 0, "not in docs/cli.md: " + string.Join(", ", missing));
+        var codes = CodeFields.Select(CodeOf).ToList();
+        var twice = codes.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, "codes used by two names: " + string.Join(", ", twice));
+        Assert.All(codes, code => Assert.Matches(@"^FPKG5\d{3}$", code));
+        var unmapped = codes.Where(c => !ExitCodeTable.All.ContainsKey(c)).ToList();
+        Assert.True(unmapped.Count == 0, "not in ExitCodeTable: " + string.Join(", ", unmapped));
+        var unknown = ExitCodeTable.All.Keys.Except(codes).ToList();
+        Assert.True(unknown.Count == 0, "ExitCodeTable has codes no class defines: " + string.Join(", ", unknown));
+        Assert.Equal(ExitCodes.InternalError, ExitCodeTable.For("FPKG5999"));
+    }
+
+    [Fact]
+    public void Every_code_has_a_row_in_the_diagnostics_table_with_its_exit_code()
+    {
+        var documented = Regex.Matches(CliDoc, @"^\| (FPKG5\d{3}) \| ([^|]+) \|", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+        var problems = ExitCodeTable.All
+            .Where(row => !documented.TryGetValue(row.Key, out var exit) || exit != row.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Select(row => $"{row.Key} (exit {row.Value}; docs: {(documented.TryGetValue(row.Key, out var e) ? e : "no row")})")
+            .ToList();
+        Assert.True(problems.Count == 0, "docs/cli.md disagrees with ExitCodeTable: " + string.Join(", ", problems));
+    }
+
+    [Fact]
+    public void Every_code_is_asserted_by_a_test()
+    {
+        // A test names the constant (DiagnosticCodes.X / CliDiagnosticCodes.X) in an assertion or a helper that asserts it.
+        var testSources = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.EndsWith(nameof(CliDocsTests) + ".cs", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
+            .ToList();
+        var untested = CodeFields
+            .Where(f => !testSources.Any(source => Regex.IsMatch(source, $@"\b{f.DeclaringType!.Name}\.{f.Name}\b") || source.Contains($"\"{CodeOf(f)}\"", StringComparison.Ordinal)))
+            .Select(f => $"{CodeOf(f)} ({f.Name})")
+            .ToList();
+        Assert.True(untested.Count == 0, "no test asserts: " + string.Join(", ", untested));
     }
 
     [Fact]

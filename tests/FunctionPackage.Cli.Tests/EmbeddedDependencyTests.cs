@@ -1,8 +1,9 @@
 using System.Text.Json;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -38,6 +39,21 @@ public sealed class EmbeddedDependencyTests : IDisposable
     private static IReadOnlyList<string> Codes(string package) => new PackageVerifier().Verify(package).Issues.Select(i => i.Code).ToList();
 
     [Fact]
+    public void A_temp_folder_that_cannot_take_the_embedded_package_is_FPKG5028()
+    {
+        var package = Function().Build(_temp.Folder("out"));
+        var noTemp = _temp.Combine("no-such-temp"); // never created: the spool file cannot be opened there
+
+        var result = new PackageVerifier(tempFolder: noTemp).Verify(package);
+
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(DiagnosticCodes.TempSpaceUnavailable, issue.Code);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(issue.Code));
+        Assert.Contains("TMPDIR", issue.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(noTemp));
+    }
+
+    [Fact]
     public void A_marked_dependency_with_its_nupkg_verifies()
     {
         var package = Function().Build(_temp.Folder("out"));
@@ -58,7 +74,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("packages/dep.local.3.0.0.nupkg")!.Delete());
 
-        Assert.Equal(new[] { CliDiagnosticCodes.EmbeddedPackageMissing }, Codes(package));
+        Assert.Equal(new[] { DiagnosticCodes.EmbeddedPackageMissing }, Codes(package));
     }
 
     [Fact]
@@ -71,7 +87,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "packages/dep.local.3.0.0.nupkg", File.ReadAllBytes(impostor.NupkgPath)));
 
-        Assert.Equal(new[] { CliDiagnosticCodes.EmbeddedPackageHashMismatch }, Codes(package));
+        Assert.Equal(new[] { DiagnosticCodes.EmbeddedPackageHashMismatch }, Codes(package));
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "packages/dep.a.1.0.0.nupkg", extra));
 
-        Assert.Equal(new[] { CliDiagnosticCodes.UnlistedFile }, Codes(package));
+        Assert.Equal(new[] { DiagnosticCodes.UnlistedFile }, Codes(package));
     }
 
     [Fact]

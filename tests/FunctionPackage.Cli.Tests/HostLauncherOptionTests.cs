@@ -1,5 +1,6 @@
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Cli.Hosting;
 using FunctionPackage.Cli.Tests.Fixtures;
 

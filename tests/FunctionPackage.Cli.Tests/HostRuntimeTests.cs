@@ -1,5 +1,6 @@
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Model;
 using Microsoft.Extensions.Logging;
@@ -55,17 +56,17 @@ public sealed class HostRuntimeTests : IDisposable
     [InlineData(NetCore, "10.1.0", "net10.0")]
     public void A_function_for_a_newer_net_than_the_host_is_FPKG5150_naming_the_fix(string framework, string version, string retarget)
     {
-        var ex = Assert.Throws<CliException>(() => OnlyNet10().Check(Needs((framework, version))));
-        Assert.Equal(CliDiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
-        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        var ex = Assert.Throws<FunctionPackageException>(() => OnlyNet10().Check(Needs((framework, version))));
+        Assert.Equal(DiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
+        Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
         Assert.Contains($"Retarget the function to {retarget} or lower", ex.Message);
     }
 
     [Fact]
     public void A_shared_framework_the_host_does_not_offer_is_FPKG5150()
     {
-        var ex = Assert.Throws<CliException>(() => OnlyNet10().Check(Needs(("Microsoft.WindowsDesktop.App", "8.0.0"))));
-        Assert.Equal(CliDiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
+        var ex = Assert.Throws<FunctionPackageException>(() => OnlyNet10().Check(Needs(("Microsoft.WindowsDesktop.App", "8.0.0"))));
+        Assert.Equal(DiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
     }
 
     [Theory]
@@ -74,8 +75,8 @@ public sealed class HostRuntimeTests : IDisposable
     public void The_hosts_own_runtime_missing_is_FPKG5105_naming_what_to_install(string netCore, string aspNetCore)
     {
         var checker = new RuntimeFrameworkChecker(DotnetRoot(netCore, aspNetCore), hostTargetVersion: Net10);
-        var ex = Assert.Throws<CliException>(() => checker.Check(Needs((NetCore, "8.0.0"))));
-        Assert.Equal(CliDiagnosticCodes.RuntimeFrameworkMissing, ex.Code);
+        var ex = Assert.Throws<FunctionPackageException>(() => checker.Check(Needs((NetCore, "8.0.0"))));
+        Assert.Equal(DiagnosticCodes.RuntimeFrameworkMissing, ex.Code);
         Assert.Contains("Install the .NET 10.0 runtime", ex.Message);
     }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Inspection;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Inspection;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Model;
 
@@ -56,6 +57,6 @@ public sealed class InspectTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "../evil", new byte[] { 1 }));
-        Assert.Equal(CliDiagnosticCodes.UnsafeEntryPath, Assert.Throws<CliException>(() => new PackageInspector().Inspect(package)).Code);
+        Assert.Equal(DiagnosticCodes.UnsafeEntryPath, Assert.Throws<FunctionPackageException>(() => new PackageInspector().Inspect(package)).Code);
     }
 }

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.IO.Compression;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Testing;
 using Xunit.Abstractions;
@@ -58,7 +59,7 @@ public sealed class InstallDownloadLimitTests : IDisposable
         var watch = Stopwatch.StartNew();
 
         var ex = await InstallAssert.Fails(new FunctionInstaller().InstallAsync(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl)),
-            CliDiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
+            DiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
 
         _log.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s, feed sent {feed.NupkgBytesSent} bytes");
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
@@ -102,7 +103,7 @@ public sealed class InstallDownloadLimitTests : IDisposable
         }
 
         var ex = await InstallAssert.Fails(new FunctionInstaller().InstallAsync(Request(_package, folder)),
-            CliDiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
+            DiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
 
         Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
         Assert.Contains(PackageLimits.TotalVariable, ex.Message, StringComparison.Ordinal);

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Testing;
 using Xunit.Abstractions;
@@ -40,7 +41,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         WorkingDirectory = _temp.Path,
     };
 
-    private Task<CliException> AssertInstallFails(InstallRequest request, string code, int exitCode)
+    private Task<FunctionPackageException> AssertInstallFails(InstallRequest request, string code, int exitCode)
         => InstallAssert.Fails(new FunctionInstaller().InstallAsync(request), code, exitCode, _log.WriteLine);
 
     private void AssertNothingInstalled() => InstallAssert.NothingInstalled(_root);
@@ -87,8 +88,8 @@ public sealed class InstallFeedFailureTests : IDisposable
         if (otherHostChallenges)
         {
             // The download then fails: a source failure naming the feed, and nothing installed.
-            var ex = Assert.IsType<CliException>(failure);
-            Assert.Equal(CliDiagnosticCodes.SourceFailed, ex.Code);
+            var ex = Assert.IsType<FunctionPackageException>(failure);
+            Assert.Equal(DiagnosticCodes.SourceFailed, ex.Code);
             Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
             AssertNothingInstalled();
         }
@@ -106,7 +107,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         var watch = Stopwatch.StartNew();
 
         var ex = await AssertInstallFails(Request(_package, silent.Url) with { RequestTimeout = TimeSpan.FromSeconds(1) },
-            CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound);
+            DiagnosticCodes.SourceTimedOut, ExitCodes.NotFound);
 
         _log.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s, {silent.Accepted} connection(s)");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
@@ -140,7 +141,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         var logger = new ListLogger();
 
         var ex = await InstallAssert.Fails(new FunctionInstaller(logger).InstallAsync(Request(_package, feed.IndexUrl) with { RequestTimeout = TimeSpan.FromSeconds(2) }),
-            CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound, _log.WriteLine);
+            DiagnosticCodes.SourceTimedOut, ExitCodes.NotFound, _log.WriteLine);
 
         foreach (var message in logger.Messages) _log.WriteLine(message);
         Assert.Contains(logger.Messages, m => m.Contains("Downloading Dep.A 1.0.0 (1/1)", StringComparison.Ordinal));
@@ -170,7 +171,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         var watch = Stopwatch.StartNew();
 
         var ex = await AssertInstallFails(Request(_package, feed.IndexUrl) with { Timeout = TimeSpan.FromSeconds(2) },
-            CliDiagnosticCodes.InstallTimedOut, ExitCodes.NotFound);
+            DiagnosticCodes.InstallTimedOut, ExitCodes.NotFound);
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
@@ -187,7 +188,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         feed.NupkgFault = FeedFault.NotAZip;
 
         var ex = await AssertInstallFails(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl),
-            CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
+            DiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
 
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
         Assert.Contains(functionPackageFromFeed ? "Hello.Function" : "Dep.A", ex.Message, StringComparison.Ordinal);
@@ -200,7 +201,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         var folder = _temp.Folder("garbage-feed");
         File.WriteAllText(Path.Combine(folder, "Dep.A.1.0.0.nupkg"), "<html>not a package</html>");
 
-        var ex = await AssertInstallFails(Request(_package, folder), CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
+        var ex = await AssertInstallFails(Request(_package, folder), DiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
 
         Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
         AssertNothingInstalled();
@@ -216,7 +217,7 @@ public sealed class InstallFeedFailureTests : IDisposable
     public void Feed_credentials_answer_only_for_their_own_origin(string uri, bool answers)
     {
         var inner = new NetworkCredential("builder", "s3cret-token");
-        var credentials = new FunctionPackage.Cli.Sources.OriginBoundCredentials(new Uri("http://127.0.0.1:1/index.json"), inner);
+        var credentials = new FunctionPackage.Installing.Sources.NuGetFeeds.OriginBoundCredentials(new Uri("http://127.0.0.1:1/index.json"), inner);
 
         Assert.Equal(answers ? inner : null, credentials.GetCredential(new Uri(uri), "Basic"));
     }
@@ -232,7 +233,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         feed.NupkgFault = fault;
 
         var ex = await AssertInstallFails(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl),
-            CliDiagnosticCodes.SourceFailed, ExitCodes.NotFound);
+            DiagnosticCodes.SourceFailed, ExitCodes.NotFound);
 
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("embed", ex.Message, StringComparison.OrdinalIgnoreCase);

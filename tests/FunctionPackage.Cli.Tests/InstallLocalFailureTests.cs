@@ -1,6 +1,7 @@
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Testing;
 using Xunit.Abstractions;
@@ -47,7 +48,7 @@ public sealed class InstallLocalFailureTests : IDisposable
         WorkingDirectory = _temp.Path,
     };
 
-    private Task<CliException> AssertInstallFails(InstallRequest request, string code)
+    private Task<FunctionPackageException> AssertInstallFails(InstallRequest request, string code)
         => InstallAssert.Fails(new FunctionInstaller().InstallAsync(request), code, ExitCodes.LocalFailure, _log.WriteLine);
 
     [MountFact]
@@ -57,7 +58,7 @@ public sealed class InstallLocalFailureTests : IDisposable
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "size=256k");
         var root = Path.Combine(disk.Path, "root");
 
-        var ex = await AssertInstallFails(Request(package, root, _feed), CliDiagnosticCodes.DiskFull);
+        var ex = await AssertInstallFails(Request(package, root, _feed), DiagnosticCodes.DiskFull);
 
         Assert.Contains(root, ex.Message, StringComparison.Ordinal);
         InstallAssert.NothingInstalled(root);
@@ -73,7 +74,7 @@ public sealed class InstallLocalFailureTests : IDisposable
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "size=256k");
         var root = Path.Combine(disk.Path, "root");
 
-        await AssertInstallFails(Request("Hello.Function@1.0.0", root, feed.IndexUrl), CliDiagnosticCodes.DiskFull);
+        await AssertInstallFails(Request("Hello.Function@1.0.0", root, feed.IndexUrl), DiagnosticCodes.DiskFull);
 
         InstallAssert.NothingInstalled(root);
     }
@@ -94,7 +95,7 @@ public sealed class InstallLocalFailureTests : IDisposable
 
         // Anything new is refused with the read-only code.
         var other = new FunctionPackageBuilder { Version = "2.0.0", Dependencies = { DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0") } }.Build(_temp.Folder("out2"));
-        var ex = await AssertInstallFails(Request(other, root, _feed), CliDiagnosticCodes.RootNotWritable);
+        var ex = await AssertInstallFails(Request(other, root, _feed), DiagnosticCodes.RootNotWritable);
         Assert.Contains("read-only", ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(root, "functions", "hello.function", "2.0.0")));
     }
@@ -105,7 +106,7 @@ public sealed class InstallLocalFailureTests : IDisposable
         using var feed = FeedWithBigFunction();
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "ro");
 
-        await AssertInstallFails(Request("Hello.Function@1.0.0", disk.Path, feed.IndexUrl), CliDiagnosticCodes.RootNotWritable);
+        await AssertInstallFails(Request("Hello.Function@1.0.0", disk.Path, feed.IndexUrl), DiagnosticCodes.RootNotWritable);
         Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
         Assert.Empty(feed.Requests); // refused before any download
     }
@@ -119,7 +120,7 @@ public sealed class InstallLocalFailureTests : IDisposable
         var package = new FunctionPackageBuilder { Dependencies = { DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0") } }.Build(_temp.Folder("out"));
         var root = _temp.Combine(rootUnderTemp);
 
-        var ex = await AssertInstallFails(Request(package, root, _feed), CliDiagnosticCodes.RootIoFailure);
+        var ex = await AssertInstallFails(Request(package, root, _feed), DiagnosticCodes.RootIoFailure);
 
         Assert.Contains(root, ex.Message, StringComparison.Ordinal);
         Assert.Equal("not a folder", File.ReadAllText(_temp.Combine("file.txt")));

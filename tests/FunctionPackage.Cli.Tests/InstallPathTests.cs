@@ -1,6 +1,7 @@
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Cli.Tests.Fixtures;
 
 namespace FunctionPackage.Cli.Tests;
@@ -34,22 +35,22 @@ public sealed class InstallPathTests : IDisposable
     [InlineData("~/x")]
     public void A_path_that_could_leave_its_base_is_FPKG5020(string relative)
     {
-        var ex = Assert.Throws<CliException>(() => PackagePaths.Combine(_temp.Path, relative));
-        Assert.Equal(CliDiagnosticCodes.PathEscapesBase, ex.Code);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        var ex = Assert.Throws<FunctionPackageException>(() => PackagePaths.Combine(_temp.Path, relative));
+        Assert.Equal(DiagnosticCodes.PathEscapesBase, ex.Code);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
     }
 
     [Theory]
     [InlineData("a/b")]
     [InlineData("..")]
     public void A_folder_name_must_be_one_segment(string name)
-        => Assert.Equal(CliDiagnosticCodes.PathEscapesBase, Assert.Throws<CliException>(() => PackagePaths.CombineNames(_temp.Path, name, "1.0.0")).Code);
+        => Assert.Equal(DiagnosticCodes.PathEscapesBase, Assert.Throws<FunctionPackageException>(() => PackagePaths.CombineNames(_temp.Path, name, "1.0.0")).Code);
 
     [Fact]
     public void A_path_longer_than_PATH_MAX_is_FPKG5026()
     {
         var relative = string.Join('/', Enumerable.Repeat(new string('x', 200), 25));
-        Assert.Equal(CliDiagnosticCodes.UnextractableEntry, Assert.Throws<CliException>(() => PackagePaths.Combine(_temp.Path, relative)).Code);
+        Assert.Equal(DiagnosticCodes.UnextractableEntry, Assert.Throws<FunctionPackageException>(() => PackagePaths.Combine(_temp.Path, relative)).Code);
     }
 
     [Theory]
@@ -61,7 +62,7 @@ public sealed class InstallPathTests : IDisposable
     public void Function_folders_of_hostile_identities_are_refused(string id, string version)
     {
         var layout = new InstallLayout(_temp.Combine("root"));
-        Assert.Equal(CliDiagnosticCodes.PathEscapesBase, Assert.Throws<CliException>(() => layout.FunctionDirectory(id, version)).Code);
+        Assert.Equal(DiagnosticCodes.PathEscapesBase, Assert.Throws<FunctionPackageException>(() => layout.FunctionDirectory(id, version)).Code);
     }
 
     [Fact]

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Model;
 using FunctionPackage.Testing;
@@ -41,9 +42,9 @@ public sealed class InstallTests : IDisposable
 
     private string FunctionDirectory => Path.Combine(_root, "functions", "hello.function", "1.0.0");
 
-    private static async Task<CliException> AssertInstallFails(Task install, string code)
+    private static async Task<FunctionPackageException> AssertInstallFails(Task install, string code)
     {
-        var ex = await Assert.ThrowsAsync<CliException>(() => install);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => install);
         Assert.Equal(code, ex.Code);
         return ex;
     }
@@ -145,7 +146,7 @@ public sealed class InstallTests : IDisposable
 
         builder.FunctionFiles["data/greeting.txt"] = Encoding.UTF8.GetBytes("changed");
         var changed = builder.Build(_temp.Folder("out2"));
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(changed, _feed)), CliDiagnosticCodes.InstallConflict);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(changed, _feed)), DiagnosticCodes.InstallConflict);
         Assert.Equal(Encoding.UTF8.GetBytes("hello"), File.ReadAllBytes(Path.Combine(FunctionDirectory, "function", "data", "greeting.txt")));
     }
 
@@ -239,8 +240,8 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         File.Delete(builder.Dependencies[1].NupkgPath);
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.DependencyNotFound);
-        Assert.Equal(ExitCodes.NotFound, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyNotFound);
+        Assert.Equal(ExitCodes.NotFound, ExitCodeTable.For(ex.Code));
         Assert.Contains("Dep.B 2.1.0", ex.Message);
         AssertNothingInstalled();
     }
@@ -252,8 +253,8 @@ public sealed class InstallTests : IDisposable
     {
         var package = Function().Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, source)), CliDiagnosticCodes.SourceUnreachable);
-        Assert.Equal(ExitCodes.NotFound, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, source)), DiagnosticCodes.SourceUnreachable);
+        Assert.Equal(ExitCodes.NotFound, ExitCodeTable.For(ex.Code));
         AssertNothingInstalled();
     }
 
@@ -264,8 +265,8 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         DependencyPackageBuilder.Build(_feed, "Dep.B", "2.1.0", salt: "republished"); // same id and version, other bytes
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.DependencyHashMismatch);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyHashMismatch);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.Contains(_feed, ex.Message);
         AssertNothingInstalled();
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b", "2.1.0")));
@@ -277,7 +278,7 @@ public sealed class InstallTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", new byte[] { 1, 2, 3 }));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.FileHashMismatch);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.FileHashMismatch);
         Assert.False(Directory.Exists(_root)); // verified before anything was written
     }
 
@@ -287,7 +288,7 @@ public sealed class InstallTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/../../../evil.txt", new byte[] { 1 }));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.UnsafeEntryPath);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
         Assert.False(Directory.Exists(_root));
         Assert.False(File.Exists(_temp.Combine("evil.txt")));
     }
@@ -301,15 +302,15 @@ public sealed class InstallTests : IDisposable
         builder.Dependencies.Add(evil with { ContentHash = DependencyPackageBuilder.ContentHashOf(evil.NupkgPath) });
         var package = builder.Build(_temp.Folder("out"));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.UnsafeEntryPath);
+        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
         AssertNothingInstalled();
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.evil", "1.0.0")));
         Assert.Empty(Directory.GetFiles(_temp.Path, "evil.txt", SearchOption.AllDirectories));
     }
 
     [Theory]
-    [InlineData(2, "dotnet", CliDiagnosticCodes.UnsupportedSchemaVersion)]
-    [InlineData(1, "java", CliDiagnosticCodes.UnsupportedProfile)]
+    [InlineData(2, "dotnet", DiagnosticCodes.UnsupportedSchemaVersion)]
+    [InlineData(1, "java", DiagnosticCodes.UnsupportedProfile)]
     public async Task Unknown_schema_or_profile_writes_nothing(int schemaVersion, string profile, string code)
     {
         var builder = Function();
@@ -317,7 +318,7 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
 
         var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), code);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root));
     }
 
@@ -329,8 +330,8 @@ public sealed class InstallTests : IDisposable
         builder.Rid = otherRid;
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.RuntimeIdentifierMismatch);
-        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.RuntimeIdentifierMismatch);
+        Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
         Assert.Contains(otherRid, ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_root));
     }
@@ -355,8 +356,8 @@ public sealed class InstallTests : IDisposable
         builder.Frameworks.Add(new FrameworkDefinition { Name = "Microsoft.NETCore.App", Version = "99.0.0" });
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.FrameworkNotRunnableByHost);
-        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.FrameworkNotRunnableByHost);
+        Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root));
 
         var exitCode = await CliApplication.RunAsync(new[] { "install", package, "--root", _root, "--source", _feed }, new StringWriter());
@@ -417,8 +418,8 @@ public sealed class InstallTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, ".nupkg.metadata"), "{\"version\":2,\"contentHash\":\"bm90IGl0\",\"source\":\"x\"}");
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), CliDiagnosticCodes.PackagesFolderConflict);
-        Assert.Equal(ExitCodes.Conflict, ex.ExitCode);
+        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.PackagesFolderConflict);
+        Assert.Equal(ExitCodes.Conflict, ExitCodeTable.For(ex.Code));
         AssertNothingInstalled();
     }
 }

@@ -1,8 +1,9 @@
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Cli.Hosting;
-using FunctionPackage.Cli.Installing;
-using FunctionPackage.Cli.Packages;
-using FunctionPackage.Cli.Sources;
+using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Packages;
+using FunctionPackage.Installing.Sources.NuGetFeeds;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Model;
 using NuGet.Versioning;
@@ -35,9 +36,9 @@ public sealed class UnitTests : IDisposable
         var chosen = checker.Check(new RuntimeDefinition { Frameworks = { new() { Name = "Microsoft.NETCore.App", Version = "10.0.0" } } });
         Assert.StartsWith("10.", chosen["Microsoft.NETCore.App"]);
 
-        var ex = Assert.Throws<CliException>(() => checker.Check(new RuntimeDefinition { Frameworks = { new() { Name = "Microsoft.Nope.App", Version = "1.0.0" } } }));
-        Assert.Equal(CliDiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
-        Assert.Equal(ExitCodes.RuntimeMissing, ex.ExitCode);
+        var ex = Assert.Throws<FunctionPackageException>(() => checker.Check(new RuntimeDefinition { Frameworks = { new() { Name = "Microsoft.Nope.App", Version = "1.0.0" } } }));
+        Assert.Equal(DiagnosticCodes.FrameworkNotRunnableByHost, ex.Code);
+        Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
     }
 
     [Theory]
@@ -69,16 +70,16 @@ public sealed class UnitTests : IDisposable
     [InlineData("Hello.Function@")]
     public void Anything_else_is_a_usage_error(string text)
     {
-        var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(text, _temp.Path));
-        Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
-        Assert.Equal(ExitCodes.Usage, ex.ExitCode);
+        var ex = Assert.Throws<FunctionPackageException>(() => PackageArgument.Parse(text, _temp.Path));
+        Assert.Equal(DiagnosticCodes.InvalidPackageReference, ex.Code);
+        Assert.Equal(ExitCodes.Usage, ExitCodeTable.For(ex.Code));
     }
 
     [Fact]
     public void An_id_longer_than_NuGet_allows_is_a_usage_error()
     {
-        var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(new string('a', 101) + "@1.0.0", _temp.Path));
-        Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
+        var ex = Assert.Throws<FunctionPackageException>(() => PackageArgument.Parse(new string('a', 101) + "@1.0.0", _temp.Path));
+        Assert.Equal(DiagnosticCodes.InvalidPackageReference, ex.Code);
         Assert.Contains("package id", ex.Message, StringComparison.Ordinal);
     }
 
@@ -101,7 +102,7 @@ public sealed class UnitTests : IDisposable
             return;
         }
         Assert.Equal(ExitCodes.Usage, exitCode);
-        var ex = Assert.Throws<CliException>(() => PackageArgument.Parse(text, _temp.Path));
+        var ex = Assert.Throws<FunctionPackageException>(() => PackageArgument.Parse(text, _temp.Path));
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
         Assert.Empty(feed.Requests);
         Assert.False(Directory.Exists(root), "nothing may be written before the argument is valid");
@@ -180,7 +181,7 @@ public sealed class UnitTests : IDisposable
     public void Host_launcher_reports_a_missing_host()
     {
         var launcher = new HostLauncher(_temp.Combine("nope", HostLauncher.HostAssemblyName), "/opt/dotnet");
-        var ex = Assert.Throws<CliException>(() => launcher.CreateInvoke("/f", "/p", null));
+        var ex = Assert.Throws<FunctionPackageException>(() => launcher.CreateInvoke("/f", "/p", null));
         Assert.Equal(CliDiagnosticCodes.HostNotFound, ex.Code);
     }
 

@@ -1,8 +1,9 @@
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -56,9 +57,9 @@ public sealed class VerifyHostileIdTests : IDisposable
         Assert.Equal(ExitCodes.VerificationFailed, await RunCli("verify", package));
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(request));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
         Assert.Equal(code, ex.Code);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.Equal(ExitCodes.VerificationFailed, await RunCli("install", package, "--root", _root, "--source", _feed, "--materialize", Path.Combine(_sandbox, "a", "b", "root", "publish")));
         AssertNothingWrittenOutsideTheRoot();
     }
@@ -75,7 +76,7 @@ public sealed class VerifyHostileIdTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_out);
         PackageEdits.SetId(package, Hostile(id));
-        await AssertRefused(package, CliDiagnosticCodes.InvalidPackageIdentity);
+        await AssertRefused(package, DiagnosticCodes.InvalidPackageIdentity);
     }
 
     [Theory]
@@ -95,7 +96,7 @@ public sealed class VerifyHostileIdTests : IDisposable
         };
         var package = builder.Build(_out);
         PackageEdits.EditNuspec(package, text => text.Replace("id=\"Dep.A\"", $"id=\"{hostile}\"", StringComparison.Ordinal));
-        await AssertRefused(package, CliDiagnosticCodes.InvalidPackageIdentity);
+        await AssertRefused(package, DiagnosticCodes.InvalidPackageIdentity);
     }
 
     [Theory]
@@ -107,7 +108,7 @@ public sealed class VerifyHostileIdTests : IDisposable
         var builder = new FunctionPackageBuilder();
         builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0"));
         builder.EditManifest = m => m.Dependencies[0].Version = version;
-        await AssertRefused(builder.Build(_out), CliDiagnosticCodes.InvalidPackageIdentity);
+        await AssertRefused(builder.Build(_out), DiagnosticCodes.InvalidPackageIdentity);
     }
 
     [Fact]
@@ -115,18 +116,18 @@ public sealed class VerifyHostileIdTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_out);
         PackageEdits.EditNuspec(package, text => text.Replace("<dependencies>", "<dependencies><group targetFramework=\"net10.0\"><dependency id=\"../../x\" version=\"[1.0.0]\" /></group>", StringComparison.Ordinal));
-        Assert.Contains(new PackageVerifier().Verify(package).Issues, i => i.Code == CliDiagnosticCodes.InvalidPackageIdentity);
+        Assert.Contains(new PackageVerifier().Verify(package).Issues, i => i.Code == DiagnosticCodes.InvalidPackageIdentity);
         Assert.Equal(ExitCodes.VerificationFailed, await RunCli("verify", package));
     }
 
     [Fact]
     public async Task Id_at_version_that_would_leave_the_root_is_refused_before_anything_is_written()
     {
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(
             new InstallRequest { Package = "../../../pwned@1.0.0", Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path }));
         // Not a NuGet id at all: the argument parser refuses it (FPKG5110) before the install path is even built.
-        Assert.Equal(CliDiagnosticCodes.InvalidPackageReference, ex.Code);
-        Assert.Equal(ExitCodes.Usage, ex.ExitCode);
+        Assert.Equal(DiagnosticCodes.InvalidPackageReference, ex.Code);
+        Assert.Equal(ExitCodes.Usage, ExitCodeTable.For(ex.Code));
         AssertNothingWrittenOutsideTheRoot();
     }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using Xunit.Abstractions;
 
 namespace FunctionPackage.Cli.Tests;
@@ -40,6 +41,6 @@ public sealed class VerifyLargeArchiveTests : IDisposable
         var duplicate = new PackageVerifier().Verify(package);
         _log.WriteLine($"verify of {EntryCount + 1} entries with a case duplicate: {clock.ElapsedMilliseconds} ms");
         var issue = Assert.Single(duplicate.Issues);
-        Assert.Equal(CliDiagnosticCodes.DuplicateEntry, issue.Code);
+        Assert.Equal(DiagnosticCodes.DuplicateEntry, issue.Code);
     }
 }

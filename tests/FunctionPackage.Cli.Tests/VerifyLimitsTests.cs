@@ -1,10 +1,11 @@
 using System.IO.Compression;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -38,9 +39,9 @@ public sealed class VerifyLimitsTests : IDisposable
         var result = new PackageVerifier(limits).Verify(package);
         Assert.False(result.IsValid);
         Assert.Contains(result.Issues, i => i.Code == code);
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(Request(package, limits)));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(Request(package, limits)));
         Assert.Equal(code, ex.Code);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root), "checked before anything is written");
     }
 
@@ -52,7 +53,7 @@ public sealed class VerifyLimitsTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         Assert.True(new FileInfo(package).Length < 64 * 1024);
 
-        await AssertRefused(package, CliDiagnosticCodes.CompressionRatioTooHigh, PackageLimits.Default);
+        await AssertRefused(package, DiagnosticCodes.CompressionRatioTooHigh, PackageLimits.Default);
         Assert.Equal(ExitCodes.VerificationFailed, await CliApplication.RunAsync(new[] { "verify", package }, new StringWriter()));
     }
 
@@ -61,7 +62,7 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         builder.FunctionFiles["data/big.bin"] = new byte[5000];
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.EntryTooLarge, new PackageLimits { MaxEntryBytes = 4000 });
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.EntryTooLarge, new PackageLimits { MaxEntryBytes = 4000 });
     }
 
     [Fact]
@@ -69,7 +70,7 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         for (var i = 0; i < 4; i++) builder.FunctionFiles[$"data/{i}.bin"] = new byte[1000];
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.PackageTooLarge, new PackageLimits { MaxTotalBytes = 3000 });
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.PackageTooLarge, new PackageLimits { MaxTotalBytes = 3000 });
     }
 
     [Fact]
@@ -77,14 +78,14 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         for (var i = 0; i < 20; i++) builder.FunctionFiles[$"data/{i}.txt"] = new byte[] { (byte)i };
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.TooManyEntries, new PackageLimits { MaxEntries = 10 });
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.TooManyEntries, new PackageLimits { MaxEntries = 10 });
     }
 
     [Fact]
     public async Task A_manifest_over_the_manifest_limit_is_FPKG5021()
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
-        await AssertRefused(package, CliDiagnosticCodes.ManifestTooLarge, new PackageLimits { MaxManifestBytes = 300 });
+        await AssertRefused(package, DiagnosticCodes.ManifestTooLarge, new PackageLimits { MaxManifestBytes = 300 });
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class VerifyLimitsTests : IDisposable
         });
         ZipHeaders.SetDeclaredUncompressedSize(package, "function/data/lie.bin", 100);
 
-        await AssertRefused(package, CliDiagnosticCodes.EntryTooLarge, PackageLimits.Default);
+        await AssertRefused(package, DiagnosticCodes.EntryTooLarge, PackageLimits.Default);
     }
 
     [Fact]
@@ -117,9 +118,9 @@ public sealed class VerifyLimitsTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         Assert.True(new PackageVerifier(PackageLimits.Default).Verify(package).IsValid); // the function package itself is fine
 
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(Request(package, PackageLimits.Default)));
-        Assert.Equal(CliDiagnosticCodes.CompressionRatioTooHigh, ex.Code);
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(Request(package, PackageLimits.Default)));
+        Assert.Equal(DiagnosticCodes.CompressionRatioTooHigh, ex.Code);
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.a")));
         Assert.False(Directory.Exists(Path.Combine(_root, "functions", "hello.function")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, ".staging")));
@@ -174,7 +175,7 @@ public sealed class VerifyLimitVariableTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         Environment.SetEnvironmentVariable(PackageLimits.EntriesVariable, "lots");
-        Assert.Equal(CliDiagnosticCodes.InvalidLimit, Assert.Throws<CliException>(() => PackageLimits.FromEnvironment()).Code);
+        Assert.Equal(DiagnosticCodes.InvalidLimit, Assert.Throws<FunctionPackageException>(() => PackageLimits.FromEnvironment()).Code);
         Assert.Equal(ExitCodes.Usage, await CliApplication.RunAsync(new[] { "verify", package }, new StringWriter()));
     }
 }

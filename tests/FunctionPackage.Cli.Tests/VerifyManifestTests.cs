@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -53,8 +54,8 @@ public sealed class VerifyManifestTests : IDisposable
         Assert.Contains((await RunCli("inspect", package)).ExitCode, new[] { ExitCodes.Success, ExitCodes.VerificationFailed });
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(request));
-        Assert.Equal(ExitCodes.VerificationFailed, ex.ExitCode);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
+        Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root), "verified before anything was written");
     }
 
@@ -62,23 +63,23 @@ public sealed class VerifyManifestTests : IDisposable
 
     public static TheoryData<string, string> BrokenMembers() => new()
     {
-        { "remove schemaVersion", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "remove profile", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null schemaVersion", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "string schemaVersion", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null entryPoint", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null entryPoint.assembly", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null dependency", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null files", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null id", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "remove runtime", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null dependency id", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null assets", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "number destination", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null file sha512", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "null framework", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "array instead of object", CliDiagnosticCodes.ManifestMemberInvalid },
-        { "id twice", CliDiagnosticCodes.ManifestMemberInvalid },
+        { "remove schemaVersion", DiagnosticCodes.ManifestMemberInvalid },
+        { "remove profile", DiagnosticCodes.ManifestMemberInvalid },
+        { "null schemaVersion", DiagnosticCodes.ManifestMemberInvalid },
+        { "string schemaVersion", DiagnosticCodes.ManifestMemberInvalid },
+        { "null entryPoint", DiagnosticCodes.ManifestMemberInvalid },
+        { "null entryPoint.assembly", DiagnosticCodes.ManifestMemberInvalid },
+        { "null dependency", DiagnosticCodes.ManifestMemberInvalid },
+        { "null files", DiagnosticCodes.ManifestMemberInvalid },
+        { "null id", DiagnosticCodes.ManifestMemberInvalid },
+        { "remove runtime", DiagnosticCodes.ManifestMemberInvalid },
+        { "null dependency id", DiagnosticCodes.ManifestMemberInvalid },
+        { "null assets", DiagnosticCodes.ManifestMemberInvalid },
+        { "number destination", DiagnosticCodes.ManifestMemberInvalid },
+        { "null file sha512", DiagnosticCodes.ManifestMemberInvalid },
+        { "null framework", DiagnosticCodes.ManifestMemberInvalid },
+        { "array instead of object", DiagnosticCodes.ManifestMemberInvalid },
+        { "id twice", DiagnosticCodes.ManifestMemberInvalid },
     };
 
     [Theory]
@@ -151,9 +152,9 @@ public sealed class VerifyManifestTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         PackageEdits.EditManifestJson(package, root => root.Remove("schemaVersion"));
         var issue = Assert.Single(new PackageVerifier().Verify(package).Issues);
-        Assert.Equal(CliDiagnosticCodes.ManifestMemberInvalid, issue.Code);
+        Assert.Equal(DiagnosticCodes.ManifestMemberInvalid, issue.Code);
         Assert.Contains("schemaVersion is missing", issue.Message);
-        await AssertRefused(package, CliDiagnosticCodes.ManifestMemberInvalid);
+        await AssertRefused(package, DiagnosticCodes.ManifestMemberInvalid);
     }
 
     [Fact]
@@ -161,7 +162,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.EditManifest = m => m.Dependencies[1].Assets[0].Destination = m.Dependencies[0].Assets[0].Destination;
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.InvalidManifestPath);
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Theory]
@@ -172,7 +173,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.EditManifest = m => m.Dependencies[0].Assets[0].Destination = destination;
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.InvalidManifestPath);
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Fact]
@@ -180,7 +181,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function(FunctionPackageFormat.EmbedMode);
         builder.EditManifest = m => m.Dependencies[0].Assets[0].PathInPackage = "lib/net8.0/Missing.dll";
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.AssetNotInDependency);
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.AssetNotInDependency);
     }
 
     [Fact]
@@ -192,8 +193,8 @@ public sealed class VerifyManifestTests : IDisposable
         Assert.Empty(new PackageVerifier().Verify(package).Issues); // not knowable without the dependency
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<CliException>(() => new FunctionInstaller().InstallAsync(request));
-        Assert.Equal(CliDiagnosticCodes.AssetNotInDependency, ex.Code);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
+        Assert.Equal(DiagnosticCodes.AssetNotInDependency, ex.Code);
         Assert.False(Directory.Exists(Path.Combine(_root, "functions")), "the function is not installed");
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b")), "the dependency is not extracted");
     }
@@ -204,7 +205,7 @@ public sealed class VerifyManifestTests : IDisposable
         var builder = Function();
         builder.FunctionFiles["data/x"] = new byte[] { 1 };
         builder.FunctionFiles["data/x/y"] = new byte[] { 2 };
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.UnextractableEntry);
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnextractableEntry);
     }
 
     [Theory]
@@ -215,15 +216,23 @@ public sealed class VerifyManifestTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         var name = "function/" + string.Join('/', Enumerable.Repeat(new string('n', segmentLength), segments));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, name, new byte[] { 1 }));
-        await AssertRefused(package, CliDiagnosticCodes.UnextractableEntry);
+        await AssertRefused(package, DiagnosticCodes.UnextractableEntry);
     }
 
     [Fact]
-    public async Task Nuspec_that_is_not_xml_is_coded()
+    public async Task Nuspec_that_is_not_xml_is_FPKG5212()
     {
         var package = Function().Build(_temp.Folder("out"));
         PackageEdits.EditNuspec(package, _ => "<package><metadata><id>x</id><version>not a version</version>");
-        await AssertRefused(package, CliDiagnosticCodes.PackageTypeMissing);
+        await AssertRefused(package, DiagnosticCodes.NuspecUnreadable); // split from FPKG5004
+    }
+
+    [Fact]
+    public async Task Package_without_a_nuspec_is_FPKG5211()
+    {
+        var package = Function().Build(_temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Delete());
+        await AssertRefused(package, DiagnosticCodes.NuspecMissing); // split from FPKG5004
     }
 
     [Fact]
@@ -231,7 +240,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var package = Function().Build(_temp.Folder("out"));
         PackageEdits.EditNuspec(package, text => text.Replace("version=\"[1.0.0]\"", "version=\"[1.0.0,,\"", StringComparison.Ordinal));
-        await AssertRefused(package, CliDiagnosticCodes.NuspecDependenciesMismatch);
+        await AssertRefused(package, DiagnosticCodes.NuspecDependenciesMismatch);
     }
 
     [Fact]
@@ -239,6 +248,6 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function(FunctionPackageFormat.EmbedMode);
         builder.EditManifest = m => m.Dependencies.Add(m.Dependencies[0]);
-        await AssertRefused(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.ManifestInvalid);
+        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.ManifestInvalid);
     }
 }

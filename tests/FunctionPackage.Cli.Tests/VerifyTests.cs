@@ -2,8 +2,9 @@ using System.IO.Compression;
 using System.Text;
 using FunctionPackage.Cli.Commands;
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Cli.Tests.Fixtures;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
@@ -62,7 +63,7 @@ public sealed class VerifyTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", Encoding.UTF8.GetBytes("evil")));
-        await AssertFails(package, CliDiagnosticCodes.FileHashMismatch);
+        await AssertFails(package, DiagnosticCodes.FileHashMismatch);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class VerifyTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/extra.dll", new byte[] { 1 }));
-        await AssertFails(package, CliDiagnosticCodes.UnlistedFile);
+        await AssertFails(package, DiagnosticCodes.UnlistedFile);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class VerifyTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function/data/greeting.txt")!.Delete());
-        await AssertFails(package, CliDiagnosticCodes.MissingFile);
+        await AssertFails(package, DiagnosticCodes.MissingFile);
     }
 
     [Fact]
@@ -88,8 +89,8 @@ public sealed class VerifyTests : IDisposable
         var impostor = DependencyPackageBuilder.Build(_temp.Folder("other"), "Dep.A", "1.0.0", salt: "evil");
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "packages/dep.a.1.0.0.nupkg", File.ReadAllBytes(impostor.NupkgPath)));
         var result = new PackageVerifier().Verify(package);
-        Assert.Contains(result.Issues, i => i.Code == CliDiagnosticCodes.EmbeddedPackageHashMismatch);
-        await AssertFails(package, CliDiagnosticCodes.EmbeddedPackageHashMismatch);
+        Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.EmbeddedPackageHashMismatch);
+        await AssertFails(package, DiagnosticCodes.EmbeddedPackageHashMismatch);
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class VerifyTests : IDisposable
         var builder = WithDependencies(FunctionPackageFormat.EmbedMode);
         var package = builder.Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("packages/dep.b.2.1.0.nupkg")!.Delete());
-        await AssertFails(package, CliDiagnosticCodes.EmbeddedPackageMissing);
+        await AssertFails(package, DiagnosticCodes.EmbeddedPackageMissing);
     }
 
     [Fact]
@@ -106,21 +107,21 @@ public sealed class VerifyTests : IDisposable
     {
         var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
         builder.NuspecDependencies = new() { ("Dep.A", "1.0.0"), ("Dep.B", "2.0.0") };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.NuspecDependenciesMismatch);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.NuspecDependenciesMismatch);
     }
 
     [Fact]
     public async Task Manifest_id_that_differs_from_the_nuspec_fails()
     {
         var builder = new FunctionPackageBuilder { NuspecId = "Other.Function" };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.IdentityMismatch);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.IdentityMismatch);
     }
 
     [Fact]
     public async Task Package_without_the_FunctionPackage_type_fails()
     {
         var builder = new FunctionPackageBuilder { IncludePackageType = false };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.PackageTypeMissing);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.PackageTypeMissing);
     }
 
     [Fact]
@@ -128,28 +129,28 @@ public sealed class VerifyTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function.json")!.Delete());
-        await AssertFails(package, CliDiagnosticCodes.ManifestMissing);
+        await AssertFails(package, DiagnosticCodes.ManifestMissing);
     }
 
     [Fact]
     public async Task Unknown_schema_version_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.SchemaVersion = 2 };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.UnsupportedSchemaVersion);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnsupportedSchemaVersion);
     }
 
     [Fact]
     public async Task Unknown_profile_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.Profile = "java" };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.UnsupportedProfile);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnsupportedProfile);
     }
 
     [Fact]
     public async Task Missing_entry_assembly_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.EntryPoint.Assembly = "Nope.dll" };
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.EntryAssemblyMissing);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.EntryAssemblyMissing);
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class VerifyTests : IDisposable
     {
         var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
         builder.EditManifest = m => m.Dependencies[0].Path = "../../etc";
-        await AssertFails(builder.Build(_temp.Folder("out")), CliDiagnosticCodes.InvalidManifestPath);
+        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Theory]
@@ -170,17 +171,20 @@ public sealed class VerifyTests : IDisposable
     {
         var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, entryName, Encoding.UTF8.GetBytes("x")));
-        await AssertFails(package, CliDiagnosticCodes.UnsafeEntryPath);
+        await AssertFails(package, DiagnosticCodes.UnsafeEntryPath);
     }
 
     [Fact]
-    public async Task Not_a_zip_fails_with_exit_code_2_and_missing_file_with_3()
+    public async Task Not_a_zip_is_FPKG5001_exit_2_and_a_missing_file_FPKG5210_exit_3()
     {
         var junk = _temp.Combine("junk.nupkg");
         File.WriteAllText(junk, "not a zip");
-        Assert.Equal(CliDiagnosticCodes.PackageUnreadable, Assert.Throws<CliException>(() => new PackageVerifier().Verify(junk)).Code);
+        Assert.Equal(DiagnosticCodes.PackageUnreadable, Assert.Throws<FunctionPackageException>(() => new PackageVerifier().Verify(junk)).Code);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", junk)).ExitCode);
-        Assert.Equal(ExitCodes.NotFound, (await RunCli("verify", _temp.Combine("absent.nupkg"))).ExitCode);
+        // Split from FPKG5001, which used to mean both (and mapped to exit 2 and 3).
+        var absent = _temp.Combine("absent.nupkg");
+        Assert.Equal(DiagnosticCodes.PackageFileNotFound, Assert.Throws<FunctionPackageException>(() => new PackageVerifier().Verify(absent)).Code);
+        Assert.Equal(ExitCodes.NotFound, (await RunCli("verify", absent)).ExitCode);
     }
 
     [Fact]

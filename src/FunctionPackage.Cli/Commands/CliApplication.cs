@@ -1,15 +1,16 @@
 using System.CommandLine;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Hosting;
-using FunctionPackage.Cli.Inspection;
-using FunctionPackage.Cli.Installing;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Inspection;
+using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Verification;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Cli.Commands;
 
 /// <summary>
-/// The System.CommandLine layer: parses arguments, calls the logic classes, maps <see cref="CliException"/> to exit codes.
+/// The System.CommandLine layer: parses arguments, calls the logic classes, maps each <see cref="FunctionPackageException"/> code to its exit code (<see cref="ExitCodeTable"/>).
 /// Results go to <see cref="_output"/> (stdout); logs and errors go to stderr through the logger.
 /// </summary>
 public sealed class CliApplication
@@ -280,10 +281,10 @@ public sealed class CliApplication
         {
             return await action();
         }
-        catch (CliException ex)
+        catch (FunctionPackageException ex)
         {
             _logger.LogError("{Message}", ex.Message);
-            return ex.ExitCode;
+            return ExitCodeTable.For(ex.Code);
         }
         catch (OperationCanceledException)
         {

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Installing;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Installation;
 
 namespace FunctionPackage.Cli.Hosting;
 
@@ -61,7 +62,7 @@ public sealed class HostLauncher
     public async Task<int> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken)
     {
         using var process = Process.Start(start)
-            ?? throw new CliException(CliDiagnosticCodes.HostNotFound, ExitCodes.HostFailed, $"Could not start '{start.FileName}'.");
+            ?? throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, $"Could not start '{start.FileName}'.");
         // Ctrl+C in a terminal reaches the host too, but SIGTERM sent to fnpkg alone (docker stop, systemd, kill) does not:
         // pass it on so the host shuts down gracefully, and stay until it has exited so it is never orphaned.
         void Forward(PosixSignalContext context)
@@ -107,8 +108,7 @@ public sealed class HostLauncher
     {
         if (!File.Exists(HostAssemblyPath))
         {
-            throw new CliException(CliDiagnosticCodes.HostNotFound, ExitCodes.HostFailed,
-                $"The function host '{HostAssemblyPath}' is missing. Reinstall the fnpkg tool, or set {HostPathVariable} to a built FunctionPackage.Host.dll.");
+            throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, $"The function host '{HostAssemblyPath}' is missing. Reinstall the fnpkg tool, or set {HostPathVariable} to a built FunctionPackage.Host.dll.");
         }
         var start = new ProcessStartInfo(DotnetExecutable) { UseShellExecute = false };
         start.ArgumentList.Add("exec");

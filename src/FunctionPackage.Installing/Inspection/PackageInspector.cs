@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Packages;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Packages;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
-namespace FunctionPackage.Cli.Inspection;
+namespace FunctionPackage.Installing.Inspection;
 
 /// <summary>What <c>fnpkg inspect</c> prints. The manifest's closure is flat, so dependencies are a pinned list, not a tree.</summary>
 public sealed class InspectionReport
@@ -51,14 +51,13 @@ public sealed class PackageInspector
         using var archive = FunctionPackageArchive.Open(packagePath);
         foreach (var (code, message) in archive.LimitProblems.Concat(archive.PathProblems))
         {
-            throw new CliException(code, ExitCodes.VerificationFailed, message);
+            throw new FunctionPackageException(code, message);
         }
         var bytes = archive.ReadManifestBytes()
-            ?? throw new CliException(CliDiagnosticCodes.ManifestMissing, ExitCodes.VerificationFailed,
-                $"{Path.GetFileName(packagePath)} has no function.json at its root, so it is not a function package. Build it with the FunctionPackage SDK.");
+            ?? throw new FunctionPackageException(DiagnosticCodes.ManifestMissing, $"{Path.GetFileName(packagePath)} has no function.json at its root, so it is not a function package. Build it with the FunctionPackage SDK.");
         // The same reading rules as verify (shape, schemaVersion, profile), so a null member is a coded error here too.
         var manifest = PackageVerifier.ReadManifest(bytes, Path.GetFileName(packagePath),
-            (code, message) => throw new CliException(code, ExitCodes.VerificationFailed, message))!;
+            (code, message) => throw new FunctionPackageException(code, message))!;
         var functionEntries = archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).ToList();
         var embed = manifest.DependencyMode == FunctionPackageFormat.EmbedMode;
         return new InspectionReport

@@ -1,16 +1,16 @@
 using System.IO.Compression;
 using System.Reflection;
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Packages;
-using FunctionPackage.Cli.Sources;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Packages;
+using FunctionPackage.Installing.Sources.NuGetFeeds;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NuGet.Packaging;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 public sealed record InstallRequest
 {
@@ -99,8 +99,7 @@ public sealed class FunctionInstaller
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var waitingOn = fetcher.ActiveSources;
-            throw new CliException(CliDiagnosticCodes.InstallTimedOut, ExitCodes.NotFound,
-                $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
+            throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut, $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
                 (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "") +
                 ". Check that feed and the network, or raise --timeout.");
         }
@@ -134,8 +133,7 @@ public sealed class FunctionInstaller
             if (!argument.IsFile && (!string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase)
                 || NuGetVersion.Parse(manifest.Version) != argument.Version))
             {
-                throw new CliException(CliDiagnosticCodes.IdentityMismatch, ExitCodes.VerificationFailed,
-                    $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
+                throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch, $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
             }
             _runtimeChecker.Check(manifest.Runtime);
 
@@ -212,8 +210,7 @@ public sealed class FunctionInstaller
         var sources = _sourceResolver.Resolve(request.Sources, request.WorkingDirectory, manifestHints: null);
         if (sources.Sources.Count == 0)
         {
-            throw new CliException(CliDiagnosticCodes.NoSources, ExitCodes.NotFound,
-                $"No package source to fetch {argument} from. Pass --source <feed> or add one to NuGet.config.");
+            throw new FunctionPackageException(DiagnosticCodes.NoSources, $"No package source to fetch {argument} from. Pass --source <feed> or add one to NuGet.config.");
         }
         var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
@@ -222,8 +219,7 @@ public sealed class FunctionInstaller
         var from = await fetcher.DownloadAsync(sources.Sources, argument.Id, argument.Version, file, cancellationToken);
         if (from is null)
         {
-            throw new CliException(CliDiagnosticCodes.FunctionPackageNotFound, ExitCodes.NotFound,
-                $"{argument} was not found in {sources.Describe()}. Check the id and exact version, or push the package to one of these feeds.");
+            throw new FunctionPackageException(DiagnosticCodes.FunctionPackageNotFound, $"{argument} was not found in {sources.Describe()}. Check the id and exact version, or push the package to one of these feeds.");
         }
         return file;
     }
@@ -232,8 +228,7 @@ public sealed class FunctionInstaller
     {
         if (!string.Equals(installed.ManifestSha512, verification.ManifestSha512, StringComparison.Ordinal))
         {
-            throw new CliException(CliDiagnosticCodes.InstallConflict, ExitCodes.Conflict,
-                $"'{functionDirectory}' already holds {installed.Id} {installed.Version} with different content (function.json sha512 {installed.ManifestSha512}). " +
+            throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' already holds {installed.Id} {installed.Version} with different content (function.json sha512 {installed.ManifestSha512}). " +
                 "Package versions are immutable: publish a new version, or delete that folder to replace it.");
         }
     }
@@ -280,8 +275,7 @@ public sealed class FunctionInstaller
             sources = _sourceResolver.Resolve(request.Sources, request.WorkingDirectory, manifest.Sources);
             if (sources.Sources.Count == 0)
             {
-                throw new CliException(CliDiagnosticCodes.NoSources, ExitCodes.NotFound,
-                    $"{manifest.Id} references {needed.Count - embedded.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
+                throw new FunctionPackageException(DiagnosticCodes.NoSources, $"{manifest.Id} references {needed.Count - embedded.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
             }
         }
 
@@ -300,15 +294,13 @@ public sealed class FunctionInstaller
                 var n = Interlocked.Increment(ref started);
                 _logger.LogInformation("Downloading {Id} {Version} ({N}/{Total})…", dependency.Id, dependency.Version, n, needed.Count);
                 origin = await fetcher.DownloadAsync(sources!.Sources, dependency.Id, NuGetVersion.Parse(dependency.Version), file, ct)
-                    ?? throw new CliException(CliDiagnosticCodes.DependencyNotFound, ExitCodes.NotFound,
-                        $"Dependency {dependency.Id} {dependency.Version} of {manifest.Id} was not found in {sources.Describe()}. " +
+                    ?? throw new FunctionPackageException(DiagnosticCodes.DependencyNotFound, $"Dependency {dependency.Id} {dependency.Version} of {manifest.Id} was not found in {sources.Describe()}. " +
                         "Add the feed that has it with --source (or NuGet.config), or rebuild the function with FunctionPackageDependencyMode=embed.");
             }
             var actual = ComputeContentHash(file);
             if (!string.Equals(actual, dependency.Sha512, StringComparison.Ordinal))
             {
-                throw new CliException(CliDiagnosticCodes.DependencyHashMismatch, ExitCodes.VerificationFailed,
-                    $"Dependency {dependency.Id} {dependency.Version} from {origin} has content hash {actual}, but {manifest.Id} {manifest.Version} pins {dependency.Sha512}. " +
+                throw new FunctionPackageException(DiagnosticCodes.DependencyHashMismatch, $"Dependency {dependency.Id} {dependency.Version} from {origin} has content hash {actual}, but {manifest.Id} {manifest.Version} pins {dependency.Sha512}. " +
                     "The feed serves a different package under that version: remove or fix it in the feed, or use a feed that has the original.");
             }
             ct.ThrowIfCancellationRequested();
@@ -338,8 +330,7 @@ public sealed class FunctionInstaller
         catch (IOException) when (Directory.Exists(functionDirectory))
         {
             var winner = InstallReceipt.TryRead(functionDirectory)
-                ?? throw new CliException(CliDiagnosticCodes.InstallConflict, ExitCodes.Conflict,
-                    $"'{functionDirectory}' exists but has no {InstallLayout.ReceiptFileName}; it was not made by fnpkg install. Delete it and install again.");
+                ?? throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' exists but has no {InstallLayout.ReceiptFileName}; it was not made by fnpkg install. Delete it and install again.");
             EnsureSameContent(winner, verification, functionDirectory);
             _logger.LogDebug("A concurrent install finished {Directory} first; discarding this copy", functionDirectory);
             return true;

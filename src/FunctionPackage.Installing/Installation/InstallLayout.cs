@@ -1,7 +1,7 @@
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Packages;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// The folders of an install root, shared by every function installed there:

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// <c>install.json</c>, written last into the staged function folder: its presence in <c>functions/&lt;id&gt;/&lt;version&gt;</c>

@@ -1,6 +1,6 @@
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// Turns an I/O error that escaped an install into its coded, exit-7 failure. Every write of an install goes under the
@@ -15,26 +15,22 @@ internal static class LocalFailure
     private const int ERROR_HANDLE_DISK_FULL = unchecked((int)0x80070027), ERROR_DISK_FULL = unchecked((int)0x80070070);
     private const int ERROR_WRITE_PROTECT = unchecked((int)0x80070013);
 
-    public static CliException? From(Exception ex, string root)
+    public static FunctionPackageException? From(Exception ex, string root)
     {
         var reason = ex.Message.TrimEnd().TrimEnd('.') + "."; // the OS message, as one sentence
         switch (ex)
         {
             case UnauthorizedAccessException:
-                return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
-                    $"fnpkg may not write in the install root '{root}': {reason} Give this user write access to it, or pass another --root.", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, $"fnpkg may not write in the install root '{root}': {reason} Give this user write access to it, or pass another --root.", ex);
             case IOException when ex.HResult is ENOSPC or EDQUOT_LINUX or EDQUOT_MAC or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL:
-                return new CliException(CliDiagnosticCodes.DiskFull, ExitCodes.LocalFailure,
-                    $"The disk of the install root '{root}' is full: {reason} Nothing was installed. Free space " +
+                return new FunctionPackageException(DiagnosticCodes.DiskFull, $"The disk of the install root '{root}' is full: {reason} Nothing was installed. Free space " +
                     $"(abandoned folders in '{Path.Combine(root, InstallLayout.StagingFolderName)}' are safe to delete), or pass a --root on another disk.", ex);
             case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
-                return new CliException(CliDiagnosticCodes.RootNotWritable, ExitCodes.LocalFailure,
-                    $"The install root '{root}' is on a read-only file system: {reason} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, $"The install root '{root}' is on a read-only file system: {reason} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
             // The root (or a folder above it) is a file: ENOTDIR arrives as DirectoryNotFoundException, EEXIST as IOException.
             // Only then: a file/folder clash inside a package being extracted is the package's fault, not this machine's.
             case IOException when ex.HResult is EIO || !Directory.Exists(root):
-                return new CliException(CliDiagnosticCodes.RootIoFailure, ExitCodes.LocalFailure,
-                    $"Writing to the install root '{root}' failed: {reason} Check that the root and the folders above it are folders (not files) on a healthy disk, or pass another --root.", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootIoFailure, $"Writing to the install root '{root}' failed: {reason} Check that the root and the folders above it are folders (not files) on a healthy disk, or pass another --root.", ex);
             default:
                 return null;
         }

@@ -1,9 +1,9 @@
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Model;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// Writes a plain publish-folder layout from an installed function: <c>function/*</c> plus every dependency asset
@@ -21,8 +21,7 @@ public sealed class Materializer
         var target = Path.GetFullPath(targetDirectory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            throw new CliException(CliDiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict,
-                $"--materialize folder '{target}' is not empty. Choose a new or empty folder, or delete it first.");
+            throw new FunctionPackageException(DiagnosticCodes.MaterializeTargetNotEmpty, $"--materialize folder '{target}' is not empty. Choose a new or empty folder, or delete it first.");
         }
     }
 
@@ -49,8 +48,7 @@ public sealed class Materializer
                     var source = PackagePaths.Combine(packageDirectory, asset.PathInPackage);
                     if (!File.Exists(source))
                     {
-                        throw new CliException(CliDiagnosticCodes.PackagesFolderConflict, ExitCodes.Conflict,
-                            $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
+                        throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
                     }
                     Copy(source, PackagePaths.Combine(temp, asset.Destination));
                 }
@@ -70,8 +68,7 @@ public sealed class Materializer
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         if (File.Exists(destination))
         {
-            throw new CliException(CliDiagnosticCodes.InvalidManifestPath, ExitCodes.VerificationFailed,
-                $"Two files map to '{destination}' in the publish layout. The manifest is inconsistent; rebuild the package.");
+            throw new FunctionPackageException(DiagnosticCodes.InvalidManifestPath, $"Two files map to '{destination}' in the publish layout. The manifest is inconsistent; rebuild the package.");
         }
         File.Copy(source, destination);
     }

@@ -1,8 +1,8 @@
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Verification;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>What the user named: a .nupkg file, or <c>id@version</c> to fetch from a feed.</summary>
 public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion? Version)
@@ -15,7 +15,7 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
     /// A path, or <c>id@version</c> with an id and version that NuGet itself accepts (the same rules verify applies to
     /// a manifest), so a bad argument fails here, before any feed is asked or anything is written.
     /// </summary>
-    /// <exception cref="CliException">FPKG5110 (exit 1) when the text is neither an existing path nor a valid id@version.</exception>
+    /// <exception cref="FunctionPackageException">FPKG5110 (exit 1) when the text is neither an existing path nor a valid id@version.</exception>
     public static PackageArgument Parse(string text, string workingDirectory)
     {
         var full = Path.GetFullPath(text, workingDirectory);
@@ -43,5 +43,5 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
         return new PackageArgument(null, id, NuGetVersion.Parse(versionText));
     }
 
-    private static CliException Invalid(string message) => new(CliDiagnosticCodes.InvalidPackageReference, ExitCodes.Usage, message);
+    private static FunctionPackageException Invalid(string message) => new(DiagnosticCodes.InvalidPackageReference, message);
 }

@@ -1,11 +1,11 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Model;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// Judges whether fnpkg's host can run a function. The function is a class library the host loads into its own
@@ -59,8 +59,7 @@ public sealed class RuntimeFrameworkChecker
         // A RID-specific package carries native assets for that RID only: anywhere else they would fail at run time.
         if (runtime.Rid is not null && !string.Equals(runtime.Rid, CurrentRid, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CliException(CliDiagnosticCodes.RuntimeIdentifierMismatch, ExitCodes.RuntimeMissing,
-                $"The function was published for {runtime.Rid}, but this machine is {CurrentRid}: its native assets would not load here. " +
+            throw new FunctionPackageException(DiagnosticCodes.RuntimeIdentifierMismatch, $"The function was published for {runtime.Rid}, but this machine is {CurrentRid}: its native assets would not load here. " +
                 $"Install it on a {runtime.Rid} machine, or publish it portable (without -r) or with -r {CurrentRid}.");
         }
         if (runtime.SelfContained) return chosen;
@@ -70,15 +69,13 @@ public sealed class RuntimeFrameworkChecker
             var required = ParseVersion(framework);
             if (!host.TryGetValue(framework.Name, out var provided))
             {
-                throw new CliException(CliDiagnosticCodes.FrameworkNotRunnableByHost, ExitCodes.RuntimeMissing,
-                    $"The function needs the shared framework {framework.Name}, which fnpkg's host does not provide (it offers {string.Join(" and ", HostFrameworks)}). " +
+                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, $"The function needs the shared framework {framework.Name}, which fnpkg's host does not provide (it offers {string.Join(" and ", HostFrameworks)}). " +
                     "Target only those (a FrameworkReference to Microsoft.AspNetCore.App is fine).");
             }
             // The host compares major.minor (FPKG4004): a newer patch than installed still runs, a newer minor or major does not.
             if (new Version(required.Major, required.Minor) > new Version(provided.Major, provided.Minor))
             {
-                throw new CliException(CliDiagnosticCodes.FrameworkNotRunnableByHost, ExitCodes.RuntimeMissing,
-                    $"The function needs {framework.Name} {framework.Version} (net{required.Major}.{required.Minor}), but fnpkg's host runs functions on " +
+                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, $"The function needs {framework.Name} {framework.Version} (net{required.Major}.{required.Minor}), but fnpkg's host runs functions on " +
                     $"{framework.Name} {provided.ToNormalizedString()}. Retarget the function to net{provided.Major}.{provided.Minor} or lower, " +
                     $"or use an fnpkg whose host runs on .NET {required.Major}.{required.Minor}.");
             }
@@ -130,8 +127,7 @@ public sealed class RuntimeFrameworkChecker
             if (candidates.Count == 0)
             {
                 var have = installed.Count == 0 ? "none" : string.Join(", ", installed.OrderBy(v => v).Select(v => v.ToNormalizedString()));
-                throw new CliException(CliDiagnosticCodes.RuntimeFrameworkMissing, ExitCodes.RuntimeMissing,
-                    $"fnpkg's host runs every function on {name} {target.Major}.{target.Minor}, but '{DotnetRoot}' has {have}. " +
+                throw new FunctionPackageException(DiagnosticCodes.RuntimeFrameworkMissing, $"fnpkg's host runs every function on {name} {target.Major}.{target.Minor}, but '{DotnetRoot}' has {have}. " +
                     $"Install the .NET {target.Major}.{target.Minor} runtime{(name == "Microsoft.AspNetCore.App" ? " for ASP.NET Core" : "")}.");
             }
             var lowestMinor = candidates.Min(v => v.Minor);
@@ -143,8 +139,7 @@ public sealed class RuntimeFrameworkChecker
     private static NuGetVersion ParseVersion(FrameworkDefinition framework)
         => NuGetVersion.TryParse(framework.Version, out var version)
             ? version
-            : throw new CliException(CliDiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed,
-                $"function.json framework {framework.Name} has an invalid version '{framework.Version}'. Rebuild the package.");
+            : throw new FunctionPackageException(DiagnosticCodes.ManifestInvalid, $"function.json framework {framework.Name} has an invalid version '{framework.Version}'. Rebuild the package.");
 
     private static Version OwnTargetVersion()
     {

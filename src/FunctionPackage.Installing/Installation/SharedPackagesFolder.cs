@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text.Json;
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Packages;
-using FunctionPackage.Cli.Verification;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Packages;
+using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// The install root's <c>packages/</c> folder in NuGet global-packages layout (<c>&lt;lower id&gt;/&lt;lower version&gt;/</c>
@@ -49,8 +49,7 @@ public sealed class SharedPackagesFolder
         }
         if (!string.Equals(contentHash, dependency.Sha512, StringComparison.Ordinal))
         {
-            throw new CliException(CliDiagnosticCodes.PackagesFolderConflict, ExitCodes.Conflict,
-                $"'{PackageDirectory(dependency)}' holds {dependency.Id} {dependency.Version} with content hash {contentHash ?? "(none)"}, " +
+            throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{PackageDirectory(dependency)}' holds {dependency.Id} {dependency.Version} with content hash {contentHash ?? "(none)"}, " +
                 $"but the function pins {dependency.Sha512}. Delete that folder and install again.");
         }
         return true;
@@ -102,12 +101,12 @@ public sealed class SharedPackagesFolder
             var scan = ZipEntryScan.Scan(zip, where, limits);
             foreach (var (code, message) in scan.Problems)
             {
-                throw new CliException(code, ExitCodes.VerificationFailed, message + " Do not use this package; report it to its owner.");
+                throw new FunctionPackageException(code, message + " Do not use this package; report it to its owner.");
             }
             var files = scan.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             if (PackageVerifier.MissingAsset(dependency, files.Contains) is { } missing)
             {
-                throw new CliException(CliDiagnosticCodes.AssetNotInDependency, ExitCodes.VerificationFailed, missing);
+                throw new FunctionPackageException(DiagnosticCodes.AssetNotInDependency, missing);
             }
             Directory.CreateDirectory(folder);
             foreach (var entry in scan.Entries)

@@ -1,4 +1,4 @@
-namespace FunctionPackage.Cli.Installing;
+namespace FunctionPackage.Installing.Installation;
 
 /// <summary>
 /// One install's private folder <c>.staging/&lt;random&gt;/</c>, guarded by <c>.staging/&lt;random&gt;.lock</c> held open

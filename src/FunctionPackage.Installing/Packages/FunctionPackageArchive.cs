@@ -1,9 +1,9 @@
 using System.IO.Compression;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Model;
 using NuGet.Packaging;
 
-namespace FunctionPackage.Cli.Packages;
+namespace FunctionPackage.Installing.Packages;
 
 /// <summary>One file of a package, by its decoded path.</summary>
 public sealed record ArchiveEntry(string Path, ZipArchiveEntry ZipEntry)
@@ -46,14 +46,13 @@ public sealed class FunctionPackageArchive : IDisposable
     /// <summary>(code, message) for every limit the package exceeds; when any, nothing may be read from it.</summary>
     public IReadOnlyList<(string Code, string Message)> LimitProblems { get; }
 
-    /// <exception cref="CliException">The file is missing (exit 3) or not a zip (exit 2).</exception>
+    /// <exception cref="FunctionPackageException">FPKG5210 when the file is missing; FPKG5001 when it is not a zip.</exception>
     public static FunctionPackageArchive Open(string filePath, PackageLimits? limits = null)
     {
         var full = Path.GetFullPath(filePath);
         if (!File.Exists(full))
         {
-            throw new CliException(CliDiagnosticCodes.PackageUnreadable, ExitCodes.NotFound,
-                $"Package file '{full}' does not exist. Check the path, or pass id@version to install from a feed.");
+            throw new FunctionPackageException(DiagnosticCodes.PackageFileNotFound, $"Package file '{full}' does not exist. Check the path, or pass id@version to install from a feed.");
         }
         FileStream? stream = null;
         try
@@ -65,8 +64,7 @@ public sealed class FunctionPackageArchive : IDisposable
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             stream?.Dispose();
-            throw new CliException(CliDiagnosticCodes.PackageUnreadable, ExitCodes.VerificationFailed,
-                $"'{full}' cannot be read as a .nupkg (zip): {ex.Message}. Re-download or rebuild the package.", ex);
+            throw new FunctionPackageException(DiagnosticCodes.PackageUnreadable, $"'{full}' cannot be read as a .nupkg (zip): {ex.Message}. Re-download or rebuild the package.", ex);
         }
     }
 
@@ -80,7 +78,7 @@ public sealed class FunctionPackageArchive : IDisposable
         => ZipEntryScan.ExtractToNewFile(entry, FilePath, Limits.MaxEntryBytes, destination);
 
     /// <summary>The manifest bytes, or null when <c>function.json</c> is absent.</summary>
-    /// <exception cref="CliException">FPKG5021 when it is larger than the manifest limit.</exception>
+    /// <exception cref="FunctionPackageException">FPKG5021 when it is larger than the manifest limit.</exception>
     public byte[]? ReadManifestBytes()
     {
         var entry = Find(FunctionPackageFormat.ManifestFileName);
@@ -88,7 +86,7 @@ public sealed class FunctionPackageArchive : IDisposable
     }
 
     /// <summary>The root <c>.nuspec</c>, or null when there is none.</summary>
-    /// <exception cref="CliException">FPKG5021 when it is larger than the manifest limit.</exception>
+    /// <exception cref="FunctionPackageException">FPKG5021 when it is larger than the manifest limit.</exception>
     public NuspecReader? ReadNuspec()
     {
         var entry = Entries.FirstOrDefault(e => !e.Path.Contains('/') && e.Path.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
@@ -102,8 +100,7 @@ public sealed class FunctionPackageArchive : IDisposable
     {
         if (entry.Length > Limits.MaxManifestBytes)
         {
-            throw new CliException(CliDiagnosticCodes.ManifestTooLarge, ExitCodes.VerificationFailed,
-                $"'{entry.Path}' in '{FilePath}' declares {entry.Length} bytes, more than the manifest limit of {Limits.MaxManifestBytes}. " +
+            throw new FunctionPackageException(DiagnosticCodes.ManifestTooLarge, $"'{entry.Path}' in '{FilePath}' declares {entry.Length} bytes, more than the manifest limit of {Limits.MaxManifestBytes}. " +
                 $"Do not install it unless you trust it; to allow it, set {PackageLimits.ManifestVariable}.");
         }
         using var stream = ZipEntryScan.OpenBounded(entry, FilePath, Limits.MaxManifestBytes);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 
-namespace FunctionPackage.Cli.Packages;
+namespace FunctionPackage.Installing.Packages;
 
 /// <summary>
 /// Bounds on what fnpkg inflates from a package (the function package and every dependency .nupkg), checked on the
@@ -30,7 +30,7 @@ public sealed record PackageLimits
     public static PackageLimits Default { get; } = new();
 
     /// <summary>The defaults, each replaced by its environment variable when set.</summary>
-    /// <exception cref="CliException">FPKG5027 (exit 1): a variable is not a positive whole number.</exception>
+    /// <exception cref="FunctionPackageException">FPKG5027 (exit 1): a variable is not a positive whole number.</exception>
     public static PackageLimits FromEnvironment() => new()
     {
         MaxManifestBytes = Read(ManifestVariable, Default.MaxManifestBytes),
@@ -45,7 +45,6 @@ public sealed record PackageLimits
         var text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         if (long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
-        throw new CliException(CliDiagnosticCodes.InvalidLimit, ExitCodes.Usage,
-            $"{variable}='{text}' is not a positive whole number. Set it to a number (e.g. {fallback}) or unset it for the default.");
+        throw new FunctionPackageException(DiagnosticCodes.InvalidLimit, $"{variable}='{text}' is not a positive whole number. Set it to a number (e.g. {fallback}) or unset it for the default.");
     }
 }

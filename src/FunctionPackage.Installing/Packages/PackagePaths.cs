@@ -1,7 +1,7 @@
 using System.Text;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 
-namespace FunctionPackage.Cli.Packages;
+namespace FunctionPackage.Installing.Packages;
 
 /// <summary>
 /// The rules for paths that come from a package (zip entries, manifest paths, ids and versions) and the one helper,
@@ -58,7 +58,7 @@ public static class PackagePaths
     /// <paramref name="folder"/> once made absolute, and it must fit PATH_MAX. Verification rejects such data first;
     /// this is the last line, so a rule missed there still cannot write outside the root.
     /// </summary>
-    /// <exception cref="CliException">FPKG5020 (exit 2) when a part is unsafe or the result leaves the folder; FPKG5026 when it is too long.</exception>
+    /// <exception cref="FunctionPackageException">FPKG5020 (exit 2) when a part is unsafe or the result leaves the folder; FPKG5026 when it is too long.</exception>
     public static string Combine(string folder, params string[] parts)
     {
         var root = Path.GetFullPath(folder);
@@ -67,8 +67,7 @@ public static class PackagePaths
         {
             if (!IsSafeRelativePath(part))
             {
-                throw new CliException(CliDiagnosticCodes.PathEscapesBase, ExitCodes.VerificationFailed,
-                    $"'{part}' is not a safe relative path, so it cannot be written under '{root}'. The package is malformed or crafted; do not install it.");
+                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{part}' is not a safe relative path, so it cannot be written under '{root}'. The package is malformed or crafted; do not install it.");
             }
             full = Path.Combine(full, part);
         }
@@ -76,13 +75,11 @@ public static class PackagePaths
         var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         if (!full.StartsWith(prefix, StringComparison.Ordinal))
         {
-            throw new CliException(CliDiagnosticCodes.PathEscapesBase, ExitCodes.VerificationFailed,
-                $"'{string.Join('/', parts)}' resolves to '{full}', outside '{root}'. The package is malformed or crafted; do not install it.");
+            throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{string.Join('/', parts)}' resolves to '{full}', outside '{root}'. The package is malformed or crafted; do not install it.");
         }
         if (Encoding.UTF8.GetByteCount(full) > MaxFullPathBytes)
         {
-            throw new CliException(CliDiagnosticCodes.UnextractableEntry, ExitCodes.VerificationFailed,
-                $"'{full[..Math.Min(80, full.Length)]}…' is longer than {MaxFullPathBytes} bytes, the longest path the file system takes. Use a shorter --root.");
+            throw new FunctionPackageException(DiagnosticCodes.UnextractableEntry, $"'{full[..Math.Min(80, full.Length)]}…' is longer than {MaxFullPathBytes} bytes, the longest path the file system takes. Use a shorter --root.");
         }
         return full;
     }
@@ -94,8 +91,7 @@ public static class PackagePaths
         {
             if (name.Contains('/'))
             {
-                throw new CliException(CliDiagnosticCodes.PathEscapesBase, ExitCodes.VerificationFailed,
-                    $"'{name}' must be a single folder name under '{Path.GetFullPath(folder)}'. The package is malformed or crafted; do not install it.");
+                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{name}' must be a single folder name under '{Path.GetFullPath(folder)}'. The package is malformed or crafted; do not install it.");
             }
         }
         return Combine(folder, names);

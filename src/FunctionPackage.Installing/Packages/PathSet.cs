@@ -1,4 +1,4 @@
-namespace FunctionPackage.Cli.Packages;
+namespace FunctionPackage.Installing.Packages;
 
 /// <summary>
 /// Relative paths that are to become files in one folder, checked in linear time for the two clashes a file system

@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 
-namespace FunctionPackage.Cli.Packages;
+namespace FunctionPackage.Installing.Packages;
 
 /// <summary>
 /// Checks every entry of a zip before anything is inflated or written, in one linear pass: the limits on the declared
@@ -42,20 +42,20 @@ public sealed class ZipEntryScan
             var decoded = PackagePaths.UnescapeEntryName(raw);
             if (!PackagePaths.IsSafeRelativePath(raw.Replace('%', '_')) || !PackagePaths.IsSafeRelativePath(decoded))
             {
-                problems.Add((CliDiagnosticCodes.UnsafeEntryPath,
+                problems.Add((DiagnosticCodes.UnsafeEntryPath,
                     $"Zip entry '{raw}' in '{where}' is not a safe relative path (rooted, '..', '.', backslash or drive). " +
                     "The package is malformed or crafted to write outside its folder; do not install it."));
                 continue;
             }
             if (PackagePaths.LengthProblem(decoded) is { } tooLong)
             {
-                problems.Add((CliDiagnosticCodes.UnextractableEntry,
+                problems.Add((DiagnosticCodes.UnextractableEntry,
                     $"Zip entry '{raw[..Math.Min(80, raw.Length)]}…' in '{where}' {tooLong}, so no file system can hold it. Rebuild the package with shorter names."));
                 continue;
             }
             if (!names.Add(decoded))
             {
-                problems.Add((CliDiagnosticCodes.DuplicateEntry,
+                problems.Add((DiagnosticCodes.DuplicateEntry,
                     $"Zip entry '{raw}' in '{where}' duplicates another entry (ignoring case). Rebuild the package."));
                 continue;
             }
@@ -67,7 +67,7 @@ public sealed class ZipEntryScan
         {
             if (names.IsFolder(entry.Path))
             {
-                problems.Add((CliDiagnosticCodes.UnextractableEntry,
+                problems.Add((DiagnosticCodes.UnextractableEntry,
                     $"Zip entry '{entry.Path}' in '{where}' is a file, but other entries use it as a folder; both cannot be extracted. Rebuild the package."));
                 continue;
             }
@@ -83,7 +83,7 @@ public sealed class ZipEntryScan
         var entries = zip.Entries;
         if (entries.Count > limits.MaxEntries)
         {
-            problems.Add((CliDiagnosticCodes.TooManyEntries,
+            problems.Add((DiagnosticCodes.TooManyEntries,
                 $"'{where}' has {entries.Count} zip entries, more than the limit of {limits.MaxEntries}. " +
                 $"Do not install it unless you trust it; to allow it, set {PackageLimits.EntriesVariable}."));
             return problems;
@@ -94,20 +94,20 @@ public sealed class ZipEntryScan
             total += entry.Length;
             if (entry.Length > limits.MaxEntryBytes)
             {
-                problems.Add((CliDiagnosticCodes.EntryTooLarge,
+                problems.Add((DiagnosticCodes.EntryTooLarge,
                     $"Zip entry '{entry.FullName}' in '{where}' declares {entry.Length} bytes, more than the per-file limit of {limits.MaxEntryBytes}. " +
                     $"Do not install it unless you trust it; to allow it, set {PackageLimits.EntryVariable}."));
             }
             else if (entry.Length >= limits.RatioCheckMinBytes && entry.Length / Math.Max(1, entry.CompressedLength) > limits.MaxCompressionRatio)
             {
-                problems.Add((CliDiagnosticCodes.CompressionRatioTooHigh,
+                problems.Add((DiagnosticCodes.CompressionRatioTooHigh,
                     $"Zip entry '{entry.FullName}' in '{where}' inflates {entry.CompressedLength} bytes to {entry.Length}, more than {limits.MaxCompressionRatio}:1 (a zip bomb?). " +
                     $"Do not install it unless you trust it; to allow it, set {PackageLimits.RatioVariable}."));
             }
         }
         if (total > limits.MaxTotalBytes)
         {
-            problems.Add((CliDiagnosticCodes.PackageTooLarge,
+            problems.Add((DiagnosticCodes.PackageTooLarge,
                 $"'{where}' declares {total} bytes uncompressed in all, more than the limit of {limits.MaxTotalBytes}. " +
                 $"Do not install it unless you trust it; to allow it, set {PackageLimits.TotalVariable}."));
         }
@@ -132,9 +132,8 @@ public sealed class ZipEntryScan
         return new BoundedReadStream(inner, Math.Min(maxBytes, entry.Length), entry.Path, where);
     }
 
-    private static CliException Corrupt(string path, string where, Exception ex)
-        => new(CliDiagnosticCodes.PackageUnreadable, ExitCodes.VerificationFailed,
-            $"Zip entry '{path}' in '{where}' cannot be inflated ({ex.Message}). The package is corrupt: re-download or rebuild it.", ex);
+    private static FunctionPackageException Corrupt(string path, string where, Exception ex)
+        => new(DiagnosticCodes.PackageUnreadable, $"Zip entry '{path}' in '{where}' cannot be inflated ({ex.Message}). The package is corrupt: re-download or rebuild it.", ex);
 
     /// <summary>Copies an entry to a new file through <see cref="OpenBounded"/>.</summary>
     public static void ExtractToNewFile(ArchiveEntry entry, string where, long maxBytes, string destination)
@@ -165,8 +164,7 @@ public sealed class ZipEntryScan
             _read += n;
             if (_read > limit)
             {
-                throw new CliException(CliDiagnosticCodes.EntryTooLarge, ExitCodes.VerificationFailed,
-                    $"Zip entry '{path}' in '{where}' inflates to more than {limit} bytes, its declared size or the per-file limit. " +
+                throw new FunctionPackageException(DiagnosticCodes.EntryTooLarge, $"Zip entry '{path}' in '{where}' inflates to more than {limit} bytes, its declared size or the per-file limit. " +
                     "The package is corrupt or crafted; do not install it.");
             }
             return n;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace FunctionPackage.Cli.Verification;
+namespace FunctionPackage.Installing.Verification;
 
 /// <summary>
 /// The JSON shape of function.json v1 (docs/package-format.md): which members are required and of which JSON type.

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using FunctionPackage.Cli.Diagnostics;
-using FunctionPackage.Cli.Packages;
+using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Model;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Verification;
+namespace FunctionPackage.Installing.Verification;
 
 /// <summary>
 /// Checks a function package against format v1 without writing anything (but a self-deleting temp copy of each
@@ -17,9 +17,15 @@ namespace FunctionPackage.Cli.Verification;
 public sealed class PackageVerifier
 {
     private readonly PackageLimits? _limits;
+    private readonly string _tempFolder;
 
     /// <param name="limits">Default: <see cref="PackageLimits.FromEnvironment"/>.</param>
-    public PackageVerifier(PackageLimits? limits = null) => _limits = limits;
+    /// <param name="tempFolder">Where an embedded package is spooled to hash it; default the temp folder (<c>TMPDIR</c>).</param>
+    public PackageVerifier(PackageLimits? limits = null, string? tempFolder = null)
+    {
+        _limits = limits;
+        _tempFolder = tempFolder ?? Path.GetTempPath();
+    }
 
     public VerificationResult Verify(string packagePath)
     {
@@ -44,14 +50,14 @@ public sealed class PackageVerifier
         {
             manifestBytes = archive.ReadManifestBytes();
         }
-        catch (CliException ex)
+        catch (FunctionPackageException ex)
         {
             Add(ex.Code, MessageOf(ex));
             return Result(archive, null, null, issues);
         }
         if (manifestBytes is null)
         {
-            Add(CliDiagnosticCodes.ManifestMissing, $"{name}: no {FunctionPackageFormat.ManifestFileName} at the package root. Build it with the FunctionPackage SDK.");
+            Add(DiagnosticCodes.ManifestMissing, $"{name}: no {FunctionPackageFormat.ManifestFileName} at the package root. Build it with the FunctionPackage SDK.");
             return Result(archive, null, null, issues);
         }
         var manifestSha512 = ContentHash.Sha512(manifestBytes);
@@ -72,7 +78,7 @@ public sealed class PackageVerifier
         => new() { PackagePath = archive.FilePath, Manifest = manifest, ManifestSha512 = sha, Issues = issues };
 
     /// <summary>The message of a coded exception without its "FPKG####: " prefix (issues carry the code separately).</summary>
-    private static string MessageOf(CliException ex) => ex.Message.StartsWith(ex.Code + ": ", StringComparison.Ordinal) ? ex.Message[(ex.Code.Length + 2)..] : ex.Message;
+    private static string MessageOf(FunctionPackageException ex) => ex.Message.StartsWith(ex.Code + ": ", StringComparison.Ordinal) ? ex.Message[(ex.Code.Length + 2)..] : ex.Message;
 
     /// <summary>A valid NuGet package id, exactly as NuGet checks it (and no trailing newline, which the regex's <c>$</c> lets through).</summary>
     public static bool IsValidId(string? id)
@@ -89,22 +95,22 @@ public sealed class PackageVerifier
             var nuspec = archive.ReadNuspec();
             if (nuspec is null)
             {
-                add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: no .nuspec at the package root, so this is not a NuGet package. Build it with the FunctionPackage SDK.");
+                add(DiagnosticCodes.NuspecMissing, $"{name}: no .nuspec at the package root, so this is not a NuGet package. Build it with the FunctionPackage SDK.");
             }
             else if (!nuspec.GetPackageTypes().Any(t => string.Equals(t.Name, FunctionPackageFormat.PackageType, StringComparison.OrdinalIgnoreCase)))
             {
-                add(CliDiagnosticCodes.PackageTypeMissing,
+                add(DiagnosticCodes.PackageTypeMissing,
                     $"{name}: the nuspec has no package type '{FunctionPackageFormat.PackageType}', so this is not a function package. Build it with the FunctionPackage SDK.");
             }
             return nuspec;
         }
-        catch (CliException ex)
+        catch (FunctionPackageException ex)
         {
             add(ex.Code, MessageOf(ex));
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(CliDiagnosticCodes.PackageTypeMissing, $"{name}: the .nuspec cannot be read ({ex.Message}). Rebuild the package with the FunctionPackage SDK.");
+            add(DiagnosticCodes.NuspecUnreadable, $"{name}: the .nuspec cannot be read ({ex.Message}). Rebuild the package with the FunctionPackage SDK.");
         }
         return null;
     }
@@ -126,7 +132,7 @@ public sealed class PackageVerifier
         }
         catch (JsonException ex)
         {
-            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: function.json is not valid JSON: {ex.Message} Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, $"{name}: function.json is not valid JSON: {ex.Message} Rebuild the package.");
             return null;
         }
         using (document)
@@ -134,32 +140,32 @@ public sealed class PackageVerifier
             var root = document.RootElement;
             if (ManifestShape.CheckMember(root, "schemaVersion") is { } badSchema)
             {
-                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badSchema}; format v1 requires \"schemaVersion\": {FunctionPackageFormat.SchemaVersion}. Rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badSchema}; format v1 requires \"schemaVersion\": {FunctionPackageFormat.SchemaVersion}. Rebuild the package with the FunctionPackage SDK.");
                 return null;
             }
             var schemaVersion = root.GetProperty("schemaVersion").GetInt32();
             if (schemaVersion != FunctionPackageFormat.SchemaVersion)
             {
-                add(CliDiagnosticCodes.UnsupportedSchemaVersion,
+                add(DiagnosticCodes.UnsupportedSchemaVersion,
                     $"{name}: function.json schemaVersion {schemaVersion} is not supported; this fnpkg reads schemaVersion {FunctionPackageFormat.SchemaVersion}. Update fnpkg or rebuild the package with a matching SDK.");
                 return null;
             }
             if (ManifestShape.CheckMember(root, "profile") is { } badProfile)
             {
-                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badProfile}; format v1 requires \"profile\": \"{FunctionPackageFormat.DotNetProfile}\". Rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badProfile}; format v1 requires \"profile\": \"{FunctionPackageFormat.DotNetProfile}\". Rebuild the package with the FunctionPackage SDK.");
                 return null;
             }
             var profile = root.GetProperty("profile").GetString();
             if (!string.Equals(profile, FunctionPackageFormat.DotNetProfile, StringComparison.Ordinal))
             {
-                add(CliDiagnosticCodes.UnsupportedProfile,
+                add(DiagnosticCodes.UnsupportedProfile,
                     $"{name}: function.json profile '{profile}' is not supported; fnpkg runs profile '{FunctionPackageFormat.DotNetProfile}'. Use the installer for that profile.");
                 return null;
             }
             var problems = ManifestShape.Check(root);
             foreach (var problem in problems)
             {
-                add(CliDiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {problem}. The manifest was edited or made by another tool; rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {problem}. The manifest was edited or made by another tool; rebuild the package with the FunctionPackage SDK.");
             }
             if (problems.Count > 0) return null;
         }
@@ -169,7 +175,7 @@ public sealed class PackageVerifier
         }
         catch (FormatException ex)
         {
-            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: {ex.Message} Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, $"{name}: {ex.Message} Rebuild the package.");
             return null;
         }
     }
@@ -178,22 +184,22 @@ public sealed class PackageVerifier
     {
         if (manifest.DependencyMode is not (FunctionPackageFormat.ReferenceMode or FunctionPackageFormat.EmbedMode))
         {
-            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: dependencyMode '{manifest.DependencyMode}' is neither 'reference' nor 'embed'. Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, $"{name}: dependencyMode '{manifest.DependencyMode}' is neither 'reference' nor 'embed'. Rebuild the package.");
         }
         if (!IsValidId(manifest.Id) || !IsValidVersion(manifest.Version))
         {
-            add(CliDiagnosticCodes.InvalidPackageIdentity,
+            add(DiagnosticCodes.InvalidPackageIdentity,
                 $"{name}: function.json id '{manifest.Id}' / version '{manifest.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package with a valid FunctionPackageId.");
         }
         if (string.IsNullOrWhiteSpace(manifest.EntryPoint.Type) || string.IsNullOrWhiteSpace(manifest.EntryPoint.Method))
         {
-            add(CliDiagnosticCodes.ManifestInvalid, $"{name}: function.json entryPoint has no type or method. Set FunctionEntryPoint and rebuild.");
+            add(DiagnosticCodes.ManifestInvalid, $"{name}: function.json entryPoint has no type or method. Set FunctionEntryPoint and rebuild.");
         }
         foreach (var framework in manifest.Runtime.Frameworks)
         {
             if (!IsValidId(framework.Name) || !IsValidVersion(framework.Version))
             {
-                add(CliDiagnosticCodes.ManifestInvalid, $"{name}: runtime framework '{framework.Name}' '{framework.Version}' is not a framework name and version. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, $"{name}: runtime framework '{framework.Name}' '{framework.Version}' is not a framework name and version. Rebuild the package.");
             }
         }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -201,33 +207,33 @@ public sealed class PackageVerifier
         {
             if (!IsValidId(dependency.Id) || !IsValidVersion(dependency.Version))
             {
-                add(CliDiagnosticCodes.InvalidPackageIdentity,
+                add(DiagnosticCodes.InvalidPackageIdentity,
                     $"{name}: dependency '{dependency.Id}' version '{dependency.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
                 continue;
             }
             if (!seen.Add(dependency.Id))
             {
-                add(CliDiagnosticCodes.ManifestInvalid, $"{name}: dependency '{dependency.Id}' is listed twice; the closure must be flat with one version per id. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, $"{name}: dependency '{dependency.Id}' is listed twice; the closure must be flat with one version per id. Rebuild the package.");
             }
             var expectedPath = FunctionPackageFormat.PackageFolderPath(dependency.Id, dependency.Version);
             if (!string.Equals(dependency.Path, expectedPath, StringComparison.Ordinal))
             {
-                add(CliDiagnosticCodes.InvalidManifestPath, $"{name}: dependency {dependency.Id} {dependency.Version} has path '{dependency.Path}', expected '{expectedPath}'. The manifest was edited; rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, $"{name}: dependency {dependency.Id} {dependency.Version} has path '{dependency.Path}', expected '{expectedPath}'. The manifest was edited; rebuild the package.");
             }
             if (string.IsNullOrWhiteSpace(dependency.Sha512))
             {
-                add(CliDiagnosticCodes.ManifestInvalid, $"{name}: dependency {dependency.Id} {dependency.Version} has no sha512 content hash. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, $"{name}: dependency {dependency.Id} {dependency.Version} has no sha512 content hash. Rebuild the package.");
             }
             foreach (var asset in dependency.Assets)
             {
                 if (!PackagePaths.IsSafeRelativePath(asset.PathInPackage) || !PackagePaths.IsSafeRelativePath(asset.Destination))
                 {
-                    add(CliDiagnosticCodes.InvalidManifestPath,
+                    add(DiagnosticCodes.InvalidManifestPath,
                         $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} is not a safe relative path. The manifest was edited or crafted; do not install it.");
                 }
                 else if ((PackagePaths.LengthProblem(asset.PathInPackage) ?? PackagePaths.LengthProblem(asset.Destination)) is { } tooLong)
                 {
-                    add(CliDiagnosticCodes.UnextractableEntry,
+                    add(DiagnosticCodes.UnextractableEntry,
                         $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} {tooLong}, so no file system can hold it. Rebuild the package.");
                 }
             }
@@ -246,18 +252,18 @@ public sealed class PackageVerifier
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(CliDiagnosticCodes.IdentityMismatch, $"{name}: the nuspec id/version cannot be read ({ex.Message}). Rebuild the package.");
+            add(DiagnosticCodes.IdentityMismatch, $"{name}: the nuspec id/version cannot be read ({ex.Message}). Rebuild the package.");
             return;
         }
         if (!IsValidId(nuspecId) || nuspecVersion is null)
         {
-            add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' / version '{nuspecVersion}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
+            add(DiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' / version '{nuspecVersion}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
             return;
         }
         var sameVersion = NuGetVersion.TryParse(manifest.Version, out var manifestVersion) && manifestVersion == nuspecVersion;
         if (!string.Equals(nuspecId, manifest.Id, StringComparison.OrdinalIgnoreCase) || !sameVersion)
         {
-            add(CliDiagnosticCodes.IdentityMismatch,
+            add(DiagnosticCodes.IdentityMismatch,
                 $"{name}: function.json says {manifest.Id} {manifest.Version} but the nuspec says {nuspecId} {nuspecVersion.ToNormalizedString()}. One of them was edited; rebuild the package.");
         }
     }
@@ -273,12 +279,12 @@ public sealed class PackageVerifier
         {
             if (!PackagePaths.IsSafeRelativePath(file.Path) || !IsPayload(file.Path))
             {
-                add(CliDiagnosticCodes.InvalidManifestPath, $"{name}: files[] path '{file.Path}' is not a safe path under function/ or packages/. Rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, $"{name}: files[] path '{file.Path}' is not a safe path under function/ or packages/. Rebuild the package.");
                 continue;
             }
             if (!listed.TryAdd(file.Path, file))
             {
-                add(CliDiagnosticCodes.InvalidManifestPath, $"{name}: files[] lists '{file.Path}' twice. Rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, $"{name}: files[] lists '{file.Path}' twice. Rebuild the package.");
             }
         }
 
@@ -287,7 +293,7 @@ public sealed class PackageVerifier
             if (!IsPayload(entry.Path)) continue;
             if (!listed.TryGetValue(entry.Path, out var file))
             {
-                add(CliDiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is in the package but not in function.json files[]. A file was added after packing; rebuild the package.");
+                add(DiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is in the package but not in function.json files[]. A file was added after packing; rebuild the package.");
                 continue;
             }
             string actual;
@@ -296,28 +302,28 @@ public sealed class PackageVerifier
                 using var stream = archive.OpenRead(entry);
                 actual = ContentHash.Sha512(stream);
             }
-            catch (CliException ex)
+            catch (FunctionPackageException ex)
             {
                 add(ex.Code, MessageOf(ex));
                 continue;
             }
             if (!string.Equals(actual, file.Sha512, StringComparison.Ordinal))
             {
-                add(CliDiagnosticCodes.FileHashMismatch, $"{name}: '{entry.Path}' does not match its sha512 in function.json. The package was modified after packing; get it again from a trusted source.");
+                add(DiagnosticCodes.FileHashMismatch, $"{name}: '{entry.Path}' does not match its sha512 in function.json. The package was modified after packing; get it again from a trusted source.");
             }
         }
         foreach (var path in listed.Keys)
         {
             if (archive.Find(path) is null)
             {
-                add(CliDiagnosticCodes.MissingFile, $"{name}: function.json lists '{path}' but the package has no such file. Rebuild the package.");
+                add(DiagnosticCodes.MissingFile, $"{name}: function.json lists '{path}' but the package has no such file. Rebuild the package.");
             }
         }
 
         var entryAssembly = manifest.EntryPoint.Assembly;
         if (!PackagePaths.IsSafeRelativePath(entryAssembly) || archive.Find(FunctionPackageFormat.FunctionFolder + entryAssembly) is null)
         {
-            add(CliDiagnosticCodes.EntryAssemblyMissing, $"{name}: the entry assembly 'function/{entryAssembly}' is not in the package. Rebuild the package; check FunctionEntryPoint.");
+            add(DiagnosticCodes.EntryAssemblyMissing, $"{name}: the entry assembly 'function/{entryAssembly}' is not in the package. Rebuild the package; check FunctionEntryPoint.");
         }
     }
 
@@ -346,7 +352,7 @@ public sealed class PackageVerifier
         {
             if (!layout.Add(destination))
             {
-                add(CliDiagnosticCodes.InvalidManifestPath,
+                add(DiagnosticCodes.InvalidManifestPath,
                     $"{name}: two files map to the publish destination '{destination}' (one is {source}). The manifest is inconsistent; rebuild the package.");
             }
         }
@@ -354,13 +360,13 @@ public sealed class PackageVerifier
         {
             if (layout.IsFolder(destination))
             {
-                add(CliDiagnosticCodes.InvalidManifestPath,
+                add(DiagnosticCodes.InvalidManifestPath,
                     $"{name}: the publish destination '{destination}' ({source}) is a file, but other destinations use it as a folder. The manifest is inconsistent; rebuild the package.");
             }
         }
     }
 
-    private static void CheckEmbedded(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
+    private void CheckEmbedded(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
     {
         var expected = new Dictionary<string, DependencyDefinition>(StringComparer.Ordinal);
         // Every dependency in embed mode; in reference mode only those marked "embedded" (restored from a local-only source).
@@ -371,7 +377,7 @@ public sealed class PackageVerifier
         {
             if (!expected.ContainsKey(entry.Path))
             {
-                add(CliDiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is not the embedded package of any dependency (dependencyMode '{manifest.DependencyMode}'). Rebuild the package.");
+                add(DiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is not the embedded package of any dependency (dependencyMode '{manifest.DependencyMode}'). Rebuild the package.");
             }
         }
         foreach (var (path, dependency) in expected)
@@ -379,7 +385,7 @@ public sealed class PackageVerifier
             var entry = archive.Find(path);
             if (entry is null)
             {
-                add(CliDiagnosticCodes.EmbeddedPackageMissing, $"{name}: '{path}', the embedded package of {dependency.Id} {dependency.Version}, is missing. Rebuild the package.");
+                add(DiagnosticCodes.EmbeddedPackageMissing, $"{name}: '{path}', the embedded package of {dependency.Id} {dependency.Version}, is missing. Rebuild the package.");
                 continue;
             }
             string actual;
@@ -388,19 +394,19 @@ public sealed class PackageVerifier
             {
                 (actual, files) = ReadEmbeddedPackage(archive, entry);
             }
-            catch (CliException ex)
+            catch (FunctionPackageException ex)
             {
                 add(ex.Code, MessageOf(ex));
                 continue;
             }
             if (!string.Equals(actual, dependency.Sha512, StringComparison.Ordinal))
             {
-                add(CliDiagnosticCodes.EmbeddedPackageHashMismatch,
+                add(DiagnosticCodes.EmbeddedPackageHashMismatch,
                     $"{name}: embedded '{path}' has content hash {actual}, function.json pins {dependency.Sha512}. The embedded package was replaced; get the function package again from a trusted source.");
             }
             else if (MissingAsset(dependency, files.Contains) is { } missing)
             {
-                add(CliDiagnosticCodes.AssetNotInDependency, $"{name}: {missing}");
+                add(DiagnosticCodes.AssetNotInDependency, $"{name}: {missing}");
             }
         }
     }
@@ -422,12 +428,12 @@ public sealed class PackageVerifier
     /// hash excludes its signature), so the entry is streamed, bounded, into a temp file that deletes itself: memory stays
     /// flat whatever its size.
     /// </summary>
-    private static (string ContentHash, IReadOnlySet<string> Files) ReadEmbeddedPackage(FunctionPackageArchive archive, ArchiveEntry entry)
+    private (string ContentHash, IReadOnlySet<string> Files) ReadEmbeddedPackage(FunctionPackageArchive archive, ArchiveEntry entry)
     {
         FileStream spool;
         try
         {
-            spool = new FileStream(Path.Combine(Path.GetTempPath(), "fnpkg-verify-" + Path.GetRandomFileName()), FileMode.CreateNew,
+            spool = new FileStream(Path.Combine(_tempFolder, "fnpkg-verify-" + Path.GetRandomFileName()), FileMode.CreateNew,
                 FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -460,9 +466,8 @@ public sealed class PackageVerifier
         }
     }
 
-    private static CliException TempUnavailable(ArchiveEntry entry, Exception ex)
-        => new(CliDiagnosticCodes.TempSpaceUnavailable, ExitCodes.VerificationFailed,
-            $"Cannot copy '{entry.Path}' ({entry.Length} bytes) to the temp folder '{Path.GetTempPath()}' to hash it: {ex.Message}. Free space there or point TMPDIR at a folder with room.", ex);
+    private FunctionPackageException TempUnavailable(ArchiveEntry entry, Exception ex)
+        => new(DiagnosticCodes.TempSpaceUnavailable, $"Cannot copy '{entry.Path}' ({entry.Length} bytes) to the temp folder '{_tempFolder}' to hash it: {ex.Message}. Free space there or point TMPDIR at a folder with room.", ex);
 
     private static void CheckNuspecDependencies(FunctionManifest manifest, NuspecReader nuspec, string name, Action<string, string> add)
     {
@@ -477,7 +482,7 @@ public sealed class PackageVerifier
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(CliDiagnosticCodes.NuspecDependenciesMismatch, $"{name}: the nuspec dependencies cannot be read ({ex.Message}). Rebuild the package.");
+            add(DiagnosticCodes.NuspecDependenciesMismatch, $"{name}: the nuspec dependencies cannot be read ({ex.Message}). Rebuild the package.");
             return;
         }
         if (groups.Count == 0 && expected.Count == 0) return;
@@ -489,14 +494,14 @@ public sealed class PackageVerifier
             {
                 if (!IsValidId(dependency.Id))
                 {
-                    add(CliDiagnosticCodes.InvalidPackageIdentity, $"{name}: nuspec dependency id '{dependency.Id}' is not a valid NuGet package id. Do not install it; rebuild the package.");
+                    add(DiagnosticCodes.InvalidPackageIdentity, $"{name}: nuspec dependency id '{dependency.Id}' is not a valid NuGet package id. Do not install it; rebuild the package.");
                     continue;
                 }
                 var range = dependency.VersionRange;
                 var exact = range.HasLowerAndUpperBounds && range.IsMinInclusive && range.IsMaxInclusive && range.MinVersion == range.MaxVersion;
                 if (!exact)
                 {
-                    add(CliDiagnosticCodes.NuspecDependenciesMismatch, $"{name}: nuspec dependency {dependency.Id} {range} is not an exact [x.y.z] version. Rebuild the package.");
+                    add(DiagnosticCodes.NuspecDependenciesMismatch, $"{name}: nuspec dependency {dependency.Id} {range} is not an exact [x.y.z] version. Rebuild the package.");
                     continue;
                 }
                 actual.Add($"{dependency.Id.ToLowerInvariant()}/{range.MinVersion!.ToNormalizedString().ToLowerInvariant()}");
@@ -506,7 +511,7 @@ public sealed class PackageVerifier
             {
                 var missing = expected.Except(actual).ToList();
                 var extra = actual.Except(expected).ToList();
-                add(CliDiagnosticCodes.NuspecDependenciesMismatch,
+                add(DiagnosticCodes.NuspecDependenciesMismatch,
                     $"{name}: nuspec dependencies ({group.TargetFramework.GetShortFolderName()}) differ from function.json dependencies " +
                     $"(only in manifest: [{string.Join(", ", missing)}]; only in nuspec: [{string.Join(", ", extra)}]). One was edited; rebuild the package.");
             }

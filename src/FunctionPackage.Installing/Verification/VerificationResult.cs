@@ -1,7 +1,7 @@
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Model;
 
-namespace FunctionPackage.Cli.Verification;
+namespace FunctionPackage.Installing.Verification;
 
 /// <summary>One verification failure: its FPKG code and a message that names the fix.</summary>
 public sealed record VerificationIssue(string Code, string Message);
@@ -20,9 +20,9 @@ public sealed class VerificationResult
     public FunctionManifest EnsureValid()
     {
         if (IsValid) return Manifest!;
-        var first = Issues.Count > 0 ? Issues[0] : new VerificationIssue(CliDiagnosticCodes.ManifestMissing, "function.json is missing.");
+        var first = Issues.Count > 0 ? Issues[0] : new VerificationIssue(DiagnosticCodes.ManifestMissing, "function.json is missing.");
         var more = Issues.Count > 1 ? $" ({Issues.Count - 1} more problem(s); run 'fnpkg verify {PackagePath}' to list them)" : "";
-        throw new CliException(first.Code, ExitCodes.VerificationFailed, StripCode(first) + more);
+        throw new FunctionPackageException(first.Code, StripCode(first) + more);
     }
 
     private static string StripCode(VerificationIssue issue) => issue.Message;

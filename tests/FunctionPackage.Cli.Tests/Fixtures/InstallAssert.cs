@@ -1,16 +1,17 @@
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 
 namespace FunctionPackage.Cli.Tests.Fixtures;
 
 /// <summary>Assertions shared by the install tests: the coded failure, and an install root with nothing installed in it.</summary>
 public static class InstallAssert
 {
-    public static async Task<CliException> Fails(Task install, string code, int exitCode, Action<string>? log = null)
+    public static async Task<FunctionPackageException> Fails(Task install, string code, int exitCode, Action<string>? log = null)
     {
-        var ex = await Assert.ThrowsAsync<CliException>(() => install);
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => install);
         log?.Invoke(ex.ToString());
         Assert.Equal(code, ex.Code);
-        Assert.Equal(exitCode, ex.ExitCode);
+        Assert.Equal(exitCode, ExitCodeTable.For(ex.Code));
         return ex;
     }
 

@@ -4,7 +4,7 @@ using NuGet.Configuration;
 using NuGet.Protocol;
 using NuGet.Protocol.Core.Types;
 
-namespace FunctionPackage.Cli.Sources;
+namespace FunctionPackage.Installing.Sources.NuGetFeeds;
 
 /// <summary>
 /// One download of one package from one source. The fetcher makes it current on its async flow; <see cref="FeedHttpHandler"/>

@@ -3,7 +3,7 @@ using NuGet.Common;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
-namespace FunctionPackage.Cli.Sources;
+namespace FunctionPackage.Installing.Sources.NuGetFeeds;
 
 /// <summary>Sends NuGet's own messages to our logger at Debug level: they explain retries and HTTP calls, not results.</summary>
 internal sealed class NuGetLoggerAdapter : LoggerBase

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Xml;
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NuGet.Configuration;
 using NuGet.Packaging;
@@ -9,7 +9,7 @@ using NuGet.Protocol;
 using NuGet.Protocol.Core.Types;
 using NuGet.Versioning;
 
-namespace FunctionPackage.Cli.Sources;
+namespace FunctionPackage.Installing.Sources.NuGetFeeds;
 
 /// <summary>
 /// Downloads a package by exact id and version from folder or HTTP v3 feeds through NuGet.Protocol.
@@ -47,7 +47,7 @@ public sealed class NuGetPackageFetcher : IDisposable
     /// Writes the .nupkg to <paramref name="destinationFile"/> and returns the source it came from, or null when
     /// every source answered and none has it. An I/O error writing the file is thrown as it is (a local failure).
     /// </summary>
-    /// <exception cref="CliException">
+    /// <exception cref="FunctionPackageException">
     /// FPKG5112 when a source serves something that is not a package; FPKG5119 when it sends more than the package limit;
     /// when the package was found nowhere and a source
     /// failed: FPKG5114 (it timed out), FPKG5113 (it answered an error or broke off) or FPKG5101 (it could not be reached).
@@ -59,7 +59,7 @@ public sealed class NuGetPackageFetcher : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var failure = source.IsLocal && !Directory.Exists(source.Source)
-                ? (CliDiagnosticCodes.SourceUnreachable, $"{source.Source}: folder does not exist")
+                ? (DiagnosticCodes.SourceUnreachable, $"{source.Source}: folder does not exist")
                 : await TryDownloadAsync(source, id, version, destinationFile, cancellationToken);
             if (failure is null)
             {
@@ -73,18 +73,15 @@ public sealed class NuGetPackageFetcher : IDisposable
 
         var what = $"{id} {version.ToNormalizedString()}";
         var list = string.Join("; ", failures.Select(f => f.Message));
-        if (failures.Any(f => f.Code == CliDiagnosticCodes.SourceTimedOut))
+        if (failures.Any(f => f.Code == DiagnosticCodes.SourceTimedOut))
         {
-            throw new CliException(CliDiagnosticCodes.SourceTimedOut, ExitCodes.NotFound,
-                $"{what} could not be downloaded: {list}. The feed does not answer: check it and the network, or raise --request-timeout (now {_requestTimeout.TotalSeconds:0.#} s).");
+            throw new FunctionPackageException(DiagnosticCodes.SourceTimedOut, $"{what} could not be downloaded: {list}. The feed does not answer: check it and the network, or raise --request-timeout (now {_requestTimeout.TotalSeconds:0.#} s).");
         }
-        if (failures.Any(f => f.Code == CliDiagnosticCodes.SourceFailed))
+        if (failures.Any(f => f.Code == DiagnosticCodes.SourceFailed))
         {
-            throw new CliException(CliDiagnosticCodes.SourceFailed, ExitCodes.NotFound,
-                $"{what} could not be downloaded because a source failed: {list}. Retry later, check the credentials in NuGet.config (401/403), or ask the feed's owner; another --source that has the package also works.");
+            throw new FunctionPackageException(DiagnosticCodes.SourceFailed, $"{what} could not be downloaded because a source failed: {list}. Retry later, check the credentials in NuGet.config (401/403), or ask the feed's owner; another --source that has the package also works.");
         }
-        throw new CliException(CliDiagnosticCodes.SourceUnreachable, ExitCodes.NotFound,
-            $"{what} was not found and these sources could not be reached: {list}. " +
+        throw new FunctionPackageException(DiagnosticCodes.SourceUnreachable, $"{what} was not found and these sources could not be reached: {list}. " +
             "Check the URL or folder, the network, and credentials in NuGet.config, or pass a reachable --source.");
     }
 
@@ -113,7 +110,7 @@ public sealed class NuGetPackageFetcher : IDisposable
             if (attempt.LimitExceeded) throw TooLarge(source.Source, id, version, destinationFile); // NuGet may log and swallow our stop
             if (found) return null;
             // NuGet.Protocol answers "not found" for a 500 or a broken-off body too; the handler knows better.
-            if (attempt.Failure is { } failure) return (CliDiagnosticCodes.SourceFailed, $"{source.Source}: {failure}");
+            if (attempt.Failure is { } failure) return (DiagnosticCodes.SourceFailed, $"{source.Source}: {failure}");
             _logger.LogDebug("{Id} {Version} is not in {Source}", id, version, source.Source);
             return (null, "");
         }
@@ -124,7 +121,7 @@ public sealed class NuGetPackageFetcher : IDisposable
         catch (OperationCanceledException) when (attempt.TimedOut && !cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning("{Source} timed out: {Failure}", source.Source, attempt.Failure);
-            return (CliDiagnosticCodes.SourceTimedOut, $"{source.Source}: {attempt.Failure}");
+            return (DiagnosticCodes.SourceTimedOut, $"{source.Source}: {attempt.Failure}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -145,8 +142,8 @@ public sealed class NuGetPackageFetcher : IDisposable
             _logger.LogDebug(ex, "Source {Source} failed", source.Source);
             // Connection refused, DNS or a missing service index: unreachable. An error the handler saw: the source failed.
             return attempt.Failure is { } failure && !IsConnectFailure(ex)
-                ? (CliDiagnosticCodes.SourceFailed, $"{source.Source}: {failure}")
-                : (CliDiagnosticCodes.SourceUnreachable, $"{source.Source}: {Innermost(ex).Message}");
+                ? (DiagnosticCodes.SourceFailed, $"{source.Source}: {failure}")
+                : (DiagnosticCodes.SourceUnreachable, $"{source.Source}: {Innermost(ex).Message}");
         }
         finally
         {
@@ -181,17 +178,15 @@ public sealed class NuGetPackageFetcher : IDisposable
     private static bool IsNotAPackage(Exception ex)
         => ex is InvalidDataException or PackagingException or XmlException || ex.InnerException is InvalidDataException or XmlException;
 
-    private static CliException InvalidPackage(string source, string id, NuGetVersion version, Exception ex)
-        => new(CliDiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed,
-            $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
+    private static FunctionPackageException InvalidPackage(string source, string id, NuGetVersion version, Exception ex)
+        => new(DiagnosticCodes.SourceServedInvalidPackage, $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
             "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
 
     /// <summary>FPKG5119: the source sent more than the package limit; the partial file is deleted at once.</summary>
-    private CliException TooLarge(string source, string id, NuGetVersion version, string destinationFile)
+    private FunctionPackageException TooLarge(string source, string id, NuGetVersion version, string destinationFile)
     {
         File.Delete(destinationFile);
-        return new CliException(CliDiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed,
-            $"{source} sent more than {_maxPackageBytes} bytes for {id} {version.ToNormalizedString()}, the limit for one package " +
+        return new FunctionPackageException(DiagnosticCodes.SourcePackageTooLarge, $"{source} sent more than {_maxPackageBytes} bytes for {id} {version.ToNormalizedString()}, the limit for one package " +
             $"({Packages.PackageLimits.TotalVariable}); the download was stopped and deleted. The feed serves an endless or oversized file: " +
             $"fix that package in the feed or use another source; if the package really is that large, raise {Packages.PackageLimits.TotalVariable}.");
     }

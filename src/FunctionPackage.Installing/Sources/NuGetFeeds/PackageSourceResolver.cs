@@ -1,7 +1,7 @@
-using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Installing.Diagnostics;
 using NuGet.Configuration;
 
-namespace FunctionPackage.Cli.Sources;
+namespace FunctionPackage.Installing.Sources.NuGetFeeds;
 
 /// <summary>The sources to use and where they came from, for messages.</summary>
 public sealed record ResolvedSources(IReadOnlyList<PackageSource> Sources, string Origin)
@@ -40,8 +40,7 @@ public sealed class PackageSourceResolver
         }
         catch (NuGetConfigurationException ex)
         {
-            throw new CliException(CliDiagnosticCodes.NoSources, ExitCodes.NotFound,
-                $"The NuGet.config in effect for '{workingDirectory}' cannot be read: {ex.Message} Fix the file or pass --source.", ex);
+            throw new FunctionPackageException(DiagnosticCodes.NoSources, $"The NuGet.config in effect for '{workingDirectory}' cannot be read: {ex.Message} Fix the file or pass --source.", ex);
         }
     }
 

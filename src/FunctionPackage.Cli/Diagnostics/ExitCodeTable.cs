@@ -1,0 +1,79 @@
+using FunctionPackage.Installing.Diagnostics;
+
+namespace FunctionPackage.Cli.Diagnostics;
+
+/// <summary>
+/// The one place that says which process exit code each FPKG5xxx code means (docs/cli.md has the same table).
+/// The library's errors carry only their code; fnpkg decides what a code means to a shell script.
+/// </summary>
+public static class ExitCodeTable
+{
+    private static readonly Dictionary<string, int> ByCode = new(StringComparer.Ordinal)
+    {
+        // The package itself: verification failed.
+        [DiagnosticCodes.PackageUnreadable] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.ManifestMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.ManifestInvalid] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.PackageTypeMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.UnsupportedSchemaVersion] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.UnsupportedProfile] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.IdentityMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.UnsafeEntryPath] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.UnlistedFile] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.MissingFile] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.FileHashMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.EntryAssemblyMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.EmbeddedPackageMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.EmbeddedPackageHashMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.NuspecDependenciesMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.InvalidManifestPath] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.DuplicateEntry] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.ManifestMemberInvalid] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.InvalidPackageIdentity] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.PathEscapesBase] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.ManifestTooLarge] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.EntryTooLarge] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.PackageTooLarge] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.TooManyEntries] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.CompressionRatioTooHigh] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.UnextractableEntry] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.InvalidLimit] = ExitCodes.Usage,
+        [DiagnosticCodes.TempSpaceUnavailable] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.AssetNotInDependency] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.NuspecMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.NuspecUnreadable] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.DependencyHashMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SourceServedInvalidPackage] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SourcePackageTooLarge] = ExitCodes.VerificationFailed,
+        // Not found, or a source failed.
+        [DiagnosticCodes.PackageFileNotFound] = ExitCodes.NotFound,
+        [DiagnosticCodes.SourceUnreachable] = ExitCodes.NotFound,
+        [DiagnosticCodes.FunctionPackageNotFound] = ExitCodes.NotFound,
+        [DiagnosticCodes.DependencyNotFound] = ExitCodes.NotFound,
+        [DiagnosticCodes.NoSources] = ExitCodes.NotFound,
+        [DiagnosticCodes.SourceFailed] = ExitCodes.NotFound,
+        [DiagnosticCodes.SourceTimedOut] = ExitCodes.NotFound,
+        [DiagnosticCodes.InstallTimedOut] = ExitCodes.NotFound,
+        // The host cannot run it here.
+        [DiagnosticCodes.RuntimeFrameworkMissing] = ExitCodes.RuntimeMissing,
+        [DiagnosticCodes.RuntimeIdentifierMismatch] = ExitCodes.RuntimeMissing,
+        [DiagnosticCodes.FrameworkNotRunnableByHost] = ExitCodes.RuntimeMissing,
+        // The install root or a target folder.
+        [DiagnosticCodes.InstallConflict] = ExitCodes.Conflict,
+        [DiagnosticCodes.PackagesFolderConflict] = ExitCodes.Conflict,
+        [DiagnosticCodes.MaterializeTargetNotEmpty] = ExitCodes.Conflict,
+        [DiagnosticCodes.InvalidPackageReference] = ExitCodes.Usage,
+        // This machine.
+        [DiagnosticCodes.DiskFull] = ExitCodes.LocalFailure,
+        [DiagnosticCodes.RootNotWritable] = ExitCodes.LocalFailure,
+        [DiagnosticCodes.RootIoFailure] = ExitCodes.LocalFailure,
+        // fnpkg's own.
+        [CliDiagnosticCodes.HostNotFound] = ExitCodes.HostFailed,
+    };
+
+    /// <summary>Every code fnpkg can report, with its exit code.</summary>
+    public static IReadOnlyDictionary<string, int> All => ByCode;
+
+    /// <summary>The exit code of <paramref name="code"/>; an unknown code is a bug (exit 70), never a silent success.</summary>
+    public static int For(string code) => ByCode.TryGetValue(code, out var exitCode) ? exitCode : ExitCodes.InternalError;
+}
