@@ -80,7 +80,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.ManifestInvalid);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", package)).ExitCode);
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.ManifestInvalid, ExitCodes.VerificationFailed);
         Assert.False(Directory.Exists(_root)); // verified before anything was written
     }
 
@@ -109,7 +109,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.DuplicateEntry);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", package)).ExitCode);
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DuplicateEntry, ExitCodes.VerificationFailed);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.DuplicateEntry, ExitCodes.VerificationFailed);
         Assert.False(Directory.Exists(_root));
     }
 
@@ -118,7 +118,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
     {
         Function().Build(_feed); // the feed has Hello.Function 1.0.0 (and Dep.A), not 2.0.0
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@2.0.0", _feed)), DiagnosticCodes.FunctionPackageNotFound, ExitCodes.NotFound);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@2.0.0", _feed)), DiagnosticCodes.FunctionPackageNotFound, ExitCodes.NotFound);
         AssertNothingInstalled();
         Assert.Equal(ExitCodes.NotFound, (await RunCli("install", "Hello.Function@2.0.0", "--root", _root, "--source", _feed)).ExitCode);
         AssertNothingInstalled();
@@ -132,7 +132,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         Assert.Empty(builder.Sources); // no sources hint in the manifest either
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package)), DiagnosticCodes.NoSources, ExitCodes.NotFound);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package)), DiagnosticCodes.NoSources, ExitCodes.NotFound);
         Assert.Contains("--source", ex.Message);
         AssertNothingInstalled();
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.a")));
@@ -143,7 +143,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
     {
         WriteNuGetConfigWithNoSources();
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0")), DiagnosticCodes.NoSources, ExitCodes.NotFound);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@1.0.0")), DiagnosticCodes.NoSources, ExitCodes.NotFound);
         AssertNothingInstalled();
     }
 
@@ -156,7 +156,7 @@ public sealed class CliDiagnosticCodeTests : IDisposable
         File.WriteAllText(existing, "keep me");
         var request = Request(package, _feed) with { MaterializeDirectory = target };
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(request), DiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(request), DiagnosticCodes.MaterializeTargetNotEmpty, ExitCodes.Conflict);
         // Checked before anything is written: the function is not installed either.
         AssertNothingInstalled();
         Assert.Equal(new[] { existing }, Directory.GetFileSystemEntries(target, "*", SearchOption.AllDirectories));

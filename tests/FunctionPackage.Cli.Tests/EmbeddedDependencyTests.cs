@@ -109,7 +109,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var builder = Function();
         var package = builder.Build(_temp.Folder("out"));
 
-        var result = await new FunctionInstaller().InstallAsync(new InstallRequest
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest
         {
             Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path,
         });
@@ -132,7 +132,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
 
         // No --source, no NuGet.config source, no manifest hint: nothing to fetch, so nothing is needed.
-        var result = await new FunctionInstaller().InstallAsync(new InstallRequest { Package = package, Root = _root, WorkingDirectory = _temp.Path });
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest { Package = package, Root = _root, WorkingDirectory = _temp.Path });
 
         Assert.Equal(1, result.PackagesAdded);
     }

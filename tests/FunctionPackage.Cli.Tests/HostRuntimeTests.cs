@@ -117,7 +117,7 @@ public sealed class HostRuntimeTests : IDisposable
         var logger = new RecordingLogger();
         var materialized = _temp.Combine("materialized");
 
-        var result = await new FunctionInstaller(logger, OnlyNet10()).InstallAsync(new InstallRequest
+        var result = await FunctionInstaller.CreateDefault(logger, OnlyNet10()).InstallAsync(new InstallRequest
         {
             Package = package,
             Root = _temp.Combine("root"),

@@ -58,7 +58,7 @@ public sealed class InstallDownloadLimitTests : IDisposable
         feed.NupkgFault = FeedFault.EndlessBody;
         var watch = Stopwatch.StartNew();
 
-        var ex = await InstallAssert.Fails(new FunctionInstaller().InstallAsync(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl)),
+        var ex = await InstallAssert.Fails(FunctionInstaller.CreateDefault().InstallAsync(Request(functionPackageFromFeed ? "Hello.Function@1.0.0" : _package, feed.IndexUrl)),
             DiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
 
         _log.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s, feed sent {feed.NupkgBytesSent} bytes");
@@ -102,7 +102,7 @@ public sealed class InstallDownloadLimitTests : IDisposable
             padding.Write(new byte[Limit + 1]);
         }
 
-        var ex = await InstallAssert.Fails(new FunctionInstaller().InstallAsync(Request(_package, folder)),
+        var ex = await InstallAssert.Fails(FunctionInstaller.CreateDefault().InstallAsync(Request(_package, folder)),
             DiagnosticCodes.SourcePackageTooLarge, ExitCodes.VerificationFailed, _log.WriteLine);
 
         Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class InstallDownloadLimitTests : IDisposable
     {
         using var feed = StaticNuGetFeed.Start(_package, _builder.Dependencies[0].NupkgPath);
 
-        await new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
 
         Assert.True(File.Exists(Path.Combine(_root, "functions", "hello.function", "1.0.0", "install.json")));
     }

@@ -42,7 +42,7 @@ public sealed class InstallFeedFailureTests : IDisposable
     };
 
     private Task<FunctionPackageException> AssertInstallFails(InstallRequest request, string code, int exitCode)
-        => InstallAssert.Fails(new FunctionInstaller().InstallAsync(request), code, exitCode, _log.WriteLine);
+        => InstallAssert.Fails(FunctionInstaller.CreateDefault().InstallAsync(request), code, exitCode, _log.WriteLine);
 
     private void AssertNothingInstalled() => InstallAssert.NothingInstalled(_root);
 
@@ -77,7 +77,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         feed.RedirectNupkgsTo = other.BaseUrl;
         WriteNuGetConfig(feed.IndexUrl, credential);
 
-        var failure = await Record.ExceptionAsync(() => new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0")));
+        var failure = await Record.ExceptionAsync(() => FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@1.0.0")));
 
         _log.WriteLine(failure?.ToString() ?? "installed");
         _log.WriteLine("feed: " + string.Join(", ", feed.Requests.Zip(feed.Authorizations, (r, a) => $"{r} [{a}]")));
@@ -140,7 +140,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         feed.NupkgFault = fault;
         var logger = new ListLogger();
 
-        var ex = await InstallAssert.Fails(new FunctionInstaller(logger).InstallAsync(Request(_package, feed.IndexUrl) with { RequestTimeout = TimeSpan.FromSeconds(2) }),
+        var ex = await InstallAssert.Fails(FunctionInstaller.CreateDefault(logger).InstallAsync(Request(_package, feed.IndexUrl) with { RequestTimeout = TimeSpan.FromSeconds(2) }),
             DiagnosticCodes.SourceTimedOut, ExitCodes.NotFound, _log.WriteLine);
 
         foreach (var message in logger.Messages) _log.WriteLine(message);

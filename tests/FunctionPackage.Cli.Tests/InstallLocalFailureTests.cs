@@ -49,7 +49,7 @@ public sealed class InstallLocalFailureTests : IDisposable
     };
 
     private Task<FunctionPackageException> AssertInstallFails(InstallRequest request, string code)
-        => InstallAssert.Fails(new FunctionInstaller().InstallAsync(request), code, ExitCodes.LocalFailure, _log.WriteLine);
+        => InstallAssert.Fails(FunctionInstaller.CreateDefault().InstallAsync(request), code, ExitCodes.LocalFailure, _log.WriteLine);
 
     [MountFact]
     public async Task Disk_full_while_extracting_is_FPKG5116_exit_7_and_leaves_nothing()
@@ -85,11 +85,11 @@ public sealed class InstallLocalFailureTests : IDisposable
         var package = new FunctionPackageBuilder { Dependencies = { DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0") } }.Build(_temp.Folder("out"));
         using var disk = TmpfsMount.Create(_temp.Combine("disk"), "size=4m");
         var root = disk.Path;
-        var installed = await new FunctionInstaller().InstallAsync(Request(package, root, _feed));
+        var installed = await FunctionInstaller.CreateDefault().InstallAsync(Request(package, root, _feed));
         disk.Remount("ro");
 
         // Already installed: a no-op that writes nothing, so a read-only root is fine.
-        var again = await new FunctionInstaller().InstallAsync(Request(package, root, _feed));
+        var again = await FunctionInstaller.CreateDefault().InstallAsync(Request(package, root, _feed));
         Assert.True(again.AlreadyInstalled);
         Assert.Equal(installed.FunctionDirectory, again.FunctionDirectory);
 

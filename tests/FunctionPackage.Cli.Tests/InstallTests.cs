@@ -86,7 +86,7 @@ public sealed class InstallTests : IDisposable
         var builder = Function();
         var package = builder.Build(_temp.Folder("out"));
 
-        var result = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
 
         Assert.False(result.AlreadyInstalled);
         Assert.Equal(2, result.PackagesAdded);
@@ -107,7 +107,7 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         Directory.Delete(_feed, recursive: true); // prove nothing is fetched
 
-        var result = await new FunctionInstaller().InstallAsync(Request(package));
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(Request(package));
 
         Assert.Equal(2, result.PackagesAdded);
         AssertInstalledLayout(builder);
@@ -120,13 +120,13 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         using var feed = StaticNuGetFeed.Start(package, builder.Dependencies[0].NupkgPath, builder.Dependencies[1].NupkgPath);
 
-        var first = await new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
+        var first = await FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
         Assert.False(first.AlreadyInstalled);
         AssertInstalledLayout(builder);
         Assert.Contains("/flat/dep.b/2.1.0/dep.b.2.1.0.nupkg", feed.Requests);
 
         var requestsBefore = feed.Requests.Count;
-        var second = await new FunctionInstaller().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
+        var second = await FunctionInstaller.CreateDefault().InstallAsync(Request("Hello.Function@1.0.0", feed.IndexUrl));
         Assert.True(second.AlreadyInstalled);
         Assert.Equal(0, second.PackagesAdded);
         Assert.Equal(requestsBefore, feed.Requests.Count); // no network at all for a complete install
@@ -137,16 +137,16 @@ public sealed class InstallTests : IDisposable
     {
         var builder = Function();
         var package = builder.Build(_temp.Folder("out"));
-        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
         var receiptBytes = File.ReadAllBytes(Path.Combine(FunctionDirectory, "install.json"));
 
-        var again = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        var again = await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
         Assert.True(again.AlreadyInstalled);
         Assert.Equal(receiptBytes, File.ReadAllBytes(Path.Combine(FunctionDirectory, "install.json")));
 
         builder.FunctionFiles["data/greeting.txt"] = Encoding.UTF8.GetBytes("changed");
         var changed = builder.Build(_temp.Folder("out2"));
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(changed, _feed)), DiagnosticCodes.InstallConflict);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(changed, _feed)), DiagnosticCodes.InstallConflict);
         Assert.Equal(Encoding.UTF8.GetBytes("hello"), File.ReadAllBytes(Path.Combine(FunctionDirectory, "function", "data", "greeting.txt")));
     }
 
@@ -157,8 +157,8 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
 
         var results = await Task.WhenAll(
-            Task.Run(() => new FunctionInstaller().InstallAsync(Request(package, _feed))),
-            Task.Run(() => new FunctionInstaller().InstallAsync(Request(package, _feed))));
+            Task.Run(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed))),
+            Task.Run(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed))));
 
         Assert.All(results, r => Assert.Equal(FunctionDirectory, r.FunctionDirectory));
         Assert.Single(Directory.GetDirectories(Path.Combine(_root, "functions", "hello.function")));
@@ -178,12 +178,12 @@ public sealed class InstallTests : IDisposable
             await Task.Delay(500);
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FunctionInstaller().InstallAsync(Request(package, feed.IndexUrl), cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, feed.IndexUrl), cancel.Token));
         AssertNothingInstalled();
         Assert.False(File.Exists(Path.Combine(_root, "packages", "dep.a", "1.0.0", ".nupkg.metadata")));
 
         feed.BeforeNupkgAsync = null;
-        await new FunctionInstaller().InstallAsync(Request(package, feed.IndexUrl));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(package, feed.IndexUrl));
         AssertInstalledLayout(builder);
     }
 
@@ -200,7 +200,7 @@ public sealed class InstallTests : IDisposable
         // ...and a half-extracted package folder without .nupkg.metadata.
         Directory.CreateDirectory(Path.Combine(_root, "packages", "dep.a", "1.0.0", "lib"));
 
-        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
 
         AssertInstalledLayout(builder);
         Assert.False(Directory.Exists(Path.Combine(staging, "killed")));
@@ -214,7 +214,7 @@ public sealed class InstallTests : IDisposable
     {
         var builder = Function();
         var package = builder.Build(_feed); // in the folder feed too, for id@version
-        await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
         var staging = Path.Combine(_root, ".staging");
         // A killed install's leftovers: its folder (say, gigabytes of half-extracted packages) and a lock no one holds.
         Directory.CreateDirectory(Path.Combine(staging, "killed", "downloads"));
@@ -224,7 +224,7 @@ public sealed class InstallTests : IDisposable
         using var running = StagingArea.Create(staging);
         File.WriteAllText(Path.Combine(running.Directory, "in-progress"), "");
 
-        var result = await new FunctionInstaller().InstallAsync(Request(byIdAndVersion ? "Hello.Function@1.0.0" : package, _feed));
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(Request(byIdAndVersion ? "Hello.Function@1.0.0" : package, _feed));
 
         Assert.True(result.AlreadyInstalled);
         Assert.False(Directory.Exists(Path.Combine(staging, "killed")), "the abandoned staging folder should be gone");
@@ -240,7 +240,7 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         File.Delete(builder.Dependencies[1].NupkgPath);
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyNotFound);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyNotFound);
         Assert.Equal(ExitCodes.NotFound, ExitCodeTable.For(ex.Code));
         Assert.Contains("Dep.B 2.1.0", ex.Message);
         AssertNothingInstalled();
@@ -253,7 +253,7 @@ public sealed class InstallTests : IDisposable
     {
         var package = Function().Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, source)), DiagnosticCodes.SourceUnreachable);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, source)), DiagnosticCodes.SourceUnreachable);
         Assert.Equal(ExitCodes.NotFound, ExitCodeTable.For(ex.Code));
         AssertNothingInstalled();
     }
@@ -265,7 +265,7 @@ public sealed class InstallTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         DependencyPackageBuilder.Build(_feed, "Dep.B", "2.1.0", salt: "republished"); // same id and version, other bytes
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyHashMismatch);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.DependencyHashMismatch);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.Contains(_feed, ex.Message);
         AssertNothingInstalled();
@@ -278,7 +278,7 @@ public sealed class InstallTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", new byte[] { 1, 2, 3 }));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.FileHashMismatch);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.FileHashMismatch);
         Assert.False(Directory.Exists(_root)); // verified before anything was written
     }
 
@@ -288,7 +288,7 @@ public sealed class InstallTests : IDisposable
         var package = Function().Build(_temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/../../../evil.txt", new byte[] { 1 }));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
         Assert.False(Directory.Exists(_root));
         Assert.False(File.Exists(_temp.Combine("evil.txt")));
     }
@@ -302,7 +302,7 @@ public sealed class InstallTests : IDisposable
         builder.Dependencies.Add(evil with { ContentHash = DependencyPackageBuilder.ContentHashOf(evil.NupkgPath) });
         var package = builder.Build(_temp.Folder("out"));
 
-        await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
+        await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.UnsafeEntryPath);
         AssertNothingInstalled();
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.evil", "1.0.0")));
         Assert.Empty(Directory.GetFiles(_temp.Path, "evil.txt", SearchOption.AllDirectories));
@@ -317,7 +317,7 @@ public sealed class InstallTests : IDisposable
         builder.EditManifest = m => { m.SchemaVersion = schemaVersion; m.Profile = profile; };
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), code);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root));
     }
@@ -330,7 +330,7 @@ public sealed class InstallTests : IDisposable
         builder.Rid = otherRid;
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.RuntimeIdentifierMismatch);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.RuntimeIdentifierMismatch);
         Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
         Assert.Contains(otherRid, ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_root));
@@ -343,7 +343,7 @@ public sealed class InstallTests : IDisposable
         builder.Rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
         var package = builder.Build(_temp.Folder("out"));
 
-        var result = await new FunctionInstaller().InstallAsync(Request(package, _feed));
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed));
 
         Assert.Equal(FunctionDirectory, result.FunctionDirectory);
     }
@@ -356,7 +356,7 @@ public sealed class InstallTests : IDisposable
         builder.Frameworks.Add(new FrameworkDefinition { Name = "Microsoft.NETCore.App", Version = "99.0.0" });
         var package = builder.Build(_temp.Folder("out"));
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.FrameworkNotRunnableByHost);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.FrameworkNotRunnableByHost);
         Assert.Equal(ExitCodes.RuntimeMissing, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root));
 
@@ -418,7 +418,7 @@ public sealed class InstallTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, ".nupkg.metadata"), "{\"version\":2,\"contentHash\":\"bm90IGl0\",\"source\":\"x\"}");
 
-        var ex = await AssertInstallFails(new FunctionInstaller().InstallAsync(Request(package, _feed)), DiagnosticCodes.PackagesFolderConflict);
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Request(package, _feed)), DiagnosticCodes.PackagesFolderConflict);
         Assert.Equal(ExitCodes.Conflict, ExitCodeTable.For(ex.Code));
         AssertNothingInstalled();
     }

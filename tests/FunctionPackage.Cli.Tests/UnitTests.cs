@@ -153,7 +153,7 @@ public sealed class UnitTests : IDisposable
         File.WriteAllText(_temp.Combine("NuGet.config"),
             $"<configuration><packageSources><clear /><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
 
-        var result = await new FunctionInstaller().InstallAsync(new InstallRequest { Package = package, Root = "root", WorkingDirectory = _temp.Path });
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest { Package = package, Root = "root", WorkingDirectory = _temp.Path });
 
         Assert.Equal(1, result.PackagesAdded);
         Assert.True(File.Exists(_temp.Combine("root", "packages", "dep.a", "1.0.0", "lib", "net8.0", "Dep.A.dll")));

@@ -57,7 +57,7 @@ public sealed class VerifyHostileIdTests : IDisposable
         Assert.Equal(ExitCodes.VerificationFailed, await RunCli("verify", package));
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(request));
         Assert.Equal(code, ex.Code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.Equal(ExitCodes.VerificationFailed, await RunCli("install", package, "--root", _root, "--source", _feed, "--materialize", Path.Combine(_sandbox, "a", "b", "root", "publish")));
@@ -123,7 +123,7 @@ public sealed class VerifyHostileIdTests : IDisposable
     [Fact]
     public async Task Id_at_version_that_would_leave_the_root_is_refused_before_anything_is_written()
     {
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(
             new InstallRequest { Package = "../../../pwned@1.0.0", Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path }));
         // Not a NuGet id at all: the argument parser refuses it (FPKG5110) before the install path is even built.
         Assert.Equal(DiagnosticCodes.InvalidPackageReference, ex.Code);

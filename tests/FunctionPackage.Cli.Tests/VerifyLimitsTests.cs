@@ -39,7 +39,7 @@ public sealed class VerifyLimitsTests : IDisposable
         var result = new PackageVerifier(limits).Verify(package);
         Assert.False(result.IsValid);
         Assert.Contains(result.Issues, i => i.Code == code);
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(Request(package, limits)));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, limits)));
         Assert.Equal(code, ex.Code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root), "checked before anything is written");
@@ -118,7 +118,7 @@ public sealed class VerifyLimitsTests : IDisposable
         var package = builder.Build(_temp.Folder("out"));
         Assert.True(new PackageVerifier(PackageLimits.Default).Verify(package).IsValid); // the function package itself is fine
 
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(Request(package, PackageLimits.Default)));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, PackageLimits.Default)));
         Assert.Equal(DiagnosticCodes.CompressionRatioTooHigh, ex.Code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.a")));
@@ -134,7 +134,7 @@ public sealed class VerifyLimitsTests : IDisposable
         builder.FunctionFiles["data/text.txt"] = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("ordinary text compresses well ", 40_000)));
         var package = builder.Build(_temp.Folder("out"));
         Assert.Empty(new PackageVerifier(PackageLimits.Default).Verify(package).Issues);
-        await new FunctionInstaller().InstallAsync(Request(package, PackageLimits.Default));
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(package, PackageLimits.Default));
         Assert.True(File.Exists(Path.Combine(_root, "functions", "hello.function", "1.0.0", "function", "data", "text.txt")));
     }
 }

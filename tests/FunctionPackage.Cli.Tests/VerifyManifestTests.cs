@@ -54,7 +54,7 @@ public sealed class VerifyManifestTests : IDisposable
         Assert.Contains((await RunCli("inspect", package)).ExitCode, new[] { ExitCodes.Success, ExitCodes.VerificationFailed });
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(request));
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
         Assert.False(Directory.Exists(_root), "verified before anything was written");
     }
@@ -193,7 +193,7 @@ public sealed class VerifyManifestTests : IDisposable
         Assert.Empty(new PackageVerifier().Verify(package).Issues); // not knowable without the dependency
 
         var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
-        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => new FunctionInstaller().InstallAsync(request));
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(request));
         Assert.Equal(DiagnosticCodes.AssetNotInDependency, ex.Code);
         Assert.False(Directory.Exists(Path.Combine(_root, "functions")), "the function is not installed");
         Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b")), "the dependency is not extracted");

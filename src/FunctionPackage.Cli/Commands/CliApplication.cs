@@ -272,7 +272,7 @@ public sealed class CliApplication
         return command;
     }
 
-    private FunctionInstaller Installer() => new(_loggerFactory.CreateLogger<FunctionInstaller>());
+    private FunctionInstaller Installer() => FunctionInstaller.CreateDefault(_loggerFactory.CreateLogger<FunctionInstaller>());
 
     /// <summary>Turns expected failures into their exit codes; anything else is a bug (exit 70, with the stack trace).</summary>
     private async Task<int> Guard(Func<Task<int>> action)

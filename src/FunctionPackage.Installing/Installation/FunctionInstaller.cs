@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
+using FunctionPackage.Installing.Sources;
 using FunctionPackage.Installing.Sources.NuGetFeeds;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
@@ -44,21 +45,38 @@ public sealed record InstallResult(
     string? MaterializedDirectory);
 
 /// <summary>
-/// Installs a function package into an install root: verify everything first, stage privately, fetch and
-/// hash-check each pinned dependency into the shared packages folder, write the receipt, then rename into place.
-/// Idempotent and safe to run concurrently on one root; an interrupted install leaves only <c>.staging/</c> garbage.
+/// Installs a function package into an install root: decide once what to do (<see cref="InstallPlan"/>: no-op, repair
+/// or full), verify everything before writing, stage privately, fetch and hash-check each pinned dependency into the
+/// shared packages folder, write the receipt, then rename into place. Idempotent and safe to run concurrently on one
+/// root; an interrupted install leaves only <c>.staging/</c> garbage. Every collaborator is a constructor parameter;
+/// <see cref="CreateDefault"/> is the wiring fnpkg uses.
 /// </summary>
 public sealed class FunctionInstaller
 {
-    private readonly ILogger _logger;
-    private readonly PackageVerifier _verifier = new();
-    private readonly PackageSourceResolver _sourceResolver = new();
+    private readonly IPackageSource _source;
+    private readonly PackageVerifier _verifier;
     private readonly RuntimeFrameworkChecker _runtimeChecker;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
 
-    public FunctionInstaller(ILogger? logger = null, RuntimeFrameworkChecker? runtimeChecker = null)
+    /// <summary>
+    /// <paramref name="source"/>: where packages come from (<see cref="NuGetFeedSource"/> for NuGet feeds);
+    /// <paramref name="clock"/> runs the <see cref="InstallRequest.Timeout"/> deadline.
+    /// </summary>
+    public FunctionInstaller(IPackageSource source, PackageVerifier verifier, RuntimeFrameworkChecker runtimeChecker, TimeProvider clock, ILogger logger)
     {
-        _logger = logger ?? NullLogger.Instance;
-        _runtimeChecker = runtimeChecker ?? new RuntimeFrameworkChecker();
+        _source = source;
+        _verifier = verifier;
+        _runtimeChecker = runtimeChecker;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>NuGet feeds, the default verifier, this machine's runtimes and the system clock.</summary>
+    public static FunctionInstaller CreateDefault(ILogger? logger = null, RuntimeFrameworkChecker? runtimeChecker = null)
+    {
+        logger ??= NullLogger.Instance;
+        return new FunctionInstaller(new NuGetFeedSource(logger), new PackageVerifier(), runtimeChecker ?? new RuntimeFrameworkChecker(), TimeProvider.System, logger);
     }
 
     public static string InstalledBy
@@ -79,27 +97,30 @@ public sealed class FunctionInstaller
         if (request.MaterializeDirectory is not null)
             Materializer.EnsureTargetIsEmpty(Path.GetFullPath(request.MaterializeDirectory, request.WorkingDirectory));
 
-        // Quick no-op before any network access: id@version is immutable, so a complete install is the answer.
-        if (!argument.IsFile)
-        {
-            var existing = layout.FunctionDirectory(argument.Id!, argument.Version!.ToNormalizedString());
-            if (InstallReceipt.TryRead(existing) is { } receipt && AllDependenciesPresent(receipt, layout))
-                return await AlreadyInstalledAsync(request, layout, receipt, existing);
-        }
+        // id@version is immutable, so its plan needs only the install root: a complete install is a no-op before any
+        // network access (and before NuGet.Protocol is loaded). A file's identity is inside it: it is planned once verified.
+        var plan = argument.IsFile ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
+        if (plan is { Action: InstallAction.NoOp }) return await NoOpAsync(request, layout, plan);
 
         var limits = request.Limits ?? PackageLimits.FromEnvironment();
-        // Created after the no-op check: a no-op then never loads NuGet.Protocol.
-        using var fetcher = new NuGetPackageFetcher(_logger, request.RequestTimeout, limits.MaxTotalBytes);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(request.Timeout);
+        using var timeout = new CancellationTokenSource(request.Timeout, _clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var session = _source.Open(new PackageSourceOptions
+        {
+            Requested = request.Sources,
+            WorkingDirectory = request.WorkingDirectory,
+            RequestTimeout = request.RequestTimeout,
+            MaxPackageBytes = limits.MaxTotalBytes,
+        });
         try
         {
-            return await InstallCoreAsync(request, layout, argument, limits, fetcher, deadline.Token);
+            return await InstallCoreAsync(request, layout, argument, plan, limits, session, deadline.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var waitingOn = fetcher.ActiveSources;
-            throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut, $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
+            var waitingOn = session.Waiting;
+            throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut,
+                $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
                 (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "") +
                 ". Check that feed and the network, or raise --timeout.");
         }
@@ -109,8 +130,18 @@ public sealed class FunctionInstaller
         }
     }
 
-    private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument,
-        PackageLimits limits, NuGetPackageFetcher fetcher, CancellationToken cancellationToken)
+    /// <summary>The one install decision, from the receipt in <c>functions/&lt;id&gt;/&lt;version&gt;</c> and <c>packages/</c>.</summary>
+    private static InstallPlan Plan(InstallLayout layout, string id, string version)
+    {
+        var functionDirectory = layout.FunctionDirectory(id, version);
+        return InstallPlan.Decide(functionDirectory, InstallReceipt.TryRead(functionDirectory),
+            path => PackagePaths.IsSafeRelativePath(path)
+                && File.Exists(Path.Combine(PackagePaths.Combine(layout.PackagesFolder, path), SharedPackagesFolder.MetadataFileName)));
+    }
+
+    /// <summary><paramref name="plan"/>: an id@version's (decided before the download); null for a file, planned here once verified.</summary>
+    private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument, InstallPlan? plan,
+        PackageLimits limits, IPackageSourceSession session, CancellationToken cancellationToken)
     {
         StagingArea? staging = null;
         try
@@ -123,7 +154,7 @@ public sealed class FunctionInstaller
             else
             {
                 staging = CreateStaging(layout);
-                packagePath = await DownloadFunctionPackageAsync(argument, request, fetcher, staging, cancellationToken);
+                packagePath = await DownloadFunctionPackageAsync(argument, session, staging, cancellationToken);
             }
 
             using var archive = FunctionPackageArchive.Open(packagePath, limits);
@@ -133,36 +164,33 @@ public sealed class FunctionInstaller
             if (!argument.IsFile && (!string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase)
                 || NuGetVersion.Parse(manifest.Version) != argument.Version))
             {
-                throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch, $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
+                throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch,
+                    $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
             }
             _runtimeChecker.Check(manifest.Runtime);
 
-            var functionDirectory = layout.FunctionDirectory(manifest.Id, manifest.Version);
-            // A function folder is renamed into place complete, so its receipt means only shared packages can be missing.
-            var installed = InstallReceipt.TryRead(functionDirectory);
-            if (installed is not null)
-            {
-                EnsureSameContent(installed, verification, functionDirectory);
-                if (AllDependenciesPresent(installed, layout)) return await AlreadyInstalledAsync(request, layout, installed, functionDirectory);
-            }
+            plan ??= Plan(layout, manifest.Id, manifest.Version);
+            if (plan.Receipt is not null) EnsureSameContent(plan.Receipt, verification, plan.FunctionDirectory);
+            if (plan.Action == InstallAction.NoOp) return await NoOpAsync(request, layout, plan);
 
             // Everything is verified: from here on we write.
             staging ??= CreateStaging(layout);
-            var stagedFunction = Path.Combine(staging.Directory, "function-root");
-            if (installed is null) ExtractFunctionFiles(archive, stagedFunction);
-            var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, fetcher, staging, cancellationToken);
-
-            var receipt = installed;
-            var alreadyThere = true; // repaired shared packages only
-            if (receipt is null)
+            if (plan.Action == InstallAction.Repair)
             {
-                receipt = CreateReceipt(manifest, verification, layout);
-                File.WriteAllBytes(Path.Combine(stagedFunction, InstallLayout.ReceiptFileName), receipt.Serialize());
-                cancellationToken.ThrowIfCancellationRequested();
-                alreadyThere = MoveIntoPlace(stagedFunction, functionDirectory, verification);
-                _logger.LogInformation("Installed {Id} {Version} to {Directory}", manifest.Id, manifest.Version, functionDirectory);
+                _logger.LogInformation("{Id} {Version} is installed; restoring {Count} missing shared package(s)", manifest.Id, manifest.Version, plan.MissingDependencies.Count);
+                var restored = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, cancellationToken);
+                return await FinishAsync(request, layout, plan.Receipt!, plan.FunctionDirectory, alreadyInstalled: true, restored);
             }
-            return await FinishAsync(request, layout, receipt, functionDirectory, alreadyThere, added);
+
+            var stagedFunction = Path.Combine(staging.Directory, "function-root");
+            ExtractFunctionFiles(archive, stagedFunction);
+            var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, cancellationToken);
+            var receipt = CreateReceipt(manifest, verification, layout);
+            File.WriteAllBytes(Path.Combine(stagedFunction, InstallLayout.ReceiptFileName), receipt.Serialize());
+            cancellationToken.ThrowIfCancellationRequested();
+            var concurrentWinner = MoveIntoPlace(stagedFunction, plan.FunctionDirectory, verification);
+            _logger.LogInformation("Installed {Id} {Version} to {Directory}", manifest.Id, manifest.Version, plan.FunctionDirectory);
+            return await FinishAsync(request, layout, receipt, plan.FunctionDirectory, concurrentWinner, added);
         }
         finally
         {
@@ -185,11 +213,11 @@ public sealed class FunctionInstaller
     /// The no-op: nothing to write, but abandoned staging folders (a killed install's, possibly gigabytes) are removed
     /// here too rather than waiting for the next real install. A read-only root just keeps them.
     /// </summary>
-    private async Task<InstallResult> AlreadyInstalledAsync(InstallRequest request, InstallLayout layout, InstallReceipt receipt, string functionDirectory)
+    private async Task<InstallResult> NoOpAsync(InstallRequest request, InstallLayout layout, InstallPlan plan)
     {
         CleanupAbandonedStaging(layout);
-        _logger.LogInformation("{Id} {Version} is already installed in {Directory}", receipt.Id, receipt.Version, functionDirectory);
-        return await FinishAsync(request, layout, receipt, functionDirectory, alreadyInstalled: true, added: 0);
+        _logger.LogInformation("{Id} {Version} is already installed in {Directory}", plan.Receipt!.Id, plan.Receipt.Version, plan.FunctionDirectory);
+        return await FinishAsync(request, layout, plan.Receipt, plan.FunctionDirectory, alreadyInstalled: true, added: 0);
     }
 
     private void CleanupAbandonedStaging(InstallLayout layout)
@@ -205,10 +233,10 @@ public sealed class FunctionInstaller
         return StagingArea.Create(layout.StagingFolder);
     }
 
-    private async Task<string> DownloadFunctionPackageAsync(PackageArgument argument, InstallRequest request, NuGetPackageFetcher fetcher, StagingArea staging, CancellationToken cancellationToken)
+    private async Task<string> DownloadFunctionPackageAsync(PackageArgument argument, IPackageSourceSession session, StagingArea staging, CancellationToken cancellationToken)
     {
-        var sources = _sourceResolver.Resolve(request.Sources, request.WorkingDirectory, manifestHints: null);
-        if (sources.Sources.Count == 0)
+        var sources = session.Select(manifestHints: null);
+        if (sources.IsEmpty)
         {
             throw new FunctionPackageException(DiagnosticCodes.NoSources, $"No package source to fetch {argument} from. Pass --source <feed> or add one to NuGet.config.");
         }
@@ -216,7 +244,7 @@ public sealed class FunctionInstaller
         Directory.CreateDirectory(downloads);
         var file = PackagePaths.CombineNames(downloads, $"{argument.Id!.ToLowerInvariant()}.{argument.Version!.ToNormalizedString().ToLowerInvariant()}.nupkg");
         _logger.LogInformation("Downloading {Id} {Version}…", argument.Id, argument.Version.ToNormalizedString());
-        var from = await fetcher.DownloadAsync(sources.Sources, argument.Id, argument.Version, file, cancellationToken);
+        var from = await session.DownloadAsync(sources, argument.Id, argument.Version.ToNormalizedString(), file, cancellationToken);
         if (from is null)
         {
             throw new FunctionPackageException(DiagnosticCodes.FunctionPackageNotFound, $"{argument} was not found in {sources.Describe()}. Check the id and exact version, or push the package to one of these feeds.");
@@ -233,11 +261,6 @@ public sealed class FunctionInstaller
         }
     }
 
-    private static bool AllDependenciesPresent(InstallReceipt receipt, InstallLayout layout)
-        => receipt.Dependencies.All(d =>
-            PackagePaths.IsSafeRelativePath(d.Path)
-            && File.Exists(Path.Combine(PackagePaths.Combine(layout.PackagesFolder, d.Path), SharedPackagesFolder.MetadataFileName)));
-
     private static void ExtractFunctionFiles(FunctionPackageArchive archive, string destination)
     {
         Directory.CreateDirectory(destination);
@@ -253,7 +276,7 @@ public sealed class FunctionInstaller
     }
 
     private async Task<int> InstallDependenciesAsync(FunctionManifest manifest, FunctionPackageArchive archive, InstallRequest request,
-        InstallLayout layout, PackageLimits limits, NuGetPackageFetcher fetcher, StagingArea staging, CancellationToken cancellationToken)
+        InstallLayout layout, PackageLimits limits, IPackageSourceSession session, StagingArea staging, CancellationToken cancellationToken)
     {
         var packages = new SharedPackagesFolder(layout.PackagesFolder, limits);
         var needed = manifest.Dependencies.Where(d => !packages.IsInstalled(d)).ToList();
@@ -263,7 +286,7 @@ public sealed class FunctionInstaller
         Directory.CreateDirectory(downloads);
         // Embedded: every dependency in embed mode, the marked ones in reference mode; the rest come from a feed.
         var embedded = needed.Where(d => FunctionPackageFormat.IsEmbedded(manifest, d)).ToHashSet();
-        ResolvedSources? sources = null;
+        SourceSelection? sources = null;
         // The zip reader is not thread-safe: copy embedded packages out first, then extract in parallel.
         foreach (var dependency in embedded)
         {
@@ -272,8 +295,8 @@ public sealed class FunctionInstaller
         }
         if (embedded.Count < needed.Count)
         {
-            sources = _sourceResolver.Resolve(request.Sources, request.WorkingDirectory, manifest.Sources);
-            if (sources.Sources.Count == 0)
+            sources = session.Select(manifest.Sources);
+            if (sources.IsEmpty)
             {
                 throw new FunctionPackageException(DiagnosticCodes.NoSources, $"{manifest.Id} references {needed.Count - embedded.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
             }
@@ -293,8 +316,8 @@ public sealed class FunctionInstaller
             {
                 var n = Interlocked.Increment(ref started);
                 _logger.LogInformation("Downloading {Id} {Version} ({N}/{Total})…", dependency.Id, dependency.Version, n, needed.Count);
-                origin = await fetcher.DownloadAsync(sources!.Sources, dependency.Id, NuGetVersion.Parse(dependency.Version), file, ct)
-                    ?? throw new FunctionPackageException(DiagnosticCodes.DependencyNotFound, $"Dependency {dependency.Id} {dependency.Version} of {manifest.Id} was not found in {sources.Describe()}. " +
+                origin = await session.DownloadAsync(sources!, dependency.Id, dependency.Version, file, ct)
+                    ?? throw new FunctionPackageException(DiagnosticCodes.DependencyNotFound, $"Dependency {dependency.Id} {dependency.Version} of {manifest.Id} was not found in {sources!.Describe()}. " +
                         "Add the feed that has it with --source (or NuGet.config), or rebuild the function with FunctionPackageDependencyMode=embed.");
             }
             var actual = ComputeContentHash(file);

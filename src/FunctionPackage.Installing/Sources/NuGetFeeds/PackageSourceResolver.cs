@@ -3,13 +3,8 @@ using NuGet.Configuration;
 
 namespace FunctionPackage.Installing.Sources.NuGetFeeds;
 
-/// <summary>The sources to use and where they came from, for messages.</summary>
-public sealed record ResolvedSources(IReadOnlyList<PackageSource> Sources, string Origin)
-{
-    public string Describe() => Sources.Count == 0
-        ? $"no sources ({Origin})"
-        : $"{string.Join(", ", Sources.Select(s => s.Source))} (from {Origin})";
-}
+/// <summary>The NuGet sources to use (with their NuGet.config credentials) and where they came from, for messages.</summary>
+public sealed record ResolvedSources(IReadOnlyList<PackageSource> Sources, string Origin);
 
 /// <summary>
 /// Picks the feeds to install from: <c>--source</c> options, else the NuGet.config in effect for the working
