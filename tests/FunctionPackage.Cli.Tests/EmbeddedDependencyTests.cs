@@ -13,26 +13,14 @@ namespace FunctionPackage.Cli.Tests;
 /// from a local-only source, e.g. FSharp.Core from the .NET SDK's library packs): verify checks that dependency like embed
 /// mode, install takes it from the package and only the others from a feed.
 /// </summary>
-public sealed class EmbeddedDependencyTests : IDisposable
+public sealed class EmbeddedDependencyTests : InstallTestBase
 {
-    private readonly TempDirectory _temp = new();
-    private readonly string _feed;
-    private readonly string _root;
-
-    public EmbeddedDependencyTests()
-    {
-        _feed = _temp.Folder("feed");
-        _root = _temp.Combine("root");
-    }
-
-    public void Dispose() => _temp.Dispose();
-
     /// <summary>Dep.A from the feed, Dep.Local embedded (and not in the feed: a local-only package).</summary>
     private FunctionPackageBuilder Function()
     {
         var builder = new FunctionPackageBuilder();
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0"));
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_temp.Folder("local-only"), "Dep.Local", "3.0.0") with { Embedded = true });
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(Feed, "Dep.A", "1.0.0"));
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(Temp.Folder("local-only"), "Dep.Local", "3.0.0") with { Embedded = true });
         return builder;
     }
 
@@ -41,8 +29,8 @@ public sealed class EmbeddedDependencyTests : IDisposable
     [Fact]
     public void A_temp_folder_that_cannot_take_the_embedded_package_is_FPKG5028()
     {
-        var package = Function().Build(_temp.Folder("out"));
-        var noTemp = _temp.Combine("no-such-temp"); // never created: the spool file cannot be opened there
+        var package = Function().Build(Temp.Folder("out"));
+        var noTemp = Temp.Combine("no-such-temp"); // never created: the spool file cannot be opened there
 
         var result = new PackageVerifier(tempFolder: noTemp).Verify(package);
 
@@ -56,7 +44,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
     [Fact]
     public void A_marked_dependency_with_its_nupkg_verifies()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
 
         var result = new PackageVerifier().Verify(package);
 
@@ -71,7 +59,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         var builder = Function();
         // The manifest is consistent (files[] does not list it): only the marked dependency's package is missing.
         builder.EditManifest = manifest => manifest.Files.RemoveAll(f => f.Path == "packages/dep.local.3.0.0.nupkg");
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("packages/dep.local.3.0.0.nupkg")!.Delete());
 
         Assert.Equal(new[] { DiagnosticCodes.EmbeddedPackageMissing }, Codes(package));
@@ -81,10 +69,10 @@ public sealed class EmbeddedDependencyTests : IDisposable
     public void A_marked_dependency_with_other_bytes_is_FPKG5014()
     {
         var builder = Function();
-        var impostor = DependencyPackageBuilder.Build(_temp.Folder("impostor"), "Dep.Local", "3.0.0", salt: "evil");
+        var impostor = DependencyPackageBuilder.Build(Temp.Folder("impostor"), "Dep.Local", "3.0.0", salt: "evil");
         // files[] hashes the impostor too: the content hash pinned for the dependency is what catches it.
         builder.EditManifest = manifest => manifest.Files.Single(f => f.Path == "packages/dep.local.3.0.0.nupkg").Sha512 = ContentHash.Sha512(File.ReadAllBytes(impostor.NupkgPath));
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "packages/dep.local.3.0.0.nupkg", File.ReadAllBytes(impostor.NupkgPath)));
 
         Assert.Equal(new[] { DiagnosticCodes.EmbeddedPackageHashMismatch }, Codes(package));
@@ -97,7 +85,7 @@ public sealed class EmbeddedDependencyTests : IDisposable
         // Listed in files[] with a correct hash, so only the embedded-package rule can refuse it.
         var extra = File.ReadAllBytes(builder.Dependencies[0].NupkgPath);
         builder.EditManifest = manifest => manifest.Files.Add(new FileEntry { Path = "packages/dep.a.1.0.0.nupkg", Sha512 = ContentHash.Sha512(extra) });
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "packages/dep.a.1.0.0.nupkg", extra));
 
         Assert.Equal(new[] { DiagnosticCodes.UnlistedFile }, Codes(package));
@@ -107,17 +95,17 @@ public sealed class EmbeddedDependencyTests : IDisposable
     public async Task Install_takes_the_marked_dependency_from_the_package_and_the_others_from_the_feed()
     {
         var builder = Function();
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
 
         var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest
         {
-            Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path,
+            Package = package, Root = Root, Sources = new[] { Feed }, WorkingDirectory = Temp.Path,
         });
 
         Assert.Equal(2, result.PackagesAdded);
         foreach (var dependency in builder.Dependencies)
         {
-            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "packages", dependency.Id.ToLowerInvariant(), dependency.Version, ".nupkg.metadata")));
+            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "packages", dependency.Id.ToLowerInvariant(), dependency.Version, ".nupkg.metadata")));
             Assert.Equal(dependency.ContentHash, metadata.RootElement.GetProperty("contentHash").GetString());
             var source = metadata.RootElement.GetProperty("source").GetString()!;
             Assert.True(dependency.Embedded == source.EndsWith("(embedded)", StringComparison.Ordinal), $"{dependency.Id} came from {source}");
@@ -128,11 +116,11 @@ public sealed class EmbeddedDependencyTests : IDisposable
     public async Task Install_with_only_marked_dependencies_needs_no_source()
     {
         var builder = new FunctionPackageBuilder();
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_temp.Folder("local-only"), "Dep.Local", "3.0.0") with { Embedded = true });
-        var package = builder.Build(_temp.Folder("out"));
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(Temp.Folder("local-only"), "Dep.Local", "3.0.0") with { Embedded = true });
+        var package = builder.Build(Temp.Folder("out"));
 
         // No --source, no NuGet.config source, no manifest hint: nothing to fetch, so nothing is needed.
-        var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest { Package = package, Root = _root, WorkingDirectory = _temp.Path });
+        var result = await FunctionInstaller.CreateDefault().InstallAsync(new InstallRequest { Package = package, Root = Root, WorkingDirectory = Temp.Path });
 
         Assert.Equal(1, result.PackagesAdded);
     }

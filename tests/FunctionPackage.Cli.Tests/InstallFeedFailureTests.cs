@@ -11,44 +11,31 @@ using Xunit.Abstractions;
 namespace FunctionPackage.Cli.Tests;
 
 /// <summary>Feeds that redirect, hang, die or serve garbage: each ends in its own code naming the source, with nothing installed.</summary>
-public sealed class InstallFeedFailureTests : IDisposable
+public sealed class InstallFeedFailureTests : InstallTestBase
 {
-    private readonly TempDirectory _temp = new();
     private readonly ITestOutputHelper _log;
-    private readonly string _root;
     private readonly FunctionPackageBuilder _builder;
     private readonly string _package;
 
     public InstallFeedFailureTests(ITestOutputHelper log)
     {
         _log = log;
-        _root = _temp.Combine("root");
-        var dependencies = _temp.Folder("deps");
+        var dependencies = Temp.Folder("deps");
         _builder = new FunctionPackageBuilder();
         _builder.Dependencies.Add(DependencyPackageBuilder.Build(dependencies, "Dep.A", "1.0.0"));
-        _package = _builder.Build(_temp.Folder("out"));
+        _package = _builder.Build(Temp.Folder("out"));
     }
 
-    public void Dispose() => _temp.Dispose();
-
     private string[] AllPackages => new[] { _package, _builder.Dependencies[0].NupkgPath };
-
-    private InstallRequest Request(string package, params string[] sources) => new()
-    {
-        Package = package,
-        Root = _root,
-        Sources = sources,
-        WorkingDirectory = _temp.Path,
-    };
 
     private Task<FunctionPackageException> AssertInstallFails(InstallRequest request, string code, int exitCode)
         => InstallAssert.Fails(FunctionInstaller.CreateDefault().InstallAsync(request), code, exitCode, _log.WriteLine);
 
-    private void AssertNothingInstalled() => InstallAssert.NothingInstalled(_root);
+    private void AssertNoFunctionNorPackageInstalled() => InstallAssert.NothingInstalled(Root);
 
     /// <summary>A NuGet.config in the working directory with one authenticated source, as a private feed is configured.</summary>
     private void WriteNuGetConfig(string source, NetworkCredential credential)
-        => File.WriteAllText(_temp.Combine("NuGet.config"), $"""
+        => File.WriteAllText(Temp.Combine("NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -91,12 +78,12 @@ public sealed class InstallFeedFailureTests : IDisposable
             var ex = Assert.IsType<FunctionPackageException>(failure);
             Assert.Equal(DiagnosticCodes.SourceFailed, ex.Code);
             Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
-            AssertNothingInstalled();
+            AssertNoFunctionNorPackageInstalled();
         }
         else
         {
             Assert.Null(failure);
-            Assert.True(File.Exists(Path.Combine(_root, "functions", "hello.function", "1.0.0", "install.json")));
+            Assert.True(File.Exists(Path.Combine(Root, "functions", "hello.function", "1.0.0", "install.json")));
         }
     }
 
@@ -114,7 +101,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         Assert.True(silent.Accepted > 0);
         Assert.Contains(silent.Url, ex.Message, StringComparison.Ordinal);
         Assert.Contains("--request-timeout", ex.Message, StringComparison.Ordinal);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Fact]
@@ -124,11 +111,11 @@ public sealed class InstallFeedFailureTests : IDisposable
         var watch = Stopwatch.StartNew();
 
         var exitCode = await CliApplication.RunAsync(
-            new[] { "install", "Hello.Function@1.0.0", "--root", _root, "--source", silent.Url, "--request-timeout", "1" }, new StringWriter());
+            new[] { "install", "Hello.Function@1.0.0", "--root", Root, "--source", silent.Url, "--request-timeout", "1" }, new StringWriter());
 
         Assert.Equal(ExitCodes.NotFound, exitCode);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Theory]
@@ -147,7 +134,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         Assert.Contains(logger.Messages, m => m.Contains("Downloading Dep.A 1.0.0 (1/1)", StringComparison.Ordinal));
         Assert.Contains(logger.Messages, m => m.Contains($"Waiting for {feed.IndexUrl} (Dep.A 1.0.0", StringComparison.Ordinal));
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Theory]
@@ -157,10 +144,10 @@ public sealed class InstallFeedFailureTests : IDisposable
     [InlineData("--timeout", "1e300")]
     public async Task A_timeout_that_is_not_a_positive_number_of_seconds_is_a_usage_error(string option, string value)
     {
-        var exitCode = await CliApplication.RunAsync(new[] { "install", _package, "--root", _root, option, value }, new StringWriter());
+        var exitCode = await CliApplication.RunAsync(new[] { "install", _package, "--root", Root, option, value }, new StringWriter());
 
         Assert.Equal(ExitCodes.Usage, exitCode);
-        Assert.False(Directory.Exists(_root));
+        Assert.False(Directory.Exists(Root));
     }
 
     [Fact]
@@ -176,7 +163,7 @@ public sealed class InstallFeedFailureTests : IDisposable
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
         Assert.Contains("--timeout", ex.Message, StringComparison.Ordinal);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Theory]
@@ -192,19 +179,19 @@ public sealed class InstallFeedFailureTests : IDisposable
 
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
         Assert.Contains(functionPackageFromFeed ? "Hello.Function" : "Dep.A", ex.Message, StringComparison.Ordinal);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Fact]
     public async Task Folder_feed_holding_a_non_zip_is_FPKG5112_naming_the_folder()
     {
-        var folder = _temp.Folder("garbage-feed");
+        var folder = Temp.Folder("garbage-feed");
         File.WriteAllText(Path.Combine(folder, "Dep.A.1.0.0.nupkg"), "<html>not a package</html>");
 
         var ex = await AssertInstallFails(Request(_package, folder), DiagnosticCodes.SourceServedInvalidPackage, ExitCodes.VerificationFailed);
 
         Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 
     [Theory]
@@ -237,6 +224,6 @@ public sealed class InstallFeedFailureTests : IDisposable
 
         Assert.Contains(feed.IndexUrl, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("embed", ex.Message, StringComparison.OrdinalIgnoreCase);
-        AssertNothingInstalled();
+        AssertNoFunctionNorPackageInstalled();
     }
 }

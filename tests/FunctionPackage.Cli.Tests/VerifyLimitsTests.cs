@@ -14,23 +14,11 @@ namespace FunctionPackage.Cli.Tests;
 /// Issue 11 item 4: size and count limits, checked on the declared sizes before anything is inflated or written and
 /// on the bytes actually inflated. Limits are lowered per test so the packages stay a few KB on disk.
 /// </summary>
-public sealed class VerifyLimitsTests : IDisposable
+public sealed class VerifyLimitsTests : InstallTestBase
 {
-    private readonly TempDirectory _temp = new();
-    private readonly string _root;
-    private readonly string _feed;
-
-    public VerifyLimitsTests()
-    {
-        _root = _temp.Combine("root");
-        _feed = _temp.Folder("feed");
-    }
-
-    public void Dispose() => _temp.Dispose();
-
     private InstallRequest Request(string package, PackageLimits? limits) => new()
     {
-        Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path, Limits = limits,
+        Package = package, Root = Root, Sources = new[] { Feed }, WorkingDirectory = Temp.Path, Limits = limits,
     };
 
     /// <summary>verify reports the code; install throws it (exit 2) and the install root was never created.</summary>
@@ -42,7 +30,7 @@ public sealed class VerifyLimitsTests : IDisposable
         var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, limits)));
         Assert.Equal(code, ex.Code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
-        Assert.False(Directory.Exists(_root), "checked before anything is written");
+        Assert.False(Directory.Exists(Root), "checked before anything is written");
     }
 
     [Fact]
@@ -50,7 +38,7 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         builder.FunctionFiles["data/bomb.bin"] = new byte[4 * 1024 * 1024]; // deflates about 1000:1
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         Assert.True(new FileInfo(package).Length < 64 * 1024);
 
         await AssertRefused(package, DiagnosticCodes.CompressionRatioTooHigh, PackageLimits.Default);
@@ -62,7 +50,7 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         builder.FunctionFiles["data/big.bin"] = new byte[5000];
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.EntryTooLarge, new PackageLimits { MaxEntryBytes = 4000 });
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.EntryTooLarge, new PackageLimits { MaxEntryBytes = 4000 });
     }
 
     [Fact]
@@ -70,7 +58,7 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         for (var i = 0; i < 4; i++) builder.FunctionFiles[$"data/{i}.bin"] = new byte[1000];
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.PackageTooLarge, new PackageLimits { MaxTotalBytes = 3000 });
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.PackageTooLarge, new PackageLimits { MaxTotalBytes = 3000 });
     }
 
     [Fact]
@@ -78,13 +66,13 @@ public sealed class VerifyLimitsTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         for (var i = 0; i < 20; i++) builder.FunctionFiles[$"data/{i}.txt"] = new byte[] { (byte)i };
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.TooManyEntries, new PackageLimits { MaxEntries = 10 });
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.TooManyEntries, new PackageLimits { MaxEntries = 10 });
     }
 
     [Fact]
     public async Task A_manifest_over_the_manifest_limit_is_FPKG5021()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         await AssertRefused(package, DiagnosticCodes.ManifestTooLarge, new PackageLimits { MaxManifestBytes = 300 });
     }
 
@@ -94,7 +82,7 @@ public sealed class VerifyLimitsTests : IDisposable
         var builder = new FunctionPackageBuilder();
         var payload = new byte[64 * 1024];
         builder.FunctionFiles["data/lie.bin"] = payload;
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         // Stored, so the data is 64 KiB whatever the header says; then the header claims 100 bytes.
         FunctionPackageBuilder.EditZip(package, zip =>
         {
@@ -110,32 +98,32 @@ public sealed class VerifyLimitsTests : IDisposable
     [Fact]
     public async Task A_zip_bomb_inside_a_referenced_dependency_is_refused_before_the_packages_folder_is_written()
     {
-        var dependency = DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0");
+        var dependency = DependencyPackageBuilder.Build(Feed, "Dep.A", "1.0.0");
         FunctionPackageBuilder.EditZip(dependency.NupkgPath, zip => FunctionPackageBuilder.AddEntry(zip, "lib/net8.0/bomb.bin", new byte[4 * 1024 * 1024]));
         dependency = dependency with { ContentHash = DependencyPackageBuilder.ContentHashOf(dependency.NupkgPath) };
         var builder = new FunctionPackageBuilder();
         builder.Dependencies.Add(dependency);
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         Assert.True(new PackageVerifier(PackageLimits.Default).Verify(package).IsValid); // the function package itself is fine
 
         var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(Request(package, PackageLimits.Default)));
         Assert.Equal(DiagnosticCodes.CompressionRatioTooHigh, ex.Code);
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
-        Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.a")));
-        Assert.False(Directory.Exists(Path.Combine(_root, "functions", "hello.function")));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, ".staging")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "packages", "dep.a")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "functions", "hello.function")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Root, ".staging")));
     }
 
     [Fact]
     public async Task Limits_at_their_defaults_accept_an_ordinary_package()
     {
         var builder = new FunctionPackageBuilder { DependencyMode = FunctionPackageFormat.EmbedMode };
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0"));
+        builder.Dependencies.Add(DependencyPackageBuilder.Build(Feed, "Dep.A", "1.0.0"));
         builder.FunctionFiles["data/text.txt"] = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("ordinary text compresses well ", 40_000)));
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         Assert.Empty(new PackageVerifier(PackageLimits.Default).Verify(package).Issues);
         await FunctionInstaller.CreateDefault().InstallAsync(Request(package, PackageLimits.Default));
-        Assert.True(File.Exists(Path.Combine(_root, "functions", "hello.function", "1.0.0", "function", "data", "text.txt")));
+        Assert.True(File.Exists(Path.Combine(Root, "functions", "hello.function", "1.0.0", "function", "data", "text.txt")));
     }
 }
 
@@ -149,13 +137,13 @@ public sealed class EnvironmentCollection
 [Collection(EnvironmentCollection.Name)]
 public sealed class VerifyLimitVariableTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory Temp = new();
 
     public void Dispose()
     {
         Environment.SetEnvironmentVariable(PackageLimits.RatioVariable, null);
         Environment.SetEnvironmentVariable(PackageLimits.EntriesVariable, null);
-        _temp.Dispose();
+        Temp.Dispose();
     }
 
     [Fact]
@@ -163,7 +151,7 @@ public sealed class VerifyLimitVariableTests : IDisposable
     {
         var builder = new FunctionPackageBuilder();
         builder.FunctionFiles["data/zeros.bin"] = new byte[2 * 1024 * 1024];
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         Assert.Equal(ExitCodes.VerificationFailed, await CliApplication.RunAsync(new[] { "verify", package }, new StringWriter()));
 
         Environment.SetEnvironmentVariable(PackageLimits.RatioVariable, "5000");
@@ -173,7 +161,7 @@ public sealed class VerifyLimitVariableTests : IDisposable
     [Fact]
     public async Task A_limit_variable_that_is_not_a_number_is_FPKG5027_exit_1()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         Environment.SetEnvironmentVariable(PackageLimits.EntriesVariable, "lots");
         Assert.Equal(DiagnosticCodes.InvalidLimit, Assert.Throws<FunctionPackageException>(() => PackageLimits.FromEnvironment()).Code);
         Assert.Equal(ExitCodes.Usage, await CliApplication.RunAsync(new[] { "verify", package }, new StringWriter()));

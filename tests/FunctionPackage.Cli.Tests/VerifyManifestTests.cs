@@ -14,35 +14,8 @@ namespace FunctionPackage.Cli.Tests;
 /// Issue 11 items 8 and 9: verify is as strict as the spec. Missing, null and wrong-typed manifest members, two files at
 /// one publish destination and entries no file system can hold are coded errors from verify, before install writes anything.
 /// </summary>
-public sealed class VerifyManifestTests : IDisposable
+public sealed class VerifyManifestTests : InstallTestBase
 {
-    private readonly TempDirectory _temp = new();
-    private readonly string _root;
-    private readonly string _feed;
-
-    public VerifyManifestTests()
-    {
-        _root = _temp.Combine("root");
-        _feed = _temp.Folder("feed");
-    }
-
-    public void Dispose() => _temp.Dispose();
-
-    private FunctionPackageBuilder Function(string mode = FunctionPackageFormat.ReferenceMode)
-    {
-        var builder = new FunctionPackageBuilder { DependencyMode = mode };
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.A", "1.0.0"));
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(_feed, "Dep.B", "2.1.0"));
-        return builder;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunCli(params string[] args)
-    {
-        var output = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output);
-        return (exitCode, output.ToString());
-    }
-
     /// <summary>verify (logic and CLI) and install refuse with the code and exit 2; the root is never created.</summary>
     private async Task AssertRefused(string package, string code)
     {
@@ -53,10 +26,10 @@ public sealed class VerifyManifestTests : IDisposable
         // inspect checks less than verify (no hashes, no layout), but never crashes on what verify refuses.
         Assert.Contains((await RunCli("inspect", package)).ExitCode, new[] { ExitCodes.Success, ExitCodes.VerificationFailed });
 
-        var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
+        var request = new InstallRequest { Package = package, Root = Root, Sources = new[] { Feed }, WorkingDirectory = Temp.Path };
         var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(request));
         Assert.Equal(ExitCodes.VerificationFailed, ExitCodeTable.For(ex.Code));
-        Assert.False(Directory.Exists(_root), "verified before anything was written");
+        Assert.False(Directory.Exists(Root), "verified before anything was written");
     }
 
     private static JsonObject Dependency(JsonObject root, int index) => root["dependencies"]![index]!.AsObject();
@@ -86,7 +59,7 @@ public sealed class VerifyManifestTests : IDisposable
     [MemberData(nameof(BrokenMembers))]
     public async Task A_required_manifest_member_that_is_missing_null_or_mistyped_is_coded(string edit, string code)
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         if (edit == "array instead of object")
         {
             FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, FunctionPackageFormat.ManifestFileName, Encoding.UTF8.GetBytes("[1, 2]")));
@@ -133,7 +106,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.Sources.Add("https://example.invalid/v3/index.json");
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         PackageEdits.EditManifestJson(package, root =>
         {
             root.Remove("description");
@@ -149,7 +122,7 @@ public sealed class VerifyManifestTests : IDisposable
     [Fact]
     public async Task A_missing_schemaVersion_is_not_read_as_1()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         PackageEdits.EditManifestJson(package, root => root.Remove("schemaVersion"));
         var issue = Assert.Single(new PackageVerifier().Verify(package).Issues);
         Assert.Equal(DiagnosticCodes.ManifestMemberInvalid, issue.Code);
@@ -162,7 +135,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.EditManifest = m => m.Dependencies[1].Assets[0].Destination = m.Dependencies[0].Assets[0].Destination;
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Theory]
@@ -173,7 +146,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.EditManifest = m => m.Dependencies[0].Assets[0].Destination = destination;
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Fact]
@@ -181,7 +154,7 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function(FunctionPackageFormat.EmbedMode);
         builder.EditManifest = m => m.Dependencies[0].Assets[0].PathInPackage = "lib/net8.0/Missing.dll";
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.AssetNotInDependency);
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.AssetNotInDependency);
     }
 
     [Fact]
@@ -189,14 +162,14 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function();
         builder.EditManifest = m => m.Dependencies[1].Assets[0].PathInPackage = "lib/net8.0/Missing.dll";
-        var package = builder.Build(_temp.Folder("out"));
+        var package = builder.Build(Temp.Folder("out"));
         Assert.Empty(new PackageVerifier().Verify(package).Issues); // not knowable without the dependency
 
-        var request = new InstallRequest { Package = package, Root = _root, Sources = new[] { _feed }, WorkingDirectory = _temp.Path };
+        var request = new InstallRequest { Package = package, Root = Root, Sources = new[] { Feed }, WorkingDirectory = Temp.Path };
         var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => FunctionInstaller.CreateDefault().InstallAsync(request));
         Assert.Equal(DiagnosticCodes.AssetNotInDependency, ex.Code);
-        Assert.False(Directory.Exists(Path.Combine(_root, "functions")), "the function is not installed");
-        Assert.False(Directory.Exists(Path.Combine(_root, "packages", "dep.b")), "the dependency is not extracted");
+        Assert.False(Directory.Exists(Path.Combine(Root, "functions")), "the function is not installed");
+        Assert.False(Directory.Exists(Path.Combine(Root, "packages", "dep.b")), "the dependency is not extracted");
     }
 
     [Fact]
@@ -205,7 +178,7 @@ public sealed class VerifyManifestTests : IDisposable
         var builder = Function();
         builder.FunctionFiles["data/x"] = new byte[] { 1 };
         builder.FunctionFiles["data/x/y"] = new byte[] { 2 };
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnextractableEntry);
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.UnextractableEntry);
     }
 
     [Theory]
@@ -213,7 +186,7 @@ public sealed class VerifyManifestTests : IDisposable
     [InlineData(200, 6)]  // a path longer than 1024 bytes of names that each fit
     public async Task An_over_long_entry_name_is_FPKG5026(int segmentLength, int segments)
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         var name = "function/" + string.Join('/', Enumerable.Repeat(new string('n', segmentLength), segments));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, name, new byte[] { 1 }));
         await AssertRefused(package, DiagnosticCodes.UnextractableEntry);
@@ -222,7 +195,7 @@ public sealed class VerifyManifestTests : IDisposable
     [Fact]
     public async Task Nuspec_that_is_not_xml_is_FPKG5212()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         PackageEdits.EditNuspec(package, _ => "<package><metadata><id>x</id><version>not a version</version>");
         await AssertRefused(package, DiagnosticCodes.NuspecUnreadable); // split from FPKG5004
     }
@@ -230,7 +203,7 @@ public sealed class VerifyManifestTests : IDisposable
     [Fact]
     public async Task Package_without_a_nuspec_is_FPKG5211()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Delete());
         await AssertRefused(package, DiagnosticCodes.NuspecMissing); // split from FPKG5004
     }
@@ -238,7 +211,7 @@ public sealed class VerifyManifestTests : IDisposable
     [Fact]
     public async Task Nuspec_dependency_with_a_broken_version_range_is_coded()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         PackageEdits.EditNuspec(package, text => text.Replace("version=\"[1.0.0]\"", "version=\"[1.0.0,,\"", StringComparison.Ordinal));
         await AssertRefused(package, DiagnosticCodes.NuspecDependenciesMismatch);
     }
@@ -248,6 +221,6 @@ public sealed class VerifyManifestTests : IDisposable
     {
         var builder = Function(FunctionPackageFormat.EmbedMode);
         builder.EditManifest = m => m.Dependencies.Add(m.Dependencies[0]);
-        await AssertRefused(builder.Build(_temp.Folder("out")), DiagnosticCodes.ManifestInvalid);
+        await AssertRefused(builder.Build(Temp.Folder("out")), DiagnosticCodes.ManifestInvalid);
     }
 }

@@ -9,34 +9,14 @@ using FunctionPackage.Model;
 
 namespace FunctionPackage.Cli.Tests;
 
-public sealed class VerifyTests : IDisposable
+public sealed class VerifyTests : InstallTestBase
 {
-    private readonly TempDirectory _temp = new();
-
-    public void Dispose() => _temp.Dispose();
-
-    private FunctionPackageBuilder WithDependencies(string mode)
-    {
-        var feed = _temp.Folder("feed");
-        var builder = new FunctionPackageBuilder { DependencyMode = mode };
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(feed, "Dep.A", "1.0.0"));
-        builder.Dependencies.Add(DependencyPackageBuilder.Build(feed, "Dep.B", "2.1.0"));
-        return builder;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunCli(params string[] args)
-    {
-        var output = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output);
-        return (exitCode, output.ToString());
-    }
-
     [Theory]
     [InlineData(FunctionPackageFormat.ReferenceMode)]
     [InlineData(FunctionPackageFormat.EmbedMode)]
     public async Task Valid_package_verifies_with_exit_code_0(string mode)
     {
-        var package = WithDependencies(mode).Build(_temp.Folder("out"));
+        var package = Function(mode).Build(Temp.Folder("out"));
 
         var result = new PackageVerifier().Verify(package);
         Assert.Empty(result.Issues);
@@ -61,7 +41,7 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Function_file_changed_after_packing_is_a_hash_mismatch()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "function/Hello.Function.dll", Encoding.UTF8.GetBytes("evil")));
         await AssertFails(package, DiagnosticCodes.FileHashMismatch);
     }
@@ -69,7 +49,7 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task File_added_after_packing_is_unlisted()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, "function/extra.dll", new byte[] { 1 }));
         await AssertFails(package, DiagnosticCodes.UnlistedFile);
     }
@@ -77,7 +57,7 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Listed_file_removed_is_missing()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function/data/greeting.txt")!.Delete());
         await AssertFails(package, DiagnosticCodes.MissingFile);
     }
@@ -85,8 +65,8 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Replaced_embedded_dependency_is_a_content_hash_mismatch()
     {
-        var package = WithDependencies(FunctionPackageFormat.EmbedMode).Build(_temp.Folder("out"));
-        var impostor = DependencyPackageBuilder.Build(_temp.Folder("other"), "Dep.A", "1.0.0", salt: "evil");
+        var package = Function(FunctionPackageFormat.EmbedMode).Build(Temp.Folder("out"));
+        var impostor = DependencyPackageBuilder.Build(Temp.Folder("other"), "Dep.A", "1.0.0", salt: "evil");
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.ReplaceEntry(zip, "packages/dep.a.1.0.0.nupkg", File.ReadAllBytes(impostor.NupkgPath)));
         var result = new PackageVerifier().Verify(package);
         Assert.Contains(result.Issues, i => i.Code == DiagnosticCodes.EmbeddedPackageHashMismatch);
@@ -96,8 +76,8 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Embed_mode_without_the_embedded_package_fails()
     {
-        var builder = WithDependencies(FunctionPackageFormat.EmbedMode);
-        var package = builder.Build(_temp.Folder("out"));
+        var builder = Function(FunctionPackageFormat.EmbedMode);
+        var package = builder.Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("packages/dep.b.2.1.0.nupkg")!.Delete());
         await AssertFails(package, DiagnosticCodes.EmbeddedPackageMissing);
     }
@@ -105,29 +85,29 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Nuspec_dependencies_that_differ_from_the_manifest_fail()
     {
-        var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
+        var builder = Function(FunctionPackageFormat.ReferenceMode);
         builder.NuspecDependencies = new() { ("Dep.A", "1.0.0"), ("Dep.B", "2.0.0") };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.NuspecDependenciesMismatch);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.NuspecDependenciesMismatch);
     }
 
     [Fact]
     public async Task Manifest_id_that_differs_from_the_nuspec_fails()
     {
         var builder = new FunctionPackageBuilder { NuspecId = "Other.Function" };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.IdentityMismatch);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.IdentityMismatch);
     }
 
     [Fact]
     public async Task Package_without_the_FunctionPackage_type_fails()
     {
         var builder = new FunctionPackageBuilder { IncludePackageType = false };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.PackageTypeMissing);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.PackageTypeMissing);
     }
 
     [Fact]
     public async Task Missing_manifest_fails()
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => zip.GetEntry("function.json")!.Delete());
         await AssertFails(package, DiagnosticCodes.ManifestMissing);
     }
@@ -136,29 +116,29 @@ public sealed class VerifyTests : IDisposable
     public async Task Unknown_schema_version_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.SchemaVersion = 2 };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnsupportedSchemaVersion);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.UnsupportedSchemaVersion);
     }
 
     [Fact]
     public async Task Unknown_profile_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.Profile = "java" };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.UnsupportedProfile);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.UnsupportedProfile);
     }
 
     [Fact]
     public async Task Missing_entry_assembly_fails()
     {
         var builder = new FunctionPackageBuilder { EditManifest = m => m.EntryPoint.Assembly = "Nope.dll" };
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.EntryAssemblyMissing);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.EntryAssemblyMissing);
     }
 
     [Fact]
     public async Task Dependency_path_that_escapes_the_packages_folder_fails()
     {
-        var builder = WithDependencies(FunctionPackageFormat.ReferenceMode);
+        var builder = Function(FunctionPackageFormat.ReferenceMode);
         builder.EditManifest = m => m.Dependencies[0].Path = "../../etc";
-        await AssertFails(builder.Build(_temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
+        await AssertFails(builder.Build(Temp.Folder("out")), DiagnosticCodes.InvalidManifestPath);
     }
 
     [Theory]
@@ -169,7 +149,7 @@ public sealed class VerifyTests : IDisposable
     [InlineData("C:/evil.txt")]
     public async Task Zip_slip_entries_fail(string entryName)
     {
-        var package = new FunctionPackageBuilder().Build(_temp.Folder("out"));
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
         FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, entryName, Encoding.UTF8.GetBytes("x")));
         await AssertFails(package, DiagnosticCodes.UnsafeEntryPath);
     }
@@ -177,12 +157,12 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Not_a_zip_is_FPKG5001_exit_2_and_a_missing_file_FPKG5210_exit_3()
     {
-        var junk = _temp.Combine("junk.nupkg");
+        var junk = Temp.Combine("junk.nupkg");
         File.WriteAllText(junk, "not a zip");
         Assert.Equal(DiagnosticCodes.PackageUnreadable, Assert.Throws<FunctionPackageException>(() => new PackageVerifier().Verify(junk)).Code);
         Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("verify", junk)).ExitCode);
         // Split from FPKG5001, which used to mean both (and mapped to exit 2 and 3).
-        var absent = _temp.Combine("absent.nupkg");
+        var absent = Temp.Combine("absent.nupkg");
         Assert.Equal(DiagnosticCodes.PackageFileNotFound, Assert.Throws<FunctionPackageException>(() => new PackageVerifier().Verify(absent)).Code);
         Assert.Equal(ExitCodes.NotFound, (await RunCli("verify", absent)).ExitCode);
     }
