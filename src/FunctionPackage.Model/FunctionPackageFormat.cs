@@ -25,10 +25,6 @@ public static class FunctionPackageFormat
     /// <summary>Fixed timestamp stamped on every zip entry so equal inputs give equal bytes.</summary>
     public static readonly DateTimeOffset DeterministicTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>File name of an embedded dependency, as NuGet names it in a global packages folder.</summary>
-    public static string EmbeddedPackagePath(string id, string version)
-        => $"{PackagesFolder}{id.ToLowerInvariant()}.{version.ToLowerInvariant()}.nupkg";
-
     /// <summary>
     /// Whether the package carries the dependency's original .nupkg under <c>packages/</c>: every dependency in embed
     /// mode, and in reference mode those marked <c>embedded</c>. The one place verifiers and installers ask.
@@ -42,8 +38,4 @@ public static class FunctionPackageFormat
     /// </summary>
     public static bool IsRemoteSource(string? source)
         => Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
-    /// <summary>Folder of a package in a global-packages (probing) layout.</summary>
-    public static string PackageFolderPath(string id, string version)
-        => $"{id.ToLowerInvariant()}/{version.ToLowerInvariant()}";
 }

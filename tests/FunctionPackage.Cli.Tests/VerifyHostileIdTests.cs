@@ -92,7 +92,7 @@ public sealed class VerifyHostileIdTests : IDisposable
         builder.EditManifest = m =>
         {
             m.Dependencies[0].Id = hostile;
-            m.Dependencies[0].Path = FunctionPackageFormat.PackageFolderPath(hostile, "1.0.0");
+            m.Dependencies[0].Path = hostile.ToLowerInvariant() + "/1.0.0";
         };
         var package = builder.Build(_out);
         PackageEdits.EditNuspec(package, text => text.Replace("id=\"Dep.A\"", $"id=\"{hostile}\"", StringComparison.Ordinal));

@@ -72,7 +72,7 @@ public sealed class SamplePublishTests
         using var package = new FunctionPackageArchive(PrintedPackagePath(output, "Orders"));
         var manifest = package.ReadManifest();
         Assert.Equal("embed", manifest.DependencyMode);
-        var embedded = FunctionPackageFormat.EmbeddedPackagePath("Newtonsoft.Json", "13.0.3");
+        var embedded = "packages/newtonsoft.json.13.0.3.nupkg"; // as NuGet names it in a global packages folder
         Assert.Equal("packages/newtonsoft.json.13.0.3.nupkg", embedded);
         Assert.Equal(new[] { embedded }, package.EntryNames.Where(n => n.StartsWith("packages/", StringComparison.Ordinal)));
         // The very file restore downloaded (signed, so its content hash is not its file hash).
@@ -106,7 +106,7 @@ public sealed class SamplePublishTests
             Assert.False(FunctionPackageFormat.IsRemoteSource(source), $"FSharp.Core came from {source}, not the SDK's library packs: this test no longer tests the local-source rule.");
             Assert.Contains(output.Messages, m => m.Contains("FPKG2014", StringComparison.Ordinal) && m.Contains($"FSharp.Core {fsharpCore.Version}", StringComparison.Ordinal) && m.Contains(source, StringComparison.Ordinal));
         }
-        var embedded = FunctionPackageFormat.EmbeddedPackagePath(fsharpCore.Id, fsharpCore.Version);
+        var embedded = $"packages/{fsharpCore.Id.ToLowerInvariant()}.{fsharpCore.Version.ToLowerInvariant()}.nupkg";
         var restored = Path.Combine(_env.Repository.PackagesFolder, fsharpCore.Path, $"fsharp.core.{fsharpCore.Version}.nupkg");
         Assert.Equal(File.ReadAllBytes(restored), package.ReadBytes(embedded));
         Assert.Equal(RestoreRecordedSha512(project.Directory, fsharpCore.Id, fsharpCore.Version), fsharpCore.Sha512);
@@ -136,7 +136,7 @@ public sealed class SamplePublishTests
         foreach (var dependency in manifest.Dependencies)
         {
             Assert.Equal(RestoreRecordedSha512(project.Directory, dependency.Id, dependency.Version), dependency.Sha512);
-            Assert.Equal(FunctionPackageFormat.PackageFolderPath(dependency.Id, dependency.Version), dependency.Path);
+            Assert.Equal($"{dependency.Id.ToLowerInvariant()}/{dependency.Version.ToLowerInvariant()}", dependency.Path);
         }
 
         var native = manifest.Dependencies.Single(d => d.Id == "SQLitePCLRaw.lib.e_sqlite3").Assets

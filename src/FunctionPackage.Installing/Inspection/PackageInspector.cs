@@ -5,6 +5,7 @@ using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 
 namespace FunctionPackage.Installing.Inspection;
 
@@ -78,7 +79,7 @@ public sealed class PackageInspector
                 Version = d.Version,
                 AssetCount = d.Assets.Count,
                 Sha512 = d.Sha512,
-                EmbeddedSize = embed ? archive.Find(FunctionPackageFormat.EmbeddedPackagePath(d.Id, d.Version))?.Length : null,
+                EmbeddedSize = embed ? archive.Find(PackageNames.EmbeddedPackagePath(d.Id, d.Version))?.Length : null,
             }).ToList(),
             Sources = manifest.Sources,
         };

@@ -6,6 +6,7 @@ using FunctionPackage.Installing.Sources;
 using FunctionPackage.Installing.Sources.NuGetFeeds;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NuGet.Packaging;
@@ -182,13 +183,14 @@ public sealed class FunctionInstaller
                 return await FinishAsync(request, layout, plan.Receipt!, plan.FunctionDirectory, alreadyInstalled: true, restored);
             }
 
-            var stagedFunction = Path.Combine(staging.Directory, "function-root");
-            ExtractFunctionFiles(archive, stagedFunction);
+            using var stagedFunction = StagedFolder.Create(plan.FunctionDirectory, staging.Directory);
+            ExtractFunctionFiles(archive, stagedFunction.Path);
             var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, cancellationToken);
             var receipt = CreateReceipt(manifest, verification, layout);
-            File.WriteAllBytes(Path.Combine(stagedFunction, InstallLayout.ReceiptFileName), receipt.Serialize());
+            // The receipt is written last, into the staged folder: its presence in functions/ means the install is complete.
+            File.WriteAllBytes(Path.Combine(stagedFunction.Path, InstallLayout.ReceiptFileName), receipt.Serialize());
             cancellationToken.ThrowIfCancellationRequested();
-            var concurrentWinner = MoveIntoPlace(stagedFunction, plan.FunctionDirectory, verification);
+            var concurrentWinner = !stagedFunction.Commit(whenTargetExists: () => AcceptConcurrentInstall(plan.FunctionDirectory, verification));
             _logger.LogInformation("Installed {Id} {Version} to {Directory}", manifest.Id, manifest.Version, plan.FunctionDirectory);
             return await FinishAsync(request, layout, receipt, plan.FunctionDirectory, concurrentWinner, added);
         }
@@ -242,9 +244,10 @@ public sealed class FunctionInstaller
         }
         var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
-        var file = PackagePaths.CombineNames(downloads, $"{argument.Id!.ToLowerInvariant()}.{argument.Version!.ToNormalizedString().ToLowerInvariant()}.nupkg");
-        _logger.LogInformation("Downloading {Id} {Version}…", argument.Id, argument.Version.ToNormalizedString());
-        var from = await session.DownloadAsync(sources, argument.Id, argument.Version.ToNormalizedString(), file, cancellationToken);
+        var (id, version) = (argument.Id!, argument.Version!.ToNormalizedString());
+        var file = PackagePaths.CombineNames(downloads, PackageNames.NupkgFileName(id, version));
+        _logger.LogInformation("Downloading {Id} {Version}…", id, version);
+        var from = await session.DownloadAsync(sources, id, version, file, cancellationToken);
         if (from is null)
         {
             throw new FunctionPackageException(DiagnosticCodes.FunctionPackageNotFound, $"{argument} was not found in {sources.Describe()}. Check the id and exact version, or push the package to one of these feeds.");
@@ -290,7 +293,7 @@ public sealed class FunctionInstaller
         // The zip reader is not thread-safe: copy embedded packages out first, then extract in parallel.
         foreach (var dependency in embedded)
         {
-            var entry = archive.Find(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version))!;
+            var entry = archive.Find(PackageNames.EmbeddedPackagePath(dependency.Id, dependency.Version))!;
             archive.ExtractToFile(entry, DownloadPath(downloads, dependency));
         }
         if (embedded.Count < needed.Count)
@@ -333,7 +336,7 @@ public sealed class FunctionInstaller
     }
 
     private static string DownloadPath(string downloads, DependencyDefinition dependency)
-        => PackagePaths.CombineNames(downloads, $"{dependency.Id.ToLowerInvariant()}.{dependency.Version.ToLowerInvariant()}.nupkg");
+        => PackagePaths.CombineNames(downloads, PackageNames.NupkgFileName(dependency.Id, dependency.Version));
 
     private static string ComputeContentHash(string nupkgFile)
     {
@@ -341,23 +344,14 @@ public sealed class FunctionInstaller
         return reader.GetContentHash(CancellationToken.None);
     }
 
-    /// <summary>Renames the staged folder into place; true when a concurrent install already put identical content there.</summary>
-    private bool MoveIntoPlace(string staged, string functionDirectory, VerificationResult verification)
+    /// <summary>The function folder appeared while this install ran: a concurrent install of the same content wins (true); anything else is FPKG5107.</summary>
+    private bool AcceptConcurrentInstall(string functionDirectory, VerificationResult verification)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(functionDirectory)!);
-        try
-        {
-            Directory.Move(staged, functionDirectory);
-            return false;
-        }
-        catch (IOException) when (Directory.Exists(functionDirectory))
-        {
-            var winner = InstallReceipt.TryRead(functionDirectory)
-                ?? throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' exists but has no {InstallLayout.ReceiptFileName}; it was not made by fnpkg install. Delete it and install again.");
-            EnsureSameContent(winner, verification, functionDirectory);
-            _logger.LogDebug("A concurrent install finished {Directory} first; discarding this copy", functionDirectory);
-            return true;
-        }
+        var winner = InstallReceipt.TryRead(functionDirectory)
+            ?? throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' exists but has no {InstallLayout.ReceiptFileName}; it was not made by fnpkg install. Delete it and install again.");
+        EnsureSameContent(winner, verification, functionDirectory);
+        _logger.LogDebug("A concurrent install finished {Directory} first; discarding this copy", functionDirectory);
+        return true;
     }
 
     private async Task<InstallResult> FinishAsync(InstallRequest request, InstallLayout layout, InstallReceipt receipt, string functionDirectory, bool alreadyInstalled, int added)

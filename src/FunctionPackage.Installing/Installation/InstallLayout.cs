@@ -1,5 +1,5 @@
 using FunctionPackage.Installing.Packages;
-using NuGet.Versioning;
+using FunctionPackage.Shared;
 
 namespace FunctionPackage.Installing.Installation;
 
@@ -22,10 +22,14 @@ public sealed class InstallLayout
     public string FunctionsFolder => Path.Combine(Root, FunctionsFolderName);
     public string StagingFolder => Path.Combine(Root, StagingFolderName);
 
-    /// <summary><c>functions/&lt;lower id&gt;/&lt;lower normalized version&gt;</c>; FPKG5020 if that would leave <c>functions/</c>.</summary>
+    /// <summary>
+    /// <c>functions/&lt;lower id&gt;/&lt;lower normalized version&gt;</c>, named as NuGet names package folders;
+    /// FPKG5020 if the id or version is not one folder name, or the result would leave <c>functions/</c>.
+    /// </summary>
     public string FunctionDirectory(string id, string version)
-        => PackagePaths.CombineNames(FunctionsFolder, id.ToLowerInvariant(), NormalizeVersion(version));
-
-    public static string NormalizeVersion(string version)
-        => NuGetVersion.TryParse(version, out var parsed) ? parsed.ToNormalizedString().ToLowerInvariant() : version.ToLowerInvariant();
+    {
+        var folder = PackageNames.FolderPath(id, version);
+        var slash = folder.LastIndexOf('/');
+        return PackagePaths.CombineNames(FunctionsFolder, folder[..slash], folder[(slash + 1)..]);
+    }
 }

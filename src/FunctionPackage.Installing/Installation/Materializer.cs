@@ -1,6 +1,7 @@
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Installing.Installation;
@@ -30,37 +31,33 @@ public sealed class Materializer
         var target = Path.GetFullPath(targetDirectory);
         EnsureTargetIsEmpty(target);
         var manifest = FunctionManifestSerializer.Deserialize(File.ReadAllBytes(Path.Combine(functionDirectory, FunctionPackageFormat.ManifestFileName)));
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Path.GetRandomFileName()}");
-        try
+        using var staged = StagedFolder.Create(target);
+        var temp = staged.Path;
+        var functionFiles = Path.Combine(functionDirectory, "function");
+        foreach (var file in Directory.EnumerateFiles(functionFiles, "*", SearchOption.AllDirectories))
         {
-            var functionFiles = Path.Combine(functionDirectory, "function");
-            foreach (var file in Directory.EnumerateFiles(functionFiles, "*", SearchOption.AllDirectories))
+            Copy(file, PackagePaths.Combine(temp, Path.GetRelativePath(functionFiles, file).Replace(Path.DirectorySeparatorChar, '/')));
+        }
+        foreach (var dependency in manifest.Dependencies)
+        {
+            var packageDirectory = PackagePaths.Combine(packagesFolder, dependency.Path);
+            foreach (var asset in dependency.Assets)
             {
-                Copy(file, PackagePaths.Combine(temp, Path.GetRelativePath(functionFiles, file).Replace(Path.DirectorySeparatorChar, '/')));
-            }
-            foreach (var dependency in manifest.Dependencies)
-            {
-                var packageDirectory = PackagePaths.Combine(packagesFolder, dependency.Path);
-                foreach (var asset in dependency.Assets)
+                var source = PackagePaths.Combine(packageDirectory, asset.PathInPackage);
+                if (!File.Exists(source))
                 {
-                    var source = PackagePaths.Combine(packageDirectory, asset.PathInPackage);
-                    if (!File.Exists(source))
-                    {
-                        throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
-                    }
-                    Copy(source, PackagePaths.Combine(temp, asset.Destination));
+                    throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
                 }
+                Copy(source, PackagePaths.Combine(temp, asset.Destination));
             }
-            if (Directory.Exists(target)) Directory.Delete(target);
-            Directory.Move(temp, target);
-            _logger.LogInformation("Materialized {Id} {Version} to {Directory}", manifest.Id, manifest.Version, target);
         }
-        finally
+        // The target is new or empty (checked above): an empty folder is replaced; one that filled up meanwhile fails here.
+        staged.Commit(whenTargetExists: () =>
         {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+            Directory.Delete(target);
+            return false;
+        });
+        _logger.LogInformation("Materialized {Id} {Version} to {Directory}", manifest.Id, manifest.Version, target);
     }
 
     private static void Copy(string source, string destination)

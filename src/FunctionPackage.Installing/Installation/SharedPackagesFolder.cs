@@ -1,9 +1,11 @@
 using System.IO.Compression;
-using System.Text.Json;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
+using NuGet.Packaging;
+using NuGet.Versioning;
 
 namespace FunctionPackage.Installing.Installation;
 
@@ -41,11 +43,11 @@ public sealed class SharedPackagesFolder
         string? contentHash = null;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(metadataPath));
-            if (document.RootElement.TryGetProperty("contentHash", out var hash)) contentHash = hash.GetString();
+            contentHash = NupkgMetadataFileFormat.Read(metadataPath).ContentHash;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException))
         {
+            // Not JSON, or not NuGet's format: it cannot vouch for the content, which is the conflict below.
         }
         if (!string.Equals(contentHash, dependency.Sha512, StringComparison.Ordinal))
         {
@@ -62,38 +64,21 @@ public sealed class SharedPackagesFolder
     public void Install(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string scratchFolder)
     {
         var target = PackageDirectory(dependency);
-        var temp = Path.Combine(scratchFolder, "extract-" + Path.GetRandomFileName());
-        try
+        using var staged = StagedFolder.Create(target, scratchFolder);
+        Extract(dependency, nupkgFile, contentHash, source, staged.Path, _limits);
+        // Only now: a package refused during extraction leaves no trace in the packages folder.
+        staged.Commit(whenTargetExists: () =>
         {
-            Extract(dependency, nupkgFile, contentHash, source, temp, _limits);
-            // Only now: a package refused during extraction leaves no trace in the packages folder.
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    Directory.Move(temp, target);
-                    return;
-                }
-                catch (IOException) when (Directory.Exists(target))
-                {
-                    if (IsInstalled(dependency)) return; // another install got there first with the same bytes
-                    if (attempt > 0) throw;
-                    // Left half-written by a tool that does not rename into place (e.g. an interrupted restore).
-                    Directory.Delete(target, recursive: true);
-                }
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+            if (IsInstalled(dependency)) return true; // another install got there first with the same bytes
+            // Left half-written by a tool that does not rename into place (e.g. an interrupted restore).
+            Directory.Delete(target, recursive: true);
+            return false;
+        });
     }
 
     private static void Extract(DependencyDefinition dependency, string nupkgFile, string contentHash, string source, string folder, PackageLimits limits)
     {
-        var lowerId = dependency.Id.ToLowerInvariant();
-        var lowerVersion = Path.GetFileName(dependency.Path);
+        var version = NuGetVersion.Parse(dependency.Version); // verified before anything is installed
         var where = $"{dependency.Id} {dependency.Version} from {source}";
         using (var zip = ZipFile.OpenRead(nupkgFile))
         {
@@ -108,23 +93,21 @@ public sealed class SharedPackagesFolder
             {
                 throw new FunctionPackageException(DiagnosticCodes.AssetNotInDependency, missing);
             }
-            Directory.CreateDirectory(folder);
             foreach (var entry in scan.Entries)
             {
                 var name = entry.Path;
                 if (IsPackagingMetadata(name)) continue;
                 var destination = !name.Contains('/') && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
-                    ? PackagePaths.CombineNames(folder, lowerId + ".nuspec")
+                    ? PackagePaths.CombineNames(folder, PackageNames.NuspecFileName(dependency.Id, version))
                     : PackagePaths.Combine(folder, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 ZipEntryScan.ExtractToNewFile(entry, where, limits.MaxEntryBytes, destination);
             }
         }
-        File.Copy(nupkgFile, PackagePaths.CombineNames(folder, $"{lowerId}.{lowerVersion}.nupkg"));
-        File.WriteAllText(PackagePaths.CombineNames(folder, $"{lowerId}.{lowerVersion}.nupkg.sha512"), contentHash);
+        File.Copy(nupkgFile, PackagePaths.CombineNames(folder, PackageNames.NupkgFileName(dependency.Id, dependency.Version)));
+        File.WriteAllText(PackagePaths.CombineNames(folder, PackageNames.HashFileName(dependency.Id, version)), contentHash);
         // Written last: NuGet and fnpkg both treat this file as "extraction complete".
-        var metadata = JsonSerializer.Serialize(new { version = 2, contentHash, source });
-        File.WriteAllText(Path.Combine(folder, MetadataFileName), metadata);
+        NupkgMetadataFileFormat.Write(Path.Combine(folder, MetadataFileName), new NupkgMetadataFile { ContentHash = contentHash, Source = source });
     }
 
     /// <summary>OPC bookkeeping that NuGet does not extract either.</summary>

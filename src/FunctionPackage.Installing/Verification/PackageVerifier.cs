@@ -2,6 +2,7 @@ using System.Text.Json;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
 using NuGet.Versioning;
@@ -215,7 +216,7 @@ public sealed class PackageVerifier
             {
                 add(DiagnosticCodes.ManifestInvalid, $"{name}: dependency '{dependency.Id}' is listed twice; the closure must be flat with one version per id. Rebuild the package.");
             }
-            var expectedPath = FunctionPackageFormat.PackageFolderPath(dependency.Id, dependency.Version);
+            var expectedPath = PackageNames.FolderPath(dependency.Id, dependency.Version);
             if (!string.Equals(dependency.Path, expectedPath, StringComparison.Ordinal))
             {
                 add(DiagnosticCodes.InvalidManifestPath, $"{name}: dependency {dependency.Id} {dependency.Version} has path '{dependency.Path}', expected '{expectedPath}'. The manifest was edited; rebuild the package.");
@@ -372,7 +373,7 @@ public sealed class PackageVerifier
         // Every dependency in embed mode; in reference mode only those marked "embedded" (restored from a local-only source).
         // Invalid identities are reported by CheckManifestFields and a duplicate by the "listed twice" check.
         foreach (var dependency in manifest.Dependencies.Where(d => FunctionPackageFormat.IsEmbedded(manifest, d) && IsValidId(d.Id) && IsValidVersion(d.Version)))
-            expected.TryAdd(FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version), dependency);
+            expected.TryAdd(PackageNames.EmbeddedPackagePath(dependency.Id, dependency.Version), dependency);
         foreach (var entry in archive.Entries.Where(e => e.Path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)))
         {
             if (!expected.ContainsKey(entry.Path))
@@ -473,7 +474,7 @@ public sealed class PackageVerifier
     {
         var expected = manifest.Dependencies
             .Where(d => IsValidId(d.Id) && IsValidVersion(d.Version))
-            .Select(d => $"{d.Id.ToLowerInvariant()}/{NuGetVersion.Parse(d.Version).ToNormalizedString().ToLowerInvariant()}")
+            .Select(d => PackageNames.FolderPath(d.Id, d.Version))
             .OrderBy(s => s, StringComparer.Ordinal).ToList();
         List<PackageDependencyGroup> groups;
         try
@@ -504,7 +505,7 @@ public sealed class PackageVerifier
                     add(DiagnosticCodes.NuspecDependenciesMismatch, $"{name}: nuspec dependency {dependency.Id} {range} is not an exact [x.y.z] version. Rebuild the package.");
                     continue;
                 }
-                actual.Add($"{dependency.Id.ToLowerInvariant()}/{range.MinVersion!.ToNormalizedString().ToLowerInvariant()}");
+                actual.Add(PackageNames.FolderPath(dependency.Id, range.MinVersion!.ToNormalizedString()));
             }
             actual.Sort(StringComparer.Ordinal);
             if (!actual.SequenceEqual(expected, StringComparer.Ordinal))

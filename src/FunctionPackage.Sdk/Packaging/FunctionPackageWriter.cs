@@ -5,6 +5,7 @@ using NuGet.Frameworks;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
 using NuGet.Versioning;
+using FunctionPackage.Shared;
 
 namespace FunctionPackage.Sdk.Packaging;
 
@@ -112,9 +113,9 @@ public sealed class FunctionPackageWriter
             {
                 var nupkg = graph.FindNupkg(package) ?? throw new FunctionPackageException(
                     DiagnosticCodes.EmbeddedPackageNotFound, $"{package.Id} {package.Version}",
-                    $"{package.Path}/{package.Id.ToLowerInvariant()}.{package.Version.ToLowerInvariant()}.nupkg",
+                    $"{package.Path}/{PackageNames.NupkgFileName(package.Id, package.Version)}",
                     string.Join(", ", graph.PackageFolders));
-                contents[FunctionPackageFormat.EmbeddedPackagePath(package.Id, package.Version)] = nupkg;
+                contents[PackageNames.EmbeddedPackagePath(package.Id, package.Version)] = nupkg;
             }
         }
 
@@ -163,35 +164,19 @@ public sealed class FunctionPackageWriter
         return builder;
     }
 
-    /// <summary>Temp file, then move: a failed or cancelled publish never leaves a partial package.</summary>
+    /// <summary>
+    /// Temp file, then move (<see cref="AtomicFile"/>): a failed or cancelled publish never leaves a partial package, and
+    /// an unchanged one is not rewritten (its timestamp stays, so incremental builds see no change).
+    /// </summary>
     private static bool SaveIfChanged(PackageBuilder builder, string outputPath, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(outputPath)!;
-        var tempPath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                builder.Save(stream);
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-
-            if (File.Exists(outputPath) && FilesEqual(tempPath, outputPath))
-            {
-                File.Delete(tempPath);
-                return false;
-            }
-            File.Move(tempPath, outputPath, overwrite: true);
-            return true;
+            return AtomicFile.Write(outputPath, builder.Save, isUnchanged: temp => FilesEqual(temp, outputPath), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new FunctionPackageException(ex, DiagnosticCodes.PackageWriteFailed, outputPath, ex.Message);
-        }
-        finally
-        {
-            if (File.Exists(tempPath)) File.Delete(tempPath);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
+using FunctionPackage.Shared;
 
 namespace FunctionPackage.Sdk.Packaging;
 
@@ -71,7 +72,7 @@ public sealed class ResolvedGraph
             if (sha512.Length == 0)
                 throw new FunctionPackageException(DiagnosticCodes.DependencyHashMissing, library.Name, assetsFilePath);
 
-            var path = GetString(assetLibrary, "path") ?? FunctionPackageFormat.PackageFolderPath(id, version);
+            var path = GetString(assetLibrary, "path") ?? PackageNames.FolderPath(id, version);
             packages.Add(new ResolvedPackage(id, version, sha512, path.Replace('\\', '/')));
         }
 
@@ -86,7 +87,7 @@ public sealed class ResolvedGraph
     /// <summary>The original .nupkg of a package as restore left it in a package folder, or null.</summary>
     public string? FindNupkg(ResolvedPackage package)
     {
-        var fileName = $"{package.Id.ToLowerInvariant()}.{package.Version.ToLowerInvariant()}.nupkg";
+        var fileName = PackageNames.NupkgFileName(package.Id, package.Version);
         foreach (var folder in PackageFolders)
         {
             var candidate = System.IO.Path.Combine(folder, package.Path, fileName);

@@ -98,7 +98,7 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
             foreach (var local in result.LocalDependencies)
             {
                 LogCodedMessage(DiagnosticCodes.LocalDependencyEmbedded, MessageImportance.High,
-                    $"{local.Id} {local.Version}", local.Source, Model.FunctionPackageFormat.EmbeddedPackagePath(local.Id, local.Version));
+                    $"{local.Id} {local.Version}", local.Source, global::FunctionPackage.Shared.PackageNames.EmbeddedPackagePath(local.Id, local.Version));
             }
             foreach (var source in result.StrippedSources)
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 using NuGet.Packaging;
 using NuGet.Versioning;
 
@@ -16,7 +17,7 @@ public sealed record DependencyPackage(string Id, string Version, string NupkgPa
         Id = Id,
         Version = Version,
         Sha512 = ContentHash,
-        Path = FunctionPackageFormat.PackageFolderPath(Id, Version),
+        Path = PackageNames.FolderPath(Id, Version),
         Embedded = Embedded ? true : null,
         Assets = Assets.Select(a => new AssetDefinition
         {

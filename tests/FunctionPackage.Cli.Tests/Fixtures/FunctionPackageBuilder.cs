@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using FunctionPackage.Model;
+using FunctionPackage.Shared;
 using NuGet.Frameworks;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
@@ -47,7 +48,7 @@ public sealed class FunctionPackageBuilder
         foreach (var (path, bytes) in FunctionFiles) payload[FunctionPackageFormat.FunctionFolder + path] = bytes;
         foreach (var dependency in Dependencies.Where(d => embed || d.Embedded))
         {
-            payload[FunctionPackageFormat.EmbeddedPackagePath(dependency.Id, dependency.Version)] = File.ReadAllBytes(dependency.NupkgPath);
+            payload[PackageNames.EmbeddedPackagePath(dependency.Id, dependency.Version)] = File.ReadAllBytes(dependency.NupkgPath);
         }
 
         var manifest = new FunctionManifest
