@@ -41,8 +41,12 @@ public sealed class CliDocsTests
     [Fact]
     public void Every_code_has_a_row_in_the_diagnostics_table_with_its_exit_code()
     {
-        var documented = Regex.Matches(CliDoc, @"^\| (FPKG5\d{3}) \| ([^|]+) \|", RegexOptions.Multiline)
-            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+        var rows = Regex.Matches(CliDoc, @"^\| (FPKG5\d{3}) \| ([^|]+) \|([^|]*)\|([^|]*)\|\s*$", RegexOptions.Multiline);
+        var documented = rows.ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+        var stale = documented.Keys.Where(code => !ExitCodeTable.All.ContainsKey(code)).ToList();
+        Assert.True(stale.Count == 0, "docs/cli.md documents codes fnpkg does not have: " + string.Join(", ", stale));
+        var unexplained = rows.Where(m => m.Groups[3].Value.Trim().Length == 0 || m.Groups[4].Value.Trim().Length == 0).Select(m => m.Groups[1].Value).ToList();
+        Assert.True(unexplained.Count == 0, "rows without a meaning or a fix: " + string.Join(", ", unexplained));
         var problems = ExitCodeTable.All
             .Where(row => !documented.TryGetValue(row.Key, out var exit) || exit != row.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Select(row => $"{row.Key} (exit {row.Value}; docs: {(documented.TryGetValue(row.Key, out var e) ? e : "no row")})")
