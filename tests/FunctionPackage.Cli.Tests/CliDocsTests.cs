@@ -38,6 +38,28 @@ public sealed class CliDocsTests
         Assert.Equal(ExitCodes.InternalError, ExitCodeTable.For("FPKG5999"));
     }
 
+    /// <summary>Resource keys of a resx: the code, or the code and a number when it has several messages.</summary>
+    private static List<string> MessageKeys(string resx)
+        => System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.Root, resx)).Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToList();
+
+    [Theory]
+    [InlineData(typeof(DiagnosticCodes), "src/FunctionPackage.Installing/Diagnostics/DiagnosticMessages.resx", "src/FunctionPackage.Installing")]
+    [InlineData(typeof(CliDiagnosticCodes), "src/FunctionPackage.Cli/Diagnostics/CliMessages.resx", "src/FunctionPackage.Cli")]
+    public void Every_code_has_its_messages_in_its_components_resx_and_every_message_is_used(Type codes, string resx, string sources)
+    {
+        var keys = MessageKeys(resx);
+        var codeValues = Constants<string>(codes).ToHashSet();
+        static string CodeOfKey(string key) => key.Split('_')[0];
+        var withoutMessage = codeValues.Where(c => !keys.Any(k => CodeOfKey(k) == c)).ToList();
+        Assert.True(withoutMessage.Count == 0, $"codes without a message in {resx}: " + string.Join(", ", withoutMessage));
+        var foreign = keys.Where(k => !codeValues.Contains(CodeOfKey(k)) || !Regex.IsMatch(k, @"^FPKG\d{4}(_\d+)?$")).ToList();
+        Assert.True(foreign.Count == 0, $"{resx} has keys of no code of this component: " + string.Join(", ", foreign));
+        var code = string.Join("\n", Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, sources), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).Select(File.ReadAllText));
+        var unused = keys.Where(k => !code.Contains($"\"{k}\"", StringComparison.Ordinal)).ToList();
+        Assert.True(unused.Count == 0, $"messages in {resx} nothing formats: " + string.Join(", ", unused));
+    }
+
     [Fact]
     public void Every_code_has_a_row_in_the_diagnostics_table_with_its_exit_code()
     {

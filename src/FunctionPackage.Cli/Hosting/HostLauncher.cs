@@ -62,7 +62,7 @@ public sealed class HostLauncher
     public async Task<int> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken)
     {
         using var process = Process.Start(start)
-            ?? throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, $"Could not start '{start.FileName}'.");
+            ?? throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, CliMessages.Format("FPKG5201", start.FileName));
         // Ctrl+C in a terminal reaches the host too, but SIGTERM sent to fnpkg alone (docker stop, systemd, kill) does not:
         // pass it on so the host shuts down gracefully, and stay until it has exited so it is never orphaned.
         void Forward(PosixSignalContext context)
@@ -108,7 +108,7 @@ public sealed class HostLauncher
     {
         if (!File.Exists(HostAssemblyPath))
         {
-            throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, $"The function host '{HostAssemblyPath}' is missing. Reinstall the fnpkg tool, or set {HostPathVariable} to a built FunctionPackage.Host.dll.");
+            throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, CliMessages.Format("FPKG5201_2", HostAssemblyPath, HostPathVariable));
         }
         var start = new ProcessStartInfo(DotnetExecutable) { UseShellExecute = false };
         start.ArgumentList.Add("exec");

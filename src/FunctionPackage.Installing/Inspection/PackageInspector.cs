@@ -55,7 +55,7 @@ public sealed class PackageInspector
             throw new FunctionPackageException(code, message);
         }
         var bytes = archive.ReadManifestBytes()
-            ?? throw new FunctionPackageException(DiagnosticCodes.ManifestMissing, $"{Path.GetFileName(packagePath)} has no function.json at its root, so it is not a function package. Build it with the FunctionPackage SDK.");
+            ?? throw new FunctionPackageException(DiagnosticCodes.ManifestMissing, DiagnosticMessages.Format("FPKG5002_2", Path.GetFileName(packagePath)));
         // The same reading rules as verify (shape, schemaVersion, profile), so a null member is a coded error here too.
         var manifest = PackageVerifier.ReadManifest(bytes, Path.GetFileName(packagePath),
             (code, message) => throw new FunctionPackageException(code, message))!;

@@ -121,9 +121,7 @@ public sealed class FunctionInstaller
         {
             var waitingOn = session.Waiting;
             throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut,
-                $"{argument} was not installed within the --timeout of {request.Timeout.TotalSeconds:0.#} s" +
-                (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "") +
-                ". Check that feed and the network, or raise --timeout.");
+                DiagnosticMessages.Format("FPKG5115", argument, request.Timeout.TotalSeconds, (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "")));
         }
         catch (Exception ex) when (LocalFailure.From(ex, layout.Root) is { } local)
         {
@@ -166,7 +164,7 @@ public sealed class FunctionInstaller
                 || NuGetVersion.Parse(manifest.Version) != argument.Version))
             {
                 throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch,
-                    $"The feed returned {manifest.Id} {manifest.Version} for {argument}. The feed serves the wrong file; fix the feed.");
+                    DiagnosticMessages.Format("FPKG5007_3", manifest.Id, manifest.Version, argument));
             }
             _runtimeChecker.Check(manifest.Runtime);
 
@@ -240,7 +238,7 @@ public sealed class FunctionInstaller
         var sources = session.Select(manifestHints: null);
         if (sources.IsEmpty)
         {
-            throw new FunctionPackageException(DiagnosticCodes.NoSources, $"No package source to fetch {argument} from. Pass --source <feed> or add one to NuGet.config.");
+            throw new FunctionPackageException(DiagnosticCodes.NoSources, DiagnosticMessages.Format("FPKG5106_2", argument));
         }
         var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
@@ -250,7 +248,7 @@ public sealed class FunctionInstaller
         var from = await session.DownloadAsync(sources, id, version, file, cancellationToken);
         if (from is null)
         {
-            throw new FunctionPackageException(DiagnosticCodes.FunctionPackageNotFound, $"{argument} was not found in {sources.Describe()}. Check the id and exact version, or push the package to one of these feeds.");
+            throw new FunctionPackageException(DiagnosticCodes.FunctionPackageNotFound, DiagnosticMessages.Format("FPKG5102", argument, sources.Describe()));
         }
         return file;
     }
@@ -259,8 +257,7 @@ public sealed class FunctionInstaller
     {
         if (!string.Equals(installed.ManifestSha512, verification.ManifestSha512, StringComparison.Ordinal))
         {
-            throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' already holds {installed.Id} {installed.Version} with different content (function.json sha512 {installed.ManifestSha512}). " +
-                "Package versions are immutable: publish a new version, or delete that folder to replace it.");
+            throw new FunctionPackageException(DiagnosticCodes.InstallConflict, DiagnosticMessages.Format("FPKG5107", functionDirectory, installed.Id, installed.Version, installed.ManifestSha512));
         }
     }
 
@@ -301,7 +298,7 @@ public sealed class FunctionInstaller
             sources = session.Select(manifest.Sources);
             if (sources.IsEmpty)
             {
-                throw new FunctionPackageException(DiagnosticCodes.NoSources, $"{manifest.Id} references {needed.Count - embedded.Count} package(s) but no source is configured and the manifest has no sources hint. Pass --source <feed>.");
+                throw new FunctionPackageException(DiagnosticCodes.NoSources, DiagnosticMessages.Format("FPKG5106_3", manifest.Id, needed.Count - embedded.Count));
             }
         }
 
@@ -320,14 +317,12 @@ public sealed class FunctionInstaller
                 var n = Interlocked.Increment(ref started);
                 _logger.LogInformation("Downloading {Id} {Version} ({N}/{Total})…", dependency.Id, dependency.Version, n, needed.Count);
                 origin = await session.DownloadAsync(sources!, dependency.Id, dependency.Version, file, ct)
-                    ?? throw new FunctionPackageException(DiagnosticCodes.DependencyNotFound, $"Dependency {dependency.Id} {dependency.Version} of {manifest.Id} was not found in {sources!.Describe()}. " +
-                        "Add the feed that has it with --source (or NuGet.config), or rebuild the function with FunctionPackageDependencyMode=embed.");
+                    ?? throw new FunctionPackageException(DiagnosticCodes.DependencyNotFound, DiagnosticMessages.Format("FPKG5103", dependency.Id, dependency.Version, manifest.Id, sources!.Describe()));
             }
             var actual = ComputeContentHash(file);
             if (!string.Equals(actual, dependency.Sha512, StringComparison.Ordinal))
             {
-                throw new FunctionPackageException(DiagnosticCodes.DependencyHashMismatch, $"Dependency {dependency.Id} {dependency.Version} from {origin} has content hash {actual}, but {manifest.Id} {manifest.Version} pins {dependency.Sha512}. " +
-                    "The feed serves a different package under that version: remove or fix it in the feed, or use a feed that has the original.");
+                throw new FunctionPackageException(DiagnosticCodes.DependencyHashMismatch, DiagnosticMessages.Format("FPKG5104", dependency.Id, dependency.Version, origin, actual, manifest.Id, manifest.Version, dependency.Sha512));
             }
             ct.ThrowIfCancellationRequested();
             packages.Install(dependency, file, actual, origin, staging.Directory);
@@ -348,7 +343,7 @@ public sealed class FunctionInstaller
     private bool AcceptConcurrentInstall(string functionDirectory, VerificationResult verification)
     {
         var winner = InstallReceipt.TryRead(functionDirectory)
-            ?? throw new FunctionPackageException(DiagnosticCodes.InstallConflict, $"'{functionDirectory}' exists but has no {InstallLayout.ReceiptFileName}; it was not made by fnpkg install. Delete it and install again.");
+            ?? throw new FunctionPackageException(DiagnosticCodes.InstallConflict, DiagnosticMessages.Format("FPKG5107_2", functionDirectory, InstallLayout.ReceiptFileName));
         EnsureSameContent(winner, verification, functionDirectory);
         _logger.LogDebug("A concurrent install finished {Directory} first; discarding this copy", functionDirectory);
         return true;

@@ -21,16 +21,15 @@ internal static class LocalFailure
         switch (ex)
         {
             case UnauthorizedAccessException:
-                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, $"fnpkg may not write in the install root '{root}': {reason} Give this user write access to it, or pass another --root.", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, DiagnosticMessages.Format("FPKG5117", root, reason), ex);
             case IOException when ex.HResult is ENOSPC or EDQUOT_LINUX or EDQUOT_MAC or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL:
-                return new FunctionPackageException(DiagnosticCodes.DiskFull, $"The disk of the install root '{root}' is full: {reason} Nothing was installed. Free space " +
-                    $"(abandoned folders in '{Path.Combine(root, InstallLayout.StagingFolderName)}' are safe to delete), or pass a --root on another disk.", ex);
+                return new FunctionPackageException(DiagnosticCodes.DiskFull, DiagnosticMessages.Format("FPKG5116", root, reason, Path.Combine(root, InstallLayout.StagingFolderName)), ex);
             case IOException when ex.HResult is EROFS or ERROR_WRITE_PROTECT:
-                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, $"The install root '{root}' is on a read-only file system: {reason} Install into a writable --root (a read-only root can only serve functions already installed in it).", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootNotWritable, DiagnosticMessages.Format("FPKG5117_2", root, reason), ex);
             // The root (or a folder above it) is a file: ENOTDIR arrives as DirectoryNotFoundException, EEXIST as IOException.
             // Only then: a file/folder clash inside a package being extracted is the package's fault, not this machine's.
             case IOException when ex.HResult is EIO || !Directory.Exists(root):
-                return new FunctionPackageException(DiagnosticCodes.RootIoFailure, $"Writing to the install root '{root}' failed: {reason} Check that the root and the folders above it are folders (not files) on a healthy disk, or pass another --root.", ex);
+                return new FunctionPackageException(DiagnosticCodes.RootIoFailure, DiagnosticMessages.Format("FPKG5118", root, reason), ex);
             default:
                 return null;
         }

@@ -22,7 +22,7 @@ public sealed class Materializer
         var target = Path.GetFullPath(targetDirectory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            throw new FunctionPackageException(DiagnosticCodes.MaterializeTargetNotEmpty, $"--materialize folder '{target}' is not empty. Choose a new or empty folder, or delete it first.");
+            throw new FunctionPackageException(DiagnosticCodes.MaterializeTargetNotEmpty, DiagnosticMessages.Format("FPKG5109", target));
         }
     }
 
@@ -46,7 +46,7 @@ public sealed class Materializer
                 var source = PackagePaths.Combine(packageDirectory, asset.PathInPackage);
                 if (!File.Exists(source))
                 {
-                    throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{source}' ({dependency.Id} {dependency.Version}) is missing from the packages folder. Delete '{packageDirectory}' and install again.");
+                    throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, DiagnosticMessages.Format("FPKG5108", source, dependency.Id, dependency.Version, packageDirectory));
                 }
                 Copy(source, PackagePaths.Combine(temp, asset.Destination));
             }
@@ -65,7 +65,7 @@ public sealed class Materializer
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         if (File.Exists(destination))
         {
-            throw new FunctionPackageException(DiagnosticCodes.InvalidManifestPath, $"Two files map to '{destination}' in the publish layout. The manifest is inconsistent; rebuild the package.");
+            throw new FunctionPackageException(DiagnosticCodes.InvalidManifestPath, DiagnosticMessages.Format("FPKG5016_7", destination));
         }
         File.Copy(source, destination);
     }

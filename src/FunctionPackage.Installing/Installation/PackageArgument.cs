@@ -26,22 +26,21 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
         var at = text.LastIndexOf('@');
         if (at <= 0)
         {
-            throw Invalid($"'{text}' is neither a .nupkg file nor id@version with an exact version (e.g. Hello.Function@1.0.0).");
+            throw Invalid("FPKG5110", text);
         }
         var id = text[..at];
         var versionText = text[(at + 1)..];
         if (!PackageVerifier.IsValidId(id))
         {
-            throw Invalid($"'{id}' in '{text}' is not a valid NuGet package id: use letters, digits and '_', joined by single '.' or '-', " +
-                "at most 100 characters (e.g. Hello.Function@1.0.0); or pass the path of a .nupkg file.");
+            throw Invalid("FPKG5110_2", id, text);
         }
         if (!PackageVerifier.IsValidVersion(versionText))
         {
-            throw Invalid($"'{versionText}' in '{text}' is not an exact NuGet version: pass one version such as 1.2.3 or 1.2.3-beta.1 " +
-                "(no range, no 'latest', no spaces), e.g. Hello.Function@1.0.0.");
+            throw Invalid("FPKG5110_3", versionText, text);
         }
         return new PackageArgument(null, id, NuGetVersion.Parse(versionText));
     }
 
-    private static FunctionPackageException Invalid(string message) => new(DiagnosticCodes.InvalidPackageReference, message);
+    private static FunctionPackageException Invalid(string messageKey, params object[] args)
+        => new(DiagnosticCodes.InvalidPackageReference, DiagnosticMessages.Format(messageKey, args));
 }

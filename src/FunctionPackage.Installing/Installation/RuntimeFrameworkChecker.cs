@@ -59,8 +59,7 @@ public sealed class RuntimeFrameworkChecker
         // A RID-specific package carries native assets for that RID only: anywhere else they would fail at run time.
         if (runtime.Rid is not null && !string.Equals(runtime.Rid, CurrentRid, StringComparison.OrdinalIgnoreCase))
         {
-            throw new FunctionPackageException(DiagnosticCodes.RuntimeIdentifierMismatch, $"The function was published for {runtime.Rid}, but this machine is {CurrentRid}: its native assets would not load here. " +
-                $"Install it on a {runtime.Rid} machine, or publish it portable (without -r) or with -r {CurrentRid}.");
+            throw new FunctionPackageException(DiagnosticCodes.RuntimeIdentifierMismatch, DiagnosticMessages.Format("FPKG5111", runtime.Rid, CurrentRid, runtime.Rid, CurrentRid));
         }
         if (runtime.SelfContained) return chosen;
         var host = ResolveHostFrameworks();
@@ -69,15 +68,12 @@ public sealed class RuntimeFrameworkChecker
             var required = ParseVersion(framework);
             if (!host.TryGetValue(framework.Name, out var provided))
             {
-                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, $"The function needs the shared framework {framework.Name}, which fnpkg's host does not provide (it offers {string.Join(" and ", HostFrameworks)}). " +
-                    "Target only those (a FrameworkReference to Microsoft.AspNetCore.App is fine).");
+                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, DiagnosticMessages.Format("FPKG5150", framework.Name, string.Join(" and ", HostFrameworks)));
             }
             // The host compares major.minor (FPKG4004): a newer patch than installed still runs, a newer minor or major does not.
             if (new Version(required.Major, required.Minor) > new Version(provided.Major, provided.Minor))
             {
-                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, $"The function needs {framework.Name} {framework.Version} (net{required.Major}.{required.Minor}), but fnpkg's host runs functions on " +
-                    $"{framework.Name} {provided.ToNormalizedString()}. Retarget the function to net{provided.Major}.{provided.Minor} or lower, " +
-                    $"or use an fnpkg whose host runs on .NET {required.Major}.{required.Minor}.");
+                throw new FunctionPackageException(DiagnosticCodes.FrameworkNotRunnableByHost, DiagnosticMessages.Format("FPKG5150_2", framework.Name, framework.Version, required.Major, required.Minor, framework.Name, provided.ToNormalizedString(), provided.Major, provided.Minor, required.Major, required.Minor));
             }
             chosen[framework.Name] = provided.ToNormalizedString();
         }
@@ -127,8 +123,7 @@ public sealed class RuntimeFrameworkChecker
             if (candidates.Count == 0)
             {
                 var have = installed.Count == 0 ? "none" : string.Join(", ", installed.OrderBy(v => v).Select(v => v.ToNormalizedString()));
-                throw new FunctionPackageException(DiagnosticCodes.RuntimeFrameworkMissing, $"fnpkg's host runs every function on {name} {target.Major}.{target.Minor}, but '{DotnetRoot}' has {have}. " +
-                    $"Install the .NET {target.Major}.{target.Minor} runtime{(name == "Microsoft.AspNetCore.App" ? " for ASP.NET Core" : "")}.");
+                throw new FunctionPackageException(DiagnosticCodes.RuntimeFrameworkMissing, DiagnosticMessages.Format("FPKG5105", name, target.Major, target.Minor, DotnetRoot, have, target.Major, target.Minor, (name == "Microsoft.AspNetCore.App" ? " for ASP.NET Core" : "")));
             }
             var lowestMinor = candidates.Min(v => v.Minor);
             resolved[name] = candidates.Where(v => v.Minor == lowestMinor).Max()!;
@@ -139,7 +134,7 @@ public sealed class RuntimeFrameworkChecker
     private static NuGetVersion ParseVersion(FrameworkDefinition framework)
         => NuGetVersion.TryParse(framework.Version, out var version)
             ? version
-            : throw new FunctionPackageException(DiagnosticCodes.ManifestInvalid, $"function.json framework {framework.Name} has an invalid version '{framework.Version}'. Rebuild the package.");
+            : throw new FunctionPackageException(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_8", framework.Name, framework.Version));
 
     private static Version OwnTargetVersion()
     {

@@ -51,8 +51,7 @@ public sealed class SharedPackagesFolder
         }
         if (!string.Equals(contentHash, dependency.Sha512, StringComparison.Ordinal))
         {
-            throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, $"'{PackageDirectory(dependency)}' holds {dependency.Id} {dependency.Version} with content hash {contentHash ?? "(none)"}, " +
-                $"but the function pins {dependency.Sha512}. Delete that folder and install again.");
+            throw new FunctionPackageException(DiagnosticCodes.PackagesFolderConflict, DiagnosticMessages.Format("FPKG5108_2", PackageDirectory(dependency), dependency.Id, dependency.Version, contentHash ?? "(none)", dependency.Sha512));
         }
         return true;
     }

@@ -52,7 +52,7 @@ public sealed class FunctionPackageArchive : IDisposable
         var full = Path.GetFullPath(filePath);
         if (!File.Exists(full))
         {
-            throw new FunctionPackageException(DiagnosticCodes.PackageFileNotFound, $"Package file '{full}' does not exist. Check the path, or pass id@version to install from a feed.");
+            throw new FunctionPackageException(DiagnosticCodes.PackageFileNotFound, DiagnosticMessages.Format("FPKG5210", full));
         }
         FileStream? stream = null;
         try
@@ -64,7 +64,7 @@ public sealed class FunctionPackageArchive : IDisposable
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             stream?.Dispose();
-            throw new FunctionPackageException(DiagnosticCodes.PackageUnreadable, $"'{full}' cannot be read as a .nupkg (zip): {ex.Message}. Re-download or rebuild the package.", ex);
+            throw new FunctionPackageException(DiagnosticCodes.PackageUnreadable, DiagnosticMessages.Format("FPKG5001", full, ex.Message), ex);
         }
     }
 
@@ -100,8 +100,7 @@ public sealed class FunctionPackageArchive : IDisposable
     {
         if (entry.Length > Limits.MaxManifestBytes)
         {
-            throw new FunctionPackageException(DiagnosticCodes.ManifestTooLarge, $"'{entry.Path}' in '{FilePath}' declares {entry.Length} bytes, more than the manifest limit of {Limits.MaxManifestBytes}. " +
-                $"Do not install it unless you trust it; to allow it, set {PackageLimits.ManifestVariable}.");
+            throw new FunctionPackageException(DiagnosticCodes.ManifestTooLarge, DiagnosticMessages.Format("FPKG5021", entry.Path, FilePath, entry.Length, Limits.MaxManifestBytes, PackageLimits.ManifestVariable));
         }
         using var stream = ZipEntryScan.OpenBounded(entry, FilePath, Limits.MaxManifestBytes);
         using var buffer = new MemoryStream((int)entry.Length);

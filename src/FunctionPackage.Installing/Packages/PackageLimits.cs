@@ -45,6 +45,6 @@ public sealed record PackageLimits
         var text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         if (long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
-        throw new FunctionPackageException(DiagnosticCodes.InvalidLimit, $"{variable}='{text}' is not a positive whole number. Set it to a number (e.g. {fallback}) or unset it for the default.");
+        throw new FunctionPackageException(DiagnosticCodes.InvalidLimit, DiagnosticMessages.Format("FPKG5027", variable, text, fallback));
     }
 }

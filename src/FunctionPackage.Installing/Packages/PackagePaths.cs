@@ -67,7 +67,7 @@ public static class PackagePaths
         {
             if (!IsSafeRelativePath(part))
             {
-                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{part}' is not a safe relative path, so it cannot be written under '{root}'. The package is malformed or crafted; do not install it.");
+                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, DiagnosticMessages.Format("FPKG5020", part, root));
             }
             full = Path.Combine(full, part);
         }
@@ -75,11 +75,11 @@ public static class PackagePaths
         var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         if (!full.StartsWith(prefix, StringComparison.Ordinal))
         {
-            throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{string.Join('/', parts)}' resolves to '{full}', outside '{root}'. The package is malformed or crafted; do not install it.");
+            throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, DiagnosticMessages.Format("FPKG5020_2", string.Join('/', parts), full, root));
         }
         if (Encoding.UTF8.GetByteCount(full) > MaxFullPathBytes)
         {
-            throw new FunctionPackageException(DiagnosticCodes.UnextractableEntry, $"'{full[..Math.Min(80, full.Length)]}…' is longer than {MaxFullPathBytes} bytes, the longest path the file system takes. Use a shorter --root.");
+            throw new FunctionPackageException(DiagnosticCodes.UnextractableEntry, DiagnosticMessages.Format("FPKG5026_2", full[..Math.Min(80, full.Length)], MaxFullPathBytes));
         }
         return full;
     }
@@ -91,7 +91,7 @@ public static class PackagePaths
         {
             if (name.Contains('/'))
             {
-                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, $"'{name}' must be a single folder name under '{Path.GetFullPath(folder)}'. The package is malformed or crafted; do not install it.");
+                throw new FunctionPackageException(DiagnosticCodes.PathEscapesBase, DiagnosticMessages.Format("FPKG5020_3", name, Path.GetFullPath(folder)));
             }
         }
         return Combine(folder, names);

@@ -43,20 +43,19 @@ public sealed class ZipEntryScan
             if (!PackagePaths.IsSafeRelativePath(raw.Replace('%', '_')) || !PackagePaths.IsSafeRelativePath(decoded))
             {
                 problems.Add((DiagnosticCodes.UnsafeEntryPath,
-                    $"Zip entry '{raw}' in '{where}' is not a safe relative path (rooted, '..', '.', backslash or drive). " +
-                    "The package is malformed or crafted to write outside its folder; do not install it."));
+                    DiagnosticMessages.Format("FPKG5008", raw, where)));
                 continue;
             }
             if (PackagePaths.LengthProblem(decoded) is { } tooLong)
             {
                 problems.Add((DiagnosticCodes.UnextractableEntry,
-                    $"Zip entry '{raw[..Math.Min(80, raw.Length)]}…' in '{where}' {tooLong}, so no file system can hold it. Rebuild the package with shorter names."));
+                    DiagnosticMessages.Format("FPKG5026_3", raw[..Math.Min(80, raw.Length)], where, tooLong)));
                 continue;
             }
             if (!names.Add(decoded))
             {
                 problems.Add((DiagnosticCodes.DuplicateEntry,
-                    $"Zip entry '{raw}' in '{where}' duplicates another entry (ignoring case). Rebuild the package."));
+                    DiagnosticMessages.Format("FPKG5017", raw, where)));
                 continue;
             }
             entries.Add(new ArchiveEntry(decoded, zipEntry));
@@ -68,7 +67,7 @@ public sealed class ZipEntryScan
             if (names.IsFolder(entry.Path))
             {
                 problems.Add((DiagnosticCodes.UnextractableEntry,
-                    $"Zip entry '{entry.Path}' in '{where}' is a file, but other entries use it as a folder; both cannot be extracted. Rebuild the package."));
+                    DiagnosticMessages.Format("FPKG5026_4", entry.Path, where)));
                 continue;
             }
             kept.Add(entry);
@@ -84,8 +83,7 @@ public sealed class ZipEntryScan
         if (entries.Count > limits.MaxEntries)
         {
             problems.Add((DiagnosticCodes.TooManyEntries,
-                $"'{where}' has {entries.Count} zip entries, more than the limit of {limits.MaxEntries}. " +
-                $"Do not install it unless you trust it; to allow it, set {PackageLimits.EntriesVariable}."));
+                DiagnosticMessages.Format("FPKG5024", where, entries.Count, limits.MaxEntries, PackageLimits.EntriesVariable)));
             return problems;
         }
         long total = 0;
@@ -95,21 +93,18 @@ public sealed class ZipEntryScan
             if (entry.Length > limits.MaxEntryBytes)
             {
                 problems.Add((DiagnosticCodes.EntryTooLarge,
-                    $"Zip entry '{entry.FullName}' in '{where}' declares {entry.Length} bytes, more than the per-file limit of {limits.MaxEntryBytes}. " +
-                    $"Do not install it unless you trust it; to allow it, set {PackageLimits.EntryVariable}."));
+                    DiagnosticMessages.Format("FPKG5022", entry.FullName, where, entry.Length, limits.MaxEntryBytes, PackageLimits.EntryVariable)));
             }
             else if (entry.Length >= limits.RatioCheckMinBytes && entry.Length / Math.Max(1, entry.CompressedLength) > limits.MaxCompressionRatio)
             {
                 problems.Add((DiagnosticCodes.CompressionRatioTooHigh,
-                    $"Zip entry '{entry.FullName}' in '{where}' inflates {entry.CompressedLength} bytes to {entry.Length}, more than {limits.MaxCompressionRatio}:1 (a zip bomb?). " +
-                    $"Do not install it unless you trust it; to allow it, set {PackageLimits.RatioVariable}."));
+                    DiagnosticMessages.Format("FPKG5025", entry.FullName, where, entry.CompressedLength, entry.Length, limits.MaxCompressionRatio, PackageLimits.RatioVariable)));
             }
         }
         if (total > limits.MaxTotalBytes)
         {
             problems.Add((DiagnosticCodes.PackageTooLarge,
-                $"'{where}' declares {total} bytes uncompressed in all, more than the limit of {limits.MaxTotalBytes}. " +
-                $"Do not install it unless you trust it; to allow it, set {PackageLimits.TotalVariable}."));
+                DiagnosticMessages.Format("FPKG5023", where, total, limits.MaxTotalBytes, PackageLimits.TotalVariable)));
         }
         return problems;
     }
@@ -133,7 +128,7 @@ public sealed class ZipEntryScan
     }
 
     private static FunctionPackageException Corrupt(string path, string where, Exception ex)
-        => new(DiagnosticCodes.PackageUnreadable, $"Zip entry '{path}' in '{where}' cannot be inflated ({ex.Message}). The package is corrupt: re-download or rebuild it.", ex);
+        => new(DiagnosticCodes.PackageUnreadable, DiagnosticMessages.Format("FPKG5001_2", path, where, ex.Message), ex);
 
     /// <summary>Copies an entry to a new file through <see cref="OpenBounded"/>.</summary>
     public static void ExtractToNewFile(ArchiveEntry entry, string where, long maxBytes, string destination)
@@ -164,8 +159,7 @@ public sealed class ZipEntryScan
             _read += n;
             if (_read > limit)
             {
-                throw new FunctionPackageException(DiagnosticCodes.EntryTooLarge, $"Zip entry '{path}' in '{where}' inflates to more than {limit} bytes, its declared size or the per-file limit. " +
-                    "The package is corrupt or crafted; do not install it.");
+                throw new FunctionPackageException(DiagnosticCodes.EntryTooLarge, DiagnosticMessages.Format("FPKG5022_2", path, where, limit));
             }
             return n;
         }

@@ -58,7 +58,7 @@ public sealed class PackageVerifier
         }
         if (manifestBytes is null)
         {
-            Add(DiagnosticCodes.ManifestMissing, $"{name}: no {FunctionPackageFormat.ManifestFileName} at the package root. Build it with the FunctionPackage SDK.");
+            Add(DiagnosticCodes.ManifestMissing, DiagnosticMessages.Format("FPKG5002", name, FunctionPackageFormat.ManifestFileName));
             return Result(archive, null, null, issues);
         }
         var manifestSha512 = ContentHash.Sha512(manifestBytes);
@@ -96,12 +96,12 @@ public sealed class PackageVerifier
             var nuspec = archive.ReadNuspec();
             if (nuspec is null)
             {
-                add(DiagnosticCodes.NuspecMissing, $"{name}: no .nuspec at the package root, so this is not a NuGet package. Build it with the FunctionPackage SDK.");
+                add(DiagnosticCodes.NuspecMissing, DiagnosticMessages.Format("FPKG5211", name));
             }
             else if (!nuspec.GetPackageTypes().Any(t => string.Equals(t.Name, FunctionPackageFormat.PackageType, StringComparison.OrdinalIgnoreCase)))
             {
                 add(DiagnosticCodes.PackageTypeMissing,
-                    $"{name}: the nuspec has no package type '{FunctionPackageFormat.PackageType}', so this is not a function package. Build it with the FunctionPackage SDK.");
+                    DiagnosticMessages.Format("FPKG5004", name, FunctionPackageFormat.PackageType));
             }
             return nuspec;
         }
@@ -111,7 +111,7 @@ public sealed class PackageVerifier
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(DiagnosticCodes.NuspecUnreadable, $"{name}: the .nuspec cannot be read ({ex.Message}). Rebuild the package with the FunctionPackage SDK.");
+            add(DiagnosticCodes.NuspecUnreadable, DiagnosticMessages.Format("FPKG5212", name, ex.Message));
         }
         return null;
     }
@@ -133,7 +133,7 @@ public sealed class PackageVerifier
         }
         catch (JsonException ex)
         {
-            add(DiagnosticCodes.ManifestInvalid, $"{name}: function.json is not valid JSON: {ex.Message} Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003", name, ex.Message));
             return null;
         }
         using (document)
@@ -141,32 +141,32 @@ public sealed class PackageVerifier
             var root = document.RootElement;
             if (ManifestShape.CheckMember(root, "schemaVersion") is { } badSchema)
             {
-                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badSchema}; format v1 requires \"schemaVersion\": {FunctionPackageFormat.SchemaVersion}. Rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, DiagnosticMessages.Format("FPKG5018", name, badSchema, FunctionPackageFormat.SchemaVersion));
                 return null;
             }
             var schemaVersion = root.GetProperty("schemaVersion").GetInt32();
             if (schemaVersion != FunctionPackageFormat.SchemaVersion)
             {
                 add(DiagnosticCodes.UnsupportedSchemaVersion,
-                    $"{name}: function.json schemaVersion {schemaVersion} is not supported; this fnpkg reads schemaVersion {FunctionPackageFormat.SchemaVersion}. Update fnpkg or rebuild the package with a matching SDK.");
+                    DiagnosticMessages.Format("FPKG5005", name, schemaVersion, FunctionPackageFormat.SchemaVersion));
                 return null;
             }
             if (ManifestShape.CheckMember(root, "profile") is { } badProfile)
             {
-                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {badProfile}; format v1 requires \"profile\": \"{FunctionPackageFormat.DotNetProfile}\". Rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, DiagnosticMessages.Format("FPKG5018_2", name, badProfile, FunctionPackageFormat.DotNetProfile));
                 return null;
             }
             var profile = root.GetProperty("profile").GetString();
             if (!string.Equals(profile, FunctionPackageFormat.DotNetProfile, StringComparison.Ordinal))
             {
                 add(DiagnosticCodes.UnsupportedProfile,
-                    $"{name}: function.json profile '{profile}' is not supported; fnpkg runs profile '{FunctionPackageFormat.DotNetProfile}'. Use the installer for that profile.");
+                    DiagnosticMessages.Format("FPKG5006", name, profile, FunctionPackageFormat.DotNetProfile));
                 return null;
             }
             var problems = ManifestShape.Check(root);
             foreach (var problem in problems)
             {
-                add(DiagnosticCodes.ManifestMemberInvalid, $"{name}: function.json {problem}. The manifest was edited or made by another tool; rebuild the package with the FunctionPackage SDK.");
+                add(DiagnosticCodes.ManifestMemberInvalid, DiagnosticMessages.Format("FPKG5018_3", name, problem));
             }
             if (problems.Count > 0) return null;
         }
@@ -176,7 +176,7 @@ public sealed class PackageVerifier
         }
         catch (FormatException ex)
         {
-            add(DiagnosticCodes.ManifestInvalid, $"{name}: {ex.Message} Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_2", name, ex.Message));
             return null;
         }
     }
@@ -185,22 +185,22 @@ public sealed class PackageVerifier
     {
         if (manifest.DependencyMode is not (FunctionPackageFormat.ReferenceMode or FunctionPackageFormat.EmbedMode))
         {
-            add(DiagnosticCodes.ManifestInvalid, $"{name}: dependencyMode '{manifest.DependencyMode}' is neither 'reference' nor 'embed'. Rebuild the package.");
+            add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_3", name, manifest.DependencyMode));
         }
         if (!IsValidId(manifest.Id) || !IsValidVersion(manifest.Version))
         {
             add(DiagnosticCodes.InvalidPackageIdentity,
-                $"{name}: function.json id '{manifest.Id}' / version '{manifest.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package with a valid FunctionPackageId.");
+                DiagnosticMessages.Format("FPKG5019", name, manifest.Id, manifest.Version));
         }
         if (string.IsNullOrWhiteSpace(manifest.EntryPoint.Type) || string.IsNullOrWhiteSpace(manifest.EntryPoint.Method))
         {
-            add(DiagnosticCodes.ManifestInvalid, $"{name}: function.json entryPoint has no type or method. Set FunctionEntryPoint and rebuild.");
+            add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_4", name));
         }
         foreach (var framework in manifest.Runtime.Frameworks)
         {
             if (!IsValidId(framework.Name) || !IsValidVersion(framework.Version))
             {
-                add(DiagnosticCodes.ManifestInvalid, $"{name}: runtime framework '{framework.Name}' '{framework.Version}' is not a framework name and version. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_5", name, framework.Name, framework.Version));
             }
         }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -209,33 +209,33 @@ public sealed class PackageVerifier
             if (!IsValidId(dependency.Id) || !IsValidVersion(dependency.Version))
             {
                 add(DiagnosticCodes.InvalidPackageIdentity,
-                    $"{name}: dependency '{dependency.Id}' version '{dependency.Version}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
+                    DiagnosticMessages.Format("FPKG5019_2", name, dependency.Id, dependency.Version));
                 continue;
             }
             if (!seen.Add(dependency.Id))
             {
-                add(DiagnosticCodes.ManifestInvalid, $"{name}: dependency '{dependency.Id}' is listed twice; the closure must be flat with one version per id. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_6", name, dependency.Id));
             }
             var expectedPath = PackageNames.FolderPath(dependency.Id, dependency.Version);
             if (!string.Equals(dependency.Path, expectedPath, StringComparison.Ordinal))
             {
-                add(DiagnosticCodes.InvalidManifestPath, $"{name}: dependency {dependency.Id} {dependency.Version} has path '{dependency.Path}', expected '{expectedPath}'. The manifest was edited; rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, DiagnosticMessages.Format("FPKG5016", name, dependency.Id, dependency.Version, dependency.Path, expectedPath));
             }
             if (string.IsNullOrWhiteSpace(dependency.Sha512))
             {
-                add(DiagnosticCodes.ManifestInvalid, $"{name}: dependency {dependency.Id} {dependency.Version} has no sha512 content hash. Rebuild the package.");
+                add(DiagnosticCodes.ManifestInvalid, DiagnosticMessages.Format("FPKG5003_7", name, dependency.Id, dependency.Version));
             }
             foreach (var asset in dependency.Assets)
             {
                 if (!PackagePaths.IsSafeRelativePath(asset.PathInPackage) || !PackagePaths.IsSafeRelativePath(asset.Destination))
                 {
                     add(DiagnosticCodes.InvalidManifestPath,
-                        $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} is not a safe relative path. The manifest was edited or crafted; do not install it.");
+                        DiagnosticMessages.Format("FPKG5016_2", name, asset.PathInPackage, asset.Destination, dependency.Id));
                 }
                 else if ((PackagePaths.LengthProblem(asset.PathInPackage) ?? PackagePaths.LengthProblem(asset.Destination)) is { } tooLong)
                 {
                     add(DiagnosticCodes.UnextractableEntry,
-                        $"{name}: asset '{asset.PathInPackage}' -> '{asset.Destination}' of {dependency.Id} {tooLong}, so no file system can hold it. Rebuild the package.");
+                        DiagnosticMessages.Format("FPKG5026", name, asset.PathInPackage, asset.Destination, dependency.Id, tooLong));
                 }
             }
         }
@@ -253,19 +253,19 @@ public sealed class PackageVerifier
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(DiagnosticCodes.IdentityMismatch, $"{name}: the nuspec id/version cannot be read ({ex.Message}). Rebuild the package.");
+            add(DiagnosticCodes.IdentityMismatch, DiagnosticMessages.Format("FPKG5007", name, ex.Message));
             return;
         }
         if (!IsValidId(nuspecId) || nuspecVersion is null)
         {
-            add(DiagnosticCodes.InvalidPackageIdentity, $"{name}: the nuspec id '{nuspecId}' / version '{nuspecVersion}' is not a valid NuGet package id and version. Do not install it; rebuild the package.");
+            add(DiagnosticCodes.InvalidPackageIdentity, DiagnosticMessages.Format("FPKG5019_3", name, nuspecId, nuspecVersion));
             return;
         }
         var sameVersion = NuGetVersion.TryParse(manifest.Version, out var manifestVersion) && manifestVersion == nuspecVersion;
         if (!string.Equals(nuspecId, manifest.Id, StringComparison.OrdinalIgnoreCase) || !sameVersion)
         {
             add(DiagnosticCodes.IdentityMismatch,
-                $"{name}: function.json says {manifest.Id} {manifest.Version} but the nuspec says {nuspecId} {nuspecVersion.ToNormalizedString()}. One of them was edited; rebuild the package.");
+                DiagnosticMessages.Format("FPKG5007_2", name, manifest.Id, manifest.Version, nuspecId, nuspecVersion.ToNormalizedString()));
         }
     }
 
@@ -280,12 +280,12 @@ public sealed class PackageVerifier
         {
             if (!PackagePaths.IsSafeRelativePath(file.Path) || !IsPayload(file.Path))
             {
-                add(DiagnosticCodes.InvalidManifestPath, $"{name}: files[] path '{file.Path}' is not a safe path under function/ or packages/. Rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, DiagnosticMessages.Format("FPKG5016_3", name, file.Path));
                 continue;
             }
             if (!listed.TryAdd(file.Path, file))
             {
-                add(DiagnosticCodes.InvalidManifestPath, $"{name}: files[] lists '{file.Path}' twice. Rebuild the package.");
+                add(DiagnosticCodes.InvalidManifestPath, DiagnosticMessages.Format("FPKG5016_4", name, file.Path));
             }
         }
 
@@ -294,7 +294,7 @@ public sealed class PackageVerifier
             if (!IsPayload(entry.Path)) continue;
             if (!listed.TryGetValue(entry.Path, out var file))
             {
-                add(DiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is in the package but not in function.json files[]. A file was added after packing; rebuild the package.");
+                add(DiagnosticCodes.UnlistedFile, DiagnosticMessages.Format("FPKG5009", name, entry.Path));
                 continue;
             }
             string actual;
@@ -310,21 +310,21 @@ public sealed class PackageVerifier
             }
             if (!string.Equals(actual, file.Sha512, StringComparison.Ordinal))
             {
-                add(DiagnosticCodes.FileHashMismatch, $"{name}: '{entry.Path}' does not match its sha512 in function.json. The package was modified after packing; get it again from a trusted source.");
+                add(DiagnosticCodes.FileHashMismatch, DiagnosticMessages.Format("FPKG5011", name, entry.Path));
             }
         }
         foreach (var path in listed.Keys)
         {
             if (archive.Find(path) is null)
             {
-                add(DiagnosticCodes.MissingFile, $"{name}: function.json lists '{path}' but the package has no such file. Rebuild the package.");
+                add(DiagnosticCodes.MissingFile, DiagnosticMessages.Format("FPKG5010", name, path));
             }
         }
 
         var entryAssembly = manifest.EntryPoint.Assembly;
         if (!PackagePaths.IsSafeRelativePath(entryAssembly) || archive.Find(FunctionPackageFormat.FunctionFolder + entryAssembly) is null)
         {
-            add(DiagnosticCodes.EntryAssemblyMissing, $"{name}: the entry assembly 'function/{entryAssembly}' is not in the package. Rebuild the package; check FunctionEntryPoint.");
+            add(DiagnosticCodes.EntryAssemblyMissing, DiagnosticMessages.Format("FPKG5012", name, entryAssembly));
         }
     }
 
@@ -354,7 +354,7 @@ public sealed class PackageVerifier
             if (!layout.Add(destination))
             {
                 add(DiagnosticCodes.InvalidManifestPath,
-                    $"{name}: two files map to the publish destination '{destination}' (one is {source}). The manifest is inconsistent; rebuild the package.");
+                    DiagnosticMessages.Format("FPKG5016_5", name, destination, source));
             }
         }
         foreach (var (destination, source) in destinations)
@@ -362,7 +362,7 @@ public sealed class PackageVerifier
             if (layout.IsFolder(destination))
             {
                 add(DiagnosticCodes.InvalidManifestPath,
-                    $"{name}: the publish destination '{destination}' ({source}) is a file, but other destinations use it as a folder. The manifest is inconsistent; rebuild the package.");
+                    DiagnosticMessages.Format("FPKG5016_6", name, destination, source));
             }
         }
     }
@@ -378,7 +378,7 @@ public sealed class PackageVerifier
         {
             if (!expected.ContainsKey(entry.Path))
             {
-                add(DiagnosticCodes.UnlistedFile, $"{name}: '{entry.Path}' is not the embedded package of any dependency (dependencyMode '{manifest.DependencyMode}'). Rebuild the package.");
+                add(DiagnosticCodes.UnlistedFile, DiagnosticMessages.Format("FPKG5009_2", name, entry.Path, manifest.DependencyMode));
             }
         }
         foreach (var (path, dependency) in expected)
@@ -386,7 +386,7 @@ public sealed class PackageVerifier
             var entry = archive.Find(path);
             if (entry is null)
             {
-                add(DiagnosticCodes.EmbeddedPackageMissing, $"{name}: '{path}', the embedded package of {dependency.Id} {dependency.Version}, is missing. Rebuild the package.");
+                add(DiagnosticCodes.EmbeddedPackageMissing, DiagnosticMessages.Format("FPKG5013", name, path, dependency.Id, dependency.Version));
                 continue;
             }
             string actual;
@@ -403,11 +403,11 @@ public sealed class PackageVerifier
             if (!string.Equals(actual, dependency.Sha512, StringComparison.Ordinal))
             {
                 add(DiagnosticCodes.EmbeddedPackageHashMismatch,
-                    $"{name}: embedded '{path}' has content hash {actual}, function.json pins {dependency.Sha512}. The embedded package was replaced; get the function package again from a trusted source.");
+                    DiagnosticMessages.Format("FPKG5014", name, path, actual, dependency.Sha512));
             }
             else if (MissingAsset(dependency, files.Contains) is { } missing)
             {
-                add(DiagnosticCodes.AssetNotInDependency, $"{name}: {missing}");
+                add(DiagnosticCodes.AssetNotInDependency, DiagnosticMessages.Format("FPKG5029_2", name, missing));
             }
         }
     }
@@ -419,9 +419,7 @@ public sealed class PackageVerifier
     public static string? MissingAsset(DependencyDefinition dependency, Func<string, bool> packageHasFile)
     {
         var asset = dependency.Assets.FirstOrDefault(a => !packageHasFile(a.PathInPackage));
-        return asset is null ? null
-            : $"function.json lists the asset '{asset.PathInPackage}' of {dependency.Id} {dependency.Version}, but that package has no such file. " +
-              "The manifest does not match its dependency: rebuild the function package.";
+        return asset is null ? null : DiagnosticMessages.Format("FPKG5029", asset.PathInPackage, dependency.Id, dependency.Version);
     }
 
     /// <summary>
@@ -468,7 +466,7 @@ public sealed class PackageVerifier
     }
 
     private FunctionPackageException TempUnavailable(ArchiveEntry entry, Exception ex)
-        => new(DiagnosticCodes.TempSpaceUnavailable, $"Cannot copy '{entry.Path}' ({entry.Length} bytes) to the temp folder '{_tempFolder}' to hash it: {ex.Message}. Free space there or point TMPDIR at a folder with room.", ex);
+        => new(DiagnosticCodes.TempSpaceUnavailable, DiagnosticMessages.Format("FPKG5028", entry.Path, entry.Length, _tempFolder, ex.Message), ex);
 
     private static void CheckNuspecDependencies(FunctionManifest manifest, NuspecReader nuspec, string name, Action<string, string> add)
     {
@@ -483,7 +481,7 @@ public sealed class PackageVerifier
         }
         catch (Exception ex) when (IsNuspecError(ex))
         {
-            add(DiagnosticCodes.NuspecDependenciesMismatch, $"{name}: the nuspec dependencies cannot be read ({ex.Message}). Rebuild the package.");
+            add(DiagnosticCodes.NuspecDependenciesMismatch, DiagnosticMessages.Format("FPKG5015", name, ex.Message));
             return;
         }
         if (groups.Count == 0 && expected.Count == 0) return;
@@ -495,14 +493,14 @@ public sealed class PackageVerifier
             {
                 if (!IsValidId(dependency.Id))
                 {
-                    add(DiagnosticCodes.InvalidPackageIdentity, $"{name}: nuspec dependency id '{dependency.Id}' is not a valid NuGet package id. Do not install it; rebuild the package.");
+                    add(DiagnosticCodes.InvalidPackageIdentity, DiagnosticMessages.Format("FPKG5019_4", name, dependency.Id));
                     continue;
                 }
                 var range = dependency.VersionRange;
                 var exact = range.HasLowerAndUpperBounds && range.IsMinInclusive && range.IsMaxInclusive && range.MinVersion == range.MaxVersion;
                 if (!exact)
                 {
-                    add(DiagnosticCodes.NuspecDependenciesMismatch, $"{name}: nuspec dependency {dependency.Id} {range} is not an exact [x.y.z] version. Rebuild the package.");
+                    add(DiagnosticCodes.NuspecDependenciesMismatch, DiagnosticMessages.Format("FPKG5015_2", name, dependency.Id, range));
                     continue;
                 }
                 actual.Add(PackageNames.FolderPath(dependency.Id, range.MinVersion!.ToNormalizedString()));
@@ -513,8 +511,7 @@ public sealed class PackageVerifier
                 var missing = expected.Except(actual).ToList();
                 var extra = actual.Except(expected).ToList();
                 add(DiagnosticCodes.NuspecDependenciesMismatch,
-                    $"{name}: nuspec dependencies ({group.TargetFramework.GetShortFolderName()}) differ from function.json dependencies " +
-                    $"(only in manifest: [{string.Join(", ", missing)}]; only in nuspec: [{string.Join(", ", extra)}]). One was edited; rebuild the package.");
+                    DiagnosticMessages.Format("FPKG5015_3", name, group.TargetFramework.GetShortFolderName(), string.Join(", ", missing), string.Join(", ", extra)));
             }
         }
     }

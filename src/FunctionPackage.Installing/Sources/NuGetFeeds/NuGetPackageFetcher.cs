@@ -75,14 +75,13 @@ public sealed class NuGetPackageFetcher : IDisposable
         var list = string.Join("; ", failures.Select(f => f.Message));
         if (failures.Any(f => f.Code == DiagnosticCodes.SourceTimedOut))
         {
-            throw new FunctionPackageException(DiagnosticCodes.SourceTimedOut, $"{what} could not be downloaded: {list}. The feed does not answer: check it and the network, or raise --request-timeout (now {_requestTimeout.TotalSeconds:0.#} s).");
+            throw new FunctionPackageException(DiagnosticCodes.SourceTimedOut, DiagnosticMessages.Format("FPKG5114", what, list, _requestTimeout.TotalSeconds));
         }
         if (failures.Any(f => f.Code == DiagnosticCodes.SourceFailed))
         {
-            throw new FunctionPackageException(DiagnosticCodes.SourceFailed, $"{what} could not be downloaded because a source failed: {list}. Retry later, check the credentials in NuGet.config (401/403), or ask the feed's owner; another --source that has the package also works.");
+            throw new FunctionPackageException(DiagnosticCodes.SourceFailed, DiagnosticMessages.Format("FPKG5113", what, list));
         }
-        throw new FunctionPackageException(DiagnosticCodes.SourceUnreachable, $"{what} was not found and these sources could not be reached: {list}. " +
-            "Check the URL or folder, the network, and credentials in NuGet.config, or pass a reachable --source.");
+        throw new FunctionPackageException(DiagnosticCodes.SourceUnreachable, DiagnosticMessages.Format("FPKG5101", what, list));
     }
 
     /// <summary>Null when downloaded; (null, _) when the source has no such package; else the failure's code and message.</summary>
@@ -179,16 +178,13 @@ public sealed class NuGetPackageFetcher : IDisposable
         => ex is InvalidDataException or PackagingException or XmlException || ex.InnerException is InvalidDataException or XmlException;
 
     private static FunctionPackageException InvalidPackage(string source, string id, NuGetVersion version, Exception ex)
-        => new(DiagnosticCodes.SourceServedInvalidPackage, $"{source} served a file for {id} {version.ToNormalizedString()} that is not a valid .nupkg ({Innermost(ex).Message}). " +
-            "The feed (or a proxy in front of it) returns something else, such as an error or login page: fix or remove that package in the feed, or use another source.", ex);
+        => new(DiagnosticCodes.SourceServedInvalidPackage, DiagnosticMessages.Format("FPKG5112", source, id, version.ToNormalizedString(), Innermost(ex).Message), ex);
 
     /// <summary>FPKG5119: the source sent more than the package limit; the partial file is deleted at once.</summary>
     private FunctionPackageException TooLarge(string source, string id, NuGetVersion version, string destinationFile)
     {
         File.Delete(destinationFile);
-        return new FunctionPackageException(DiagnosticCodes.SourcePackageTooLarge, $"{source} sent more than {_maxPackageBytes} bytes for {id} {version.ToNormalizedString()}, the limit for one package " +
-            $"({Packages.PackageLimits.TotalVariable}); the download was stopped and deleted. The feed serves an endless or oversized file: " +
-            $"fix that package in the feed or use another source; if the package really is that large, raise {Packages.PackageLimits.TotalVariable}.");
+        return new FunctionPackageException(DiagnosticCodes.SourcePackageTooLarge, DiagnosticMessages.Format("FPKG5119", source, _maxPackageBytes, id, version.ToNormalizedString(), Packages.PackageLimits.TotalVariable, Packages.PackageLimits.TotalVariable));
     }
 
     private SourceRepository GetRepository(PackageSource source)

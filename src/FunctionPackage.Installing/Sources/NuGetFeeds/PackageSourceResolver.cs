@@ -35,7 +35,7 @@ public sealed class PackageSourceResolver
         }
         catch (NuGetConfigurationException ex)
         {
-            throw new FunctionPackageException(DiagnosticCodes.NoSources, $"The NuGet.config in effect for '{workingDirectory}' cannot be read: {ex.Message} Fix the file or pass --source.", ex);
+            throw new FunctionPackageException(DiagnosticCodes.NoSources, DiagnosticMessages.Format("FPKG5106", workingDirectory, ex.Message), ex);
         }
     }
 
