@@ -11,6 +11,8 @@ public sealed class FunctionEvent
 {
     private CloudEvent? _cloudEvent;
     private readonly string? _plainContentType;
+    private readonly Uri? _plainSource;
+    private readonly string? _plainType;
 
     public FunctionEvent(CloudEvent cloudEvent, ReadOnlyMemory<byte>? body = null)
     {
@@ -18,23 +20,25 @@ public sealed class FunctionEvent
         Body = body;
     }
 
-    private FunctionEvent(ReadOnlyMemory<byte> body, string? contentType)
+    private FunctionEvent(ReadOnlyMemory<byte> body, string? contentType, Uri source, string type)
     {
         Body = body;
         _plainContentType = contentType;
+        _plainSource = source;
+        _plainType = type;
     }
 
     /// <summary>
-    /// A plain (non-CloudEvents) request: the body is the data. Its CloudEvent (type
-    /// <see cref="FunctionRequestHandler.PlainRequestType"/>) is only built if the function or a log line asks for it.
+    /// Data that arrived without a CloudEvent (a plain HTTP request's body): its CloudEvent — a new id, the front end's
+    /// <paramref name="source"/> and <paramref name="type"/> — is only built if the function or a log line asks for it.
     /// </summary>
-    public static FunctionEvent FromPlainRequest(ReadOnlyMemory<byte> body, string? contentType) => new(body, contentType);
+    public static FunctionEvent FromPlainData(ReadOnlyMemory<byte> body, string? contentType, Uri source, string type) => new(body, contentType, source, type);
 
     public CloudEvent CloudEvent => _cloudEvent ??= new CloudEvent
     {
         Id = Guid.NewGuid().ToString(),
-        Source = FunctionRequestHandler.PlainRequestSourceUri,
-        Type = FunctionRequestHandler.PlainRequestType,
+        Source = _plainSource,
+        Type = _plainType,
         DataContentType = _plainContentType,
     };
 

@@ -15,7 +15,10 @@ public sealed class FunctionHostException : Exception
     public string Code { get; }
 }
 
-/// <summary>Host diagnostics, range FPKG4xxx (FPKG1xxx entry point and FPKG2xxx packaging belong to the SDK).</summary>
+/// <summary>
+/// Host diagnostics, range FPKG4xxx (FPKG1xxx entry point and FPKG2xxx packaging belong to the SDK). Their messages and
+/// exit codes: <see cref="HostDiagnostics"/>.
+/// </summary>
 public static class HostErrorCodes
 {
     /// <summary>The installed function folder or its function.json is missing.</summary>
@@ -56,6 +59,10 @@ public static class HostErrorCodes
     public const string InvalidUrls = "FPKG4051";
     /// <summary>Kestrel cannot listen on a <c>--urls</c> address: in use, not local, no permission (exit code 3).</summary>
     public const string CannotListen = "FPKG4052";
+
+    // 410x-414x: invocation front ends.
+    /// <summary>invoke: <c>--type</c> or <c>--source</c> is not a valid CloudEvents attribute value (exit code 2).</summary>
+    public const string InvalidEventAttribute = "FPKG4100";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

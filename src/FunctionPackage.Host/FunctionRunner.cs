@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CloudNative.CloudEvents;
+using FunctionPackage.Host.Invocation;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Host;
@@ -32,21 +33,25 @@ public static class FunctionRunner
 
     private static async Task<int> RunAsync(InvokeOptions options, ILogger logger, TextWriter stdout, CancellationToken cancellationToken)
     {
-        CloudEvent cloudEvent;
+        var cloudEvent = new CloudEvent { Id = Guid.NewGuid().ToString(), DataContentType = "application/json" };
+        // Checked before the function loads: a typo in an option should not cost a load.
         try
         {
-            cloudEvent = new CloudEvent
-            {
-                Id = Guid.NewGuid().ToString(),
-                Type = options.Type,
-                Source = new Uri(options.Source, UriKind.RelativeOrAbsolute),
-                DataContentType = "application/json",
-            };
+            cloudEvent.Type = options.Type;
         }
         catch (ArgumentException ex)
         {
-            logger.LogError("Invalid --type or --source: {Message}", ex.Message);
-            return ExitCodes.BadInput;
+            logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.InvalidEventAttribute, options.Type, ex.Message));
+            return HostDiagnostics.Get(HostErrorCodes.InvalidEventAttribute).ExitCode!.Value;
+        }
+        try
+        {
+            cloudEvent.Source = new Uri(options.Source, UriKind.RelativeOrAbsolute);
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
+        {
+            logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.InvalidEventAttribute + ".Source", options.Source, ex.Message));
+            return HostDiagnostics.Get(HostErrorCodes.InvalidEventAttribute).ExitCode!.Value;
         }
         var data = options.Data == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : options.Data;
         var functionEvent = new FunctionEvent(cloudEvent, data is null ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(data));
@@ -64,33 +69,38 @@ public static class FunctionRunner
 
         using (function)
         {
-            var handler = new FunctionRequestHandler(function, maxBodyBytes: 0, options.InvocationTimeout, maxConcurrentInvocations: 0, logger, DataFix);
-            var outcome = await handler.InvokeAsync(functionEvent, cancellationToken);
-            if (outcome.Problem is { } problem)
+            var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, maxConcurrentInvocations: 0, logger, DataFix);
+            var outcome = await pipeline.InvokeAsync(functionEvent, cancellationToken);
+            if (!outcome.IsResult)
             {
-                logger.LogError("{Message}", problem.Code is null ? $"{problem.Title}: {problem.Detail}" : problem.Detail);
-                return problem.Status switch
-                {
-                    400 => ExitCodes.BadInput,
-                    504 => ExitCodes.Timeout,
-                    _ => ExitCodes.FunctionFailed,
-                };
+                logger.LogError("{Message}", outcome.Status == InvocationStatus.Failure ? $"Function failed: {outcome.Detail}" : outcome.Detail);
+                return ExitCode(outcome.Status);
             }
-            if (function.Invoker.HasResult)
+            if (pipeline.HasResult)
             {
-                await stdout.WriteLineAsync(HumanReadable(function.Invoker.SerializeResult(outcome.Result)));
+                await stdout.WriteLineAsync(HumanReadable(pipeline.SerializeResult(outcome.Result)));
                 await stdout.FlushAsync(cancellationToken);
             }
             return ExitCodes.Success;
         }
     }
 
+    /// <summary>The one place an invocation's outcome becomes invoke's exit code (docs/host.md, Exit codes).</summary>
+    internal static int ExitCode(InvocationStatus status) => status switch
+    {
+        InvocationStatus.Result => ExitCodes.Success,
+        InvocationStatus.BadInput => ExitCodes.BadInput,
+        InvocationStatus.Timeout => ExitCodes.Timeout,
+        // Failure; Cancelled (Ctrl+C); Busy cannot happen: invoke runs one invocation with no bound.
+        _ => ExitCodes.FunctionFailed,
+    };
+
     /// <summary>The result JSON as served over HTTP, re-encoded with only the escapes JSON requires (same value).</summary>
     private static string HumanReadable(byte[] json)
     {
         using var document = JsonDocument.Parse(json);
         using var buffer = new MemoryStream(json.Length);
-        using (var writer = new Utf8JsonWriter(buffer, FunctionRequestHandler.HumanReadableJson)) document.WriteTo(writer);
+        using (var writer = new Utf8JsonWriter(buffer, HostJson.HumanReadable)) document.WriteTo(writer);
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using FunctionPackage.Host.Invocation;
+using FunctionPackage.Host.Protocols.CloudEventsHttp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -56,10 +58,11 @@ public static class FunctionServer
 
         using (function)
         {
-            var handler = new FunctionRequestHandler(function, options.MaxRequestBodyBytes, options.InvocationTimeout, options.MaxConcurrentInvocations, logger);
+            var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
             var health = System.Text.Encoding.UTF8.GetBytes(
                 $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
-            app.MapPost("/", handler.HandleAsync);
+            // The protocol the host speaks; a vendor protocol (Protocols/<Name>/) would be chosen here instead.
+            app.MapPost("/", new CloudEventsHttpHandler(pipeline, function.Source, options.MaxRequestBodyBytes, logger).HandleAsync);
             app.MapGet("/healthz", context =>
             {
                 context.Response.ContentType = "application/json";
@@ -98,11 +101,10 @@ public static class FunctionServer
         var url = urls.FirstOrDefault(u => ex.Message.Contains(u.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) ?? string.Join(';', urls);
         if (ex is AddressInUseException || ex.InnerException is AddressInUseException)
         {
-            return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: address already in use; pass another --urls (a free port), or stop what listens there.";
+            return HostDiagnostics.Message(HostErrorCodes.CannotListen + ".InUse", url);
         }
         var reason = (ex.InnerException ?? ex).Message.TrimEnd('.'); // e.g. "Cannot assign requested address", "Permission denied"
         if (reason.Length == 0) reason = (ex.InnerException ?? ex).GetType().Name;
-        return $"{HostErrorCodes.CannotListen}: cannot listen on {url}: {char.ToLowerInvariant(reason[0])}{reason[1..]}; pass another --urls "
-            + $"(an address of this machine, e.g. {HostCommandLine.DefaultUrls}, and a port above 1023).";
+        return HostDiagnostics.Message(HostErrorCodes.CannotListen, url, $"{char.ToLowerInvariant(reason[0])}{reason[1..]}", HostCommandLine.DefaultUrls);
     }
 }

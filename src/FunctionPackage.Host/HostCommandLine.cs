@@ -120,7 +120,7 @@ public static class HostCommandLine
         return null;
 
         static string Usage(string url, string problem)
-            => $"{HostErrorCodes.InvalidUrls}: --urls {url} {problem}. Pass http://<host>:<port> addresses separated by ';', e.g. {DefaultUrls}.";
+            => HostDiagnostics.Message(HostErrorCodes.InvalidUrls, url, problem, DefaultUrls);
     }
 
     private static Option<DirectoryInfo> FunctionOption() => new("--function")

@@ -43,8 +43,7 @@ public sealed class InstalledFunction : IDisposable
         var entryPath = Path.GetFullPath(Path.Combine(functionFolder, manifest.EntryPoint.Assembly));
         if (!entryPath.StartsWith(functionFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(entryPath))
         {
-            throw new FunctionHostException(HostErrorCodes.EntryAssemblyMissing,
-                $"The entry assembly '{manifest.EntryPoint.Assembly}' named by {FunctionPackageFormat.ManifestFileName} is not in '{functionFolder}'. Reinstall the function with 'fnpkg install'.");
+            throw HostDiagnostics.Error(HostErrorCodes.EntryAssemblyMissing, manifest.EntryPoint.Assembly, FunctionPackageFormat.ManifestFileName, functionFolder);
         }
         var depsPath = Path.ChangeExtension(entryPath, ".deps.json");
         if (!File.Exists(depsPath))
@@ -63,8 +62,7 @@ public sealed class InstalledFunction : IDisposable
             }
             catch (Exception ex) when (ex is IOException or BadImageFormatException)
             {
-                throw new FunctionHostException(HostErrorCodes.EntryAssemblyLoadFailed,
-                    $"The entry assembly '{entryPath}' could not be loaded: {ex.Message} Rebuild the function package for {manifest.Runtime.Tfm} and reinstall it.", ex);
+                throw HostDiagnostics.Error(ex, HostErrorCodes.EntryAssemblyLoadFailed, entryPath, ex.Message, manifest.Runtime.Tfm);
             }
             var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method);
             logger.LogInformation("Loaded function {Id} {Version}: {EntryPoint} ({Shape}) from {Directory}",
@@ -96,8 +94,7 @@ public sealed class InstalledFunction : IDisposable
         var manifestPath = Path.Combine(directory, FunctionPackageFormat.ManifestFileName);
         if (!File.Exists(manifestPath))
         {
-            throw new FunctionHostException(HostErrorCodes.FunctionNotInstalled,
-                $"'{manifestPath}' does not exist. Pass --function the folder 'fnpkg install' created (<root>/functions/<id>/<version>).");
+            throw HostDiagnostics.Error(HostErrorCodes.FunctionNotInstalled, manifestPath);
         }
         FunctionManifest manifest;
         try
@@ -106,18 +103,17 @@ public sealed class InstalledFunction : IDisposable
         }
         catch (FormatException ex)
         {
-            throw new FunctionHostException(HostErrorCodes.ManifestInvalid, $"'{manifestPath}': {ex.Message} Reinstall the function.", ex);
+            throw HostDiagnostics.Error(ex, HostErrorCodes.ManifestInvalid, manifestPath, ex.Message);
         }
         if (manifest.SchemaVersion != FunctionPackageFormat.SchemaVersion || manifest.Profile != FunctionPackageFormat.DotNetProfile)
         {
-            throw new FunctionHostException(HostErrorCodes.ManifestInvalid,
-                $"'{manifestPath}' has schemaVersion {manifest.SchemaVersion} and profile '{manifest.Profile}'; this host runs schemaVersion {FunctionPackageFormat.SchemaVersion} '{FunctionPackageFormat.DotNetProfile}' functions. Use a matching fnpkg version.");
+            throw HostDiagnostics.Error(HostErrorCodes.ManifestInvalid + ".Schema",
+                manifestPath, manifest.SchemaVersion, manifest.Profile, FunctionPackageFormat.SchemaVersion, FunctionPackageFormat.DotNetProfile);
         }
         if (string.IsNullOrEmpty(manifest.Id) || string.IsNullOrEmpty(manifest.Version)
             || string.IsNullOrEmpty(manifest.EntryPoint.Assembly) || string.IsNullOrEmpty(manifest.EntryPoint.Type) || string.IsNullOrEmpty(manifest.EntryPoint.Method))
         {
-            throw new FunctionHostException(HostErrorCodes.ManifestInvalid,
-                $"'{manifestPath}' lacks id, version or entryPoint {{assembly, type, method}}. Repackage the function with the FunctionPackage SDK.");
+            throw HostDiagnostics.Error(HostErrorCodes.ManifestInvalid + ".Incomplete", manifestPath);
         }
         return manifest;
     }
@@ -127,8 +123,7 @@ public sealed class InstalledFunction : IDisposable
     {
         if (manifest.Runtime.SelfContained)
         {
-            throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
-                "The function was published self-contained; the host loads framework-dependent functions only. Publish it with SelfContained=false.");
+            throw HostDiagnostics.Error(HostErrorCodes.FrameworkNotSupported);
         }
         var hostVersion = new Version(Environment.Version.Major, Environment.Version.Minor);
         foreach (var framework in manifest.Runtime.Frameworks)
@@ -136,13 +131,11 @@ public sealed class InstalledFunction : IDisposable
             var known = framework.Name is "Microsoft.NETCore.App" or "Microsoft.AspNetCore.App";
             if (!known)
             {
-                throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
-                    $"The function needs the shared framework '{framework.Name}', which the host does not load. Target only Microsoft.NETCore.App / Microsoft.AspNetCore.App.");
+                throw HostDiagnostics.Error(HostErrorCodes.FrameworkNotSupported + ".Framework", framework.Name);
             }
             if (Version.TryParse(framework.Version, out var needed) && new Version(needed.Major, needed.Minor) > hostVersion)
             {
-                throw new FunctionHostException(HostErrorCodes.FrameworkNotSupported,
-                    $"The function needs {framework.Name} {framework.Version}; the host runs on {Environment.Version}. Retarget the function to net{hostVersion} or earlier, or run a newer host.");
+                throw HostDiagnostics.Error(HostErrorCodes.FrameworkNotSupported + ".Version", framework.Name, framework.Version, Environment.Version, hostVersion);
             }
         }
         if (manifest.Runtime.Rid is { Length: > 0 } rid && !string.Equals(rid, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, StringComparison.OrdinalIgnoreCase))

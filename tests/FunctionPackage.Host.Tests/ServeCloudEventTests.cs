@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FunctionPackage.Host.Tests.Support;
+using FunctionPackage.Host.Protocols.CloudEventsHttp;
 using Xunit;
 using static FunctionPackage.Host.Tests.HttpTestRequests;
 
@@ -57,8 +58,8 @@ public sealed class ServeCloudEventTests : IClassFixture<EventEchoHost>
         using var response = await _fixture.Client.SendAsync(Plain("""{"x":1}"""));
         Assert.True(response.StatusCode == HttpStatusCode.OK, _fixture.Host.Output);
         var summary = await response.ReadJsonAsync();
-        Assert.Equal(FunctionRequestHandler.PlainRequestType, summary.GetProperty("type").GetString());
-        Assert.Equal(FunctionRequestHandler.PlainRequestSource, summary.GetProperty("source").GetString());
+        Assert.Equal(CloudEventsHttpHandler.PlainRequestType, summary.GetProperty("type").GetString());
+        Assert.Equal(CloudEventsHttpHandler.PlainRequestSource, summary.GetProperty("source").GetString());
         Assert.True(Guid.TryParse(summary.GetProperty("id").GetString(), out _));
         Assert.Equal("""{"x":1}""", summary.GetProperty("data").GetString());
     }

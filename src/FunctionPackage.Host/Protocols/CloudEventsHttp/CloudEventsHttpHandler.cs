@@ -5,10 +5,11 @@ using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
+using FunctionPackage.Host.Invocation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionPackage.Host;
+namespace FunctionPackage.Host.Protocols.CloudEventsHttp;
 
 /// <summary>How an HTTP request carries its event(s), and so how the response carries the result(s).</summary>
 public enum RequestMode
@@ -24,12 +25,12 @@ public enum RequestMode
 }
 
 /// <summary>
-/// <c>POST /</c>: decodes the CloudEvent(s), invokes the function under the invocation timeout and the concurrency bound,
-/// and encodes the result in the request's mode. Faults become <c>application/problem+json</c>: 400 undecodable event
-/// or data, 413 body over the limit, 415 a charset or event format the host does not decode, 500 the function threw,
-/// 503 too many invocations running, 504 the invocation timed out.
+/// The CloudEvents HTTP protocol, <c>POST /</c>: decodes the CloudEvent(s) (binary, structured, batch) or plain data,
+/// invokes each through the <see cref="InvocationPipeline"/>, and encodes the result in the request's mode. Faults
+/// become <c>application/problem+json</c>: 400 undecodable event or data, 413 body over the limit, 415 a charset or
+/// event format the host does not decode; an invocation's outcome maps to its status in <see cref="HttpOutcomes"/>.
 /// </summary>
-public sealed class FunctionRequestHandler
+public sealed class CloudEventsHttpHandler
 {
     /// <summary>Event type of plain (non-CloudEvents) HTTP requests.</summary>
     public const string PlainRequestType = "functionpackage.http.request";
@@ -44,37 +45,27 @@ public sealed class FunctionRequestHandler
     private const string SpecVersionHeader = "ce-specversion";
     private const string StructuredMediaType = "application/cloudevents+json";
     private const string BatchMediaType = "application/cloudevents-batch+json";
-    /// <summary>Retry-After of a 503: invocations usually finish within a second or so.</summary>
-    private const int BusyRetryAfterSeconds = 1;
-    /// <summary>FPKG4050's fix over HTTP; <c>invoke</c> names its <c>--data</c> option instead.</summary>
+    /// <summary>FPKG4050's fix over HTTP (the pipeline's <c>dataFix</c>); <c>invoke</c> names its <c>--data</c> option instead.</summary>
     public const string HttpDataFix = "Send the data as";
 
     private static readonly JsonEventFormatter Formatter = new();
 
-    private readonly InstalledFunction _function;
-    private readonly FunctionInvoker _invoker;
+    private readonly InvocationPipeline _pipeline;
+    private readonly Uri _sourceUri;
     private readonly string _source;
     private readonly long _maxBodyBytes;
-    private readonly TimeSpan _timeout;
-    private readonly int _maxConcurrent;
     private readonly ILogger _logger;
-    private readonly string _dataFix;
-    private int _running;
 
     /// <summary>
-    /// <paramref name="maxConcurrentInvocations"/>: invocations that may run at once (0 = no bound); more get 503.
-    /// <paramref name="dataFix"/>: how the caller supplies event data, the start of FPKG4050's fix ("Send the data as").
+    /// <paramref name="pipeline"/> was created with <see cref="HttpDataFix"/>; <paramref name="source"/>: the source of every
+    /// response event (<see cref="InstalledFunction.Source"/>); <paramref name="maxBodyBytes"/>: as Kestrel enforces it.
     /// </summary>
-    public FunctionRequestHandler(InstalledFunction function, long maxBodyBytes, TimeSpan invocationTimeout, int maxConcurrentInvocations, ILogger logger,
-        string dataFix = HttpDataFix)
+    public CloudEventsHttpHandler(InvocationPipeline pipeline, Uri source, long maxBodyBytes, ILogger logger)
     {
-        _dataFix = dataFix;
-        _function = function;
-        _invoker = function.Invoker;
-        _source = function.Source.ToString();
+        _pipeline = pipeline;
+        _sourceUri = source;
+        _source = _sourceUri.ToString();
         _maxBodyBytes = maxBodyBytes;
-        _timeout = invocationTimeout;
-        _maxConcurrent = maxConcurrentInvocations;
         _logger = logger;
     }
 
@@ -126,19 +117,19 @@ public sealed class FunctionRequestHandler
         object? single = null;
         for (var i = 0; i < events.Count; i++)
         {
-            var outcome = await InvokeAsync(events[i], aborted);
-            if (outcome.Problem is { } problem)
+            var outcome = await _pipeline.InvokeAsync(events[i], aborted);
+            if (!outcome.IsResult)
             {
-                if (aborted.IsCancellationRequested) return; // the client is gone: nobody to answer
-                // Other faults are logged where they happen; unbound data is reported by the caller (invoke: as its error).
-                if (problem.Code == HostErrorCodes.InvalidEventData) _logger.LogInformation("Rejected event {EventId}: {Detail}", events[i].CloudEvent.Id, problem.Detail);
-                await WriteProblemAsync(context, problem);
+                if (outcome.Status == InvocationStatus.Cancelled) return; // the client is gone: nobody to answer
+                // Other faults are logged by the pipeline; unbound data is reported by the front end (invoke: as its error).
+                if (outcome.Status == InvocationStatus.BadInput) _logger.LogInformation("Rejected event {EventId}: {Detail}", events[i].CloudEvent.Id, outcome.Detail);
+                await WriteProblemAsync(context, HttpOutcomes.ToProblem(outcome));
                 return;
             }
             if (results is null) single = outcome.Result; else results[i] = outcome.Result;
         }
 
-        if (!_invoker.HasResult)
+        if (!_pipeline.HasResult)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
@@ -146,7 +137,7 @@ public sealed class FunctionRequestHandler
         switch (mode)
         {
             case RequestMode.Plain:
-                await WriteBytesAsync(context.Response, JsonContentType, _invoker.SerializeResult(single));
+                await WriteBytesAsync(context.Response, JsonContentType, _pipeline.SerializeResult(single));
                 break;
             case RequestMode.Binary:
                 var headers = context.Response.Headers;
@@ -154,7 +145,7 @@ public sealed class FunctionRequestHandler
                 headers["ce-id"] = Guid.NewGuid().ToString();
                 headers["ce-source"] = _source;
                 headers["ce-type"] = HttpUtilities.EncodeHeaderValue(events[0].CloudEvent.Type + ResponseTypeSuffix);
-                await WriteBytesAsync(context.Response, JsonContentType, _invoker.SerializeResult(single));
+                await WriteBytesAsync(context.Response, JsonContentType, _pipeline.SerializeResult(single));
                 break;
             case RequestMode.Structured:
                 var encoded = Formatter.EncodeStructuredModeMessage(ToResponseEvent(events[0], single), out var structuredType);
@@ -166,78 +157,6 @@ public sealed class FunctionRequestHandler
                 var batch = Formatter.EncodeBatchModeMessage(responseEvents, out var batchType);
                 await WriteBytesAsync(context.Response, batchType.ToString(), batch);
                 break;
-        }
-    }
-
-    /// <summary>Runs one invocation; a fault comes back as a problem instead of an exception.</summary>
-    internal async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken aborted)
-    {
-        // Bound what runs at once — a timed-out invocation counts until it really returns — so handlers that block
-        // their thread cannot take every thread: /healthz, new requests and a graceful drain keep working.
-        if (Interlocked.Increment(ref _running) > _maxConcurrent && _maxConcurrent > 0)
-        {
-            Interlocked.Decrement(ref _running);
-            _logger.LogInformation("Event {EventId} refused: {Max} invocations are running (--max-concurrent-invocations).", functionEvent.CloudEvent.Id, _maxConcurrent);
-            return new InvocationOutcome(null, Coded(StatusCodes.Status503ServiceUnavailable, "Too many invocations", HostErrorCodes.TooManyInvocations,
-                $"{_maxConcurrent} invocations are already running (--max-concurrent-invocations). Retry after {BusyRetryAfterSeconds} s."));
-        }
-
-        var timeoutSource = _timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : null;
-        timeoutSource?.CancelAfter(_timeout);
-        var token = timeoutSource?.Token ?? aborted;
-        Task<object?>? running = null;
-        try
-        {
-            object? result;
-            if (timeoutSource is null)
-            {
-                result = await _invoker.InvokeAsync(functionEvent, token);
-            }
-            else
-            {
-                // Started on the thread pool, so a handler that blocks before its first await cannot hold this request:
-                // it awaits the timeout, which does not depend on the handler. Timed-out work runs on in the background.
-                running = Task.Run(() => _invoker.InvokeAsync(functionEvent, token).AsTask(), CancellationToken.None);
-                result = await running.WaitAsync(token);
-            }
-            return new InvocationOutcome(result, null);
-        }
-        catch (FunctionInputException ex)
-        {
-            return new InvocationOutcome(null, Coded(StatusCodes.Status400BadRequest, "Invalid event data", HostErrorCodes.InvalidEventData,
-                $"{ex.Message} {_dataFix} {ex.Expected}."));
-        }
-        catch (OperationCanceledException) when (timeoutSource is not null && timeoutSource.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            _logger.LogWarning("Event {EventId}: {Function} timed out after {Timeout}s.", functionEvent.CloudEvent.Id, _function.Manifest.EntryPoint.Reference, _timeout.TotalSeconds);
-            return new InvocationOutcome(null, Coded(StatusCodes.Status504GatewayTimeout, "Function timed out", HostErrorCodes.InvocationTimedOut,
-                $"The function did not complete within {_timeout.TotalSeconds:0.###} s (--invocation-timeout). Make it honour its CancellationToken, or raise the timeout."));
-        }
-        catch (Exception ex)
-        {
-            if (aborted.IsCancellationRequested) return new InvocationOutcome(null, new Problem(499, "Client closed request", ""));
-            _logger.LogError(ex, "Event {EventId}: {Function} threw.", functionEvent.CloudEvent.Id, _function.Manifest.EntryPoint.Reference);
-            return new InvocationOutcome(null, new Problem(StatusCodes.Status500InternalServerError, "Function failed",
-                $"The function threw {ex.GetType().FullName}. See the host log for details."));
-        }
-        finally
-        {
-            if (running is { IsCompleted: false })
-            {
-                // Abandoned: it keeps its slot and its token until it returns (its exception, if any, is observed here).
-                _ = running.ContinueWith(static (done, state) =>
-                {
-                    _ = done.Exception;
-                    var (handler, source) = ((FunctionRequestHandler, CancellationTokenSource))state!;
-                    Interlocked.Decrement(ref handler._running);
-                    source.Dispose();
-                }, (this, timeoutSource!), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-            else
-            {
-                Interlocked.Decrement(ref _running);
-                timeoutSource?.Dispose();
-            }
         }
     }
 
@@ -264,8 +183,7 @@ public sealed class FunctionRequestHandler
     }
 
     private static Problem UnsupportedEventFormat(string? contentType)
-        => Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported event format", HostErrorCodes.UnsupportedEventFormat,
-            $"'{contentType}' is not an event format this host decodes. Send {StructuredMediaType}, {BatchMediaType} or a binary-mode event (ce-* headers).");
+        => Problem.Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported event format", HostErrorCodes.UnsupportedEventFormat, contentType, StructuredMediaType, BatchMediaType);
 
     /// <summary>
     /// FPKG4011 when Content-Type names a charset other than UTF-8 (or its subset US-ASCII): every body is decoded as
@@ -288,8 +206,7 @@ public sealed class FunctionRequestHandler
         {
             return null;
         }
-        return Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset", HostErrorCodes.UnsupportedCharset,
-            $"charset={charset} is not supported: the host reads event data as UTF-8. Send the body as UTF-8 (charset=utf-8, or no charset).");
+        return Problem.Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset", HostErrorCodes.UnsupportedCharset, charset);
     }
 
     private static IReadOnlyList<FunctionEvent> Decode(RequestMode mode, IHeaderDictionary headers, string? contentType, byte[] body)
@@ -305,7 +222,7 @@ public sealed class FunctionRequestHandler
                 if (decoded.Count == 0) throw new ArgumentException("The batch holds no events.");
                 return decoded.Select(e => new FunctionEvent(e)).ToArray();
             default:
-                return new[] { FunctionEvent.FromPlainRequest(body, contentType) };
+                return new[] { FunctionEvent.FromPlainData(body, contentType, PlainRequestSourceUri, PlainRequestType) };
         }
     }
 
@@ -333,11 +250,11 @@ public sealed class FunctionRequestHandler
 
     private CloudEvent ToResponseEvent(FunctionEvent request, object? result)
     {
-        using var document = JsonDocument.Parse(_invoker.SerializeResult(result));
+        using var document = JsonDocument.Parse(_pipeline.SerializeResult(result));
         return new CloudEvent
         {
             Id = Guid.NewGuid().ToString(),
-            Source = _function.Source,
+            Source = _sourceUri,
             Type = request.CloudEvent.Type + ResponseTypeSuffix,
             DataContentType = JsonContentType,
             Data = document.RootElement.Clone(),
@@ -376,9 +293,9 @@ public sealed class FunctionRequestHandler
         var response = context.Response;
         if (response.HasStarted) return Task.CompletedTask;
         response.Clear();
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = InvocationPipeline.BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, HumanReadableJson))
+        using (var writer = new Utf8JsonWriter(buffer, HostJson.HumanReadable))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "about:blank");
@@ -390,18 +307,4 @@ public sealed class FunctionRequestHandler
         }
         return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), problem.Status);
     }
-
-    /// <summary>
-    /// For JSON people read (problem details, invoke's result on a terminal): only what JSON itself requires is escaped,
-    /// so <c>'</c>, <c>"</c>, <c>&lt;</c> and non-ASCII text stay legible. Function results over HTTP keep the serializer's
-    /// default (HTML-safe) encoder: they are data for programs, and stay byte-identical across modes.
-    /// </summary>
-    internal static readonly JsonWriterOptions HumanReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>A problem with an FPKG code: the <c>code</c> member, and the detail starts with it.</summary>
-    private static Problem Coded(int status, string title, string code, string message) => new(status, title, $"{code}: {message}", code);
-
-    internal readonly record struct Problem(int Status, string Title, string Detail, string? Code = null);
-
-    internal readonly record struct InvocationOutcome(object? Result, Problem? Problem);
 }
