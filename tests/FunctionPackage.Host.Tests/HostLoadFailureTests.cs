@@ -85,6 +85,17 @@ public sealed class HostLoadFailureTests : IDisposable
         => AssertLoadFails(Install(Serialize(Manifest(m => { m.Runtime.SelfContained = true; m.Runtime.Rid = "linux-x64"; }))),
             HostErrorCodes.FrameworkNotSupported);
 
+    [Theory]
+    [InlineData("Missing.dll")]
+    [InlineData("../function.json")] // a path out of function/ is not the entry assembly, even if the file exists
+    public async Task Entry_assembly_not_in_the_function_folder_is_FPKG4003_naming_the_reinstall(string assembly)
+    {
+        await AssertLoadFails(Install(Serialize(Manifest(m => m.EntryPoint.Assembly = assembly))), HostErrorCodes.EntryAssemblyMissing);
+        var ex = Assert.Throws<FunctionHostException>(() => InstalledFunction.Load(_root.Combine("functions", "hello", "1.0.0"), NullLogger.Instance));
+        Assert.Contains($"'{assembly}' named by function.json", ex.Message);
+        Assert.EndsWith("Reinstall the function with 'fnpkg install'.", ex.Message);
+    }
+
     [Fact]
     public Task Entry_assembly_that_is_not_an_assembly_is_FPKG4005()
         => AssertLoadFails(Install(Serialize(Manifest()), "not really an assembly"u8.ToArray()), HostErrorCodes.EntryAssemblyLoadFailed);

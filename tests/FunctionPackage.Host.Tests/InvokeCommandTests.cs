@@ -134,6 +134,21 @@ public sealed class InvokeCommandTests : IDisposable
         Assert.DoesNotContain("for CloudEvent", lines[0]); // it is the event's data that is invalid, not the event
     }
 
+    [Theory]
+    [InlineData("--type", "", "--type '' is not a valid CloudEvents type", "Pass a non-empty type")]
+    [InlineData("--source", "http://[::1", "--source 'http://[::1' is not a valid CloudEvents source", "Pass a URI reference")]
+    public async Task An_invalid_type_or_source_is_FPKG4100_exit_2_before_the_function_loads(string option, string value, string problem, string fix)
+    {
+        // No function folder at all: the option is checked first, so its error is the only one.
+        var (exit, stdout, stderr) = await HostProcess.RunAsync(null, "invoke", "--function", Path.Combine(_root.Path, "nothing"), "--data", "{}", option, value);
+        Assert.True(exit == ExitCodes.BadInput, $"exit {exit}\n{stderr}");
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("FPKG4")));
+        Assert.Contains(HostErrorCodes.InvalidEventAttribute + ": " + problem, line);
+        Assert.Contains(fix, line);
+        Assert.DoesNotContain(HostErrorCodes.FunctionNotInstalled, stderr);
+    }
+
     [Fact]
     public async Task The_result_on_stdout_is_json_without_needless_escapes()
     {

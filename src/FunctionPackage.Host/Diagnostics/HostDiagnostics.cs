@@ -78,7 +78,8 @@ public static class HostDiagnostics
     /// <summary>Every message key in Strings.resx (for the table's tests).</summary>
     internal static IEnumerable<string> MessageKeys()
     {
-        using var set = Resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!;
+        // Not disposed: the set is the manager's cached one, and disposing it would close it for every later lookup.
+        var set = Resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!;
         foreach (System.Collections.DictionaryEntry entry in set) yield return (string)entry.Key;
     }
 }
