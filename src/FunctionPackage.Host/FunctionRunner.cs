@@ -41,8 +41,7 @@ public static class FunctionRunner
         }
         catch (ArgumentException ex)
         {
-            logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.InvalidEventAttribute, options.Type, ex.Message));
-            return HostDiagnostics.Get(HostErrorCodes.InvalidEventAttribute).ExitCode!.Value;
+            return InvalidAttribute(HostErrorCodes.InvalidEventAttribute, options.Type, ex);
         }
         try
         {
@@ -50,9 +49,14 @@ public static class FunctionRunner
         }
         catch (Exception ex) when (ex is ArgumentException or UriFormatException)
         {
-            logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.InvalidEventAttribute + ".Source", options.Source, ex.Message));
+            return InvalidAttribute(HostErrorCodes.InvalidEventAttribute + ".Source", options.Source, ex);
+        }
+        int InvalidAttribute(string key, string value, Exception ex)
+        {
+            logger.LogError("{Message}", HostDiagnostics.Message(key, value, ex.Message));
             return HostDiagnostics.Get(HostErrorCodes.InvalidEventAttribute).ExitCode!.Value;
         }
+
         var data = options.Data == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : options.Data;
         var functionEvent = new FunctionEvent(cloudEvent, data is null ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(data));
 
