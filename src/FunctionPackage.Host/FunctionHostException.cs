@@ -63,6 +63,8 @@ public static class HostErrorCodes
     // 410x-414x: invocation front ends.
     /// <summary>invoke: <c>--type</c> or <c>--source</c> is not a valid CloudEvents attribute value (exit code 2).</summary>
     public const string InvalidEventAttribute = "FPKG4100";
+    /// <summary>serve in a container: <c>PORT</c> is not a port number 1-65535 (exit code 3).</summary>
+    public const string InvalidPort = "FPKG4101";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

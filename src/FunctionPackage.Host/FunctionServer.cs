@@ -29,7 +29,6 @@ public static class FunctionServer
         // A startup fault is reported below as one coded line; the generic host would log it again with its stack.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         UseStderrLogging(builder.Logging);
-        builder.WebHost.UseUrls(HostCommandLine.SplitUrls(options.Urls));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -43,6 +42,27 @@ public static class FunctionServer
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
+
+        string[] urls;
+        var container = ContainerEnvironment.FromProcess();
+        try
+        {
+            urls = HostCommandLine.SplitUrls(options.Urls ?? ContainerEnvironment.DefaultUrls(container));
+        }
+        catch (FunctionHostException ex)
+        {
+            logger.LogError("{Message}", ex.Message);
+            await app.DisposeAsync();
+            return ExitCodes.LoadFailed;
+        }
+        if (container is not null)
+        {
+            logger.LogInformation("In a container: K_SERVICE={Service} K_REVISION={Revision} K_CONFIGURATION={Configuration}; listening on {Urls}{Given}.",
+                container.Service ?? "(unset)", container.Revision ?? "(unset)", container.Configuration ?? "(unset)", string.Join(';', urls),
+                options.Urls is null ? " (all interfaces, PORT)" : " (--urls)");
+        }
+        // Added to the server's addresses, these win over ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS (the .NET images set them).
+        foreach (var url in urls) app.Urls.Add(url);
 
         InstalledFunction function;
         try
@@ -75,7 +95,7 @@ public static class FunctionServer
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
-                logger.LogError("{Message}", CannotListen(ex, HostCommandLine.SplitUrls(options.Urls)));
+                logger.LogError("{Message}", CannotListen(ex, urls));
                 await app.DisposeAsync();
                 return ExitCodes.LoadFailed;
             }

@@ -21,7 +21,7 @@ public static class HostCommandLine
         var serveFunction = FunctionOption();
         var urls = new Option<string>("--urls")
         {
-            Description = "Addresses to listen on, ';'-separated.",
+            Description = "Addresses to listen on, ';'-separated. Not given: in a container (K_SERVICE or DOTNET_RUNNING_IN_CONTAINER=true), http://0.0.0.0:$PORT (PORT default 8080).",
             DefaultValueFactory = _ => DefaultUrls,
         };
         urls.Validators.Add(result =>
@@ -54,7 +54,7 @@ public static class HostCommandLine
         });
         serve.SetAction((parse, cancellationToken) => FunctionServer.RunAsync(new ServeOptions(
             parse.GetValue(serveFunction)!.FullName,
-            parse.GetValue(urls)!,
+            parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls) : null,
             parse.GetValue(maxBody),
             TimeSpan.FromSeconds(parse.GetValue(serveTimeout)),
             parse.GetValue(maxConcurrent))));
@@ -144,6 +144,7 @@ public static class HostCommandLine
     }
 }
 
-public sealed record ServeOptions(string FunctionDirectory, string Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations);
+/// <summary><paramref name="Urls"/>: null when <c>--urls</c> was not given (the default depends on the container, <see cref="ContainerEnvironment"/>).</summary>
+public sealed record ServeOptions(string FunctionDirectory, string? Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations);
 
 public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);

@@ -42,6 +42,7 @@ public static class HostDiagnostics
         new(HostErrorCodes.InvalidUrls, ExitCodes.Usage),
         new(HostErrorCodes.CannotListen, ExitCodes.LoadFailed),
         new(HostErrorCodes.InvalidEventAttribute, ExitCodes.BadInput),
+        new(HostErrorCodes.InvalidPort, ExitCodes.LoadFailed),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);

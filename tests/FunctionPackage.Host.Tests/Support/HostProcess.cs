@@ -37,12 +37,16 @@ internal sealed class HostProcess : IAsyncDisposable
         get { lock (_lines) return string.Join('\n', _lines); }
     }
 
-    public static async Task<HostProcess> StartServeAsync(InstalledLayout layout, params string[] options)
+    public static Task<HostProcess> StartServeAsync(InstalledLayout layout, params string[] options)
+        => StartServeAsync(layout, new Dictionary<string, string>(), options);
+
+    /// <summary><paramref name="environment"/>: variables set for the host process (e.g. a container platform's).</summary>
+    public static async Task<HostProcess> StartServeAsync(InstalledLayout layout, Dictionary<string, string> environment, params string[] options)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var args = new List<string> { "serve", "--function", layout.FunctionDirectory, "--urls", url };
         args.AddRange(options);
-        var host = new HostProcess(Start(layout, args, redirectInput: false));
+        var host = new HostProcess(Start(layout, args, redirectInput: false, environment));
         host.Attach();
         host.BaseAddress = new Uri(url + "/");
         host.Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -60,9 +64,13 @@ internal sealed class HostProcess : IAsyncDisposable
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(InstalledLayout? layout, params string[] args)
         => RunWithInputAsync(layout, "", args);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(InstalledLayout? layout, string stdin, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(InstalledLayout? layout, string stdin, params string[] args)
+        => RunWithEnvironmentAsync(layout, new Dictionary<string, string>(), stdin, args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithEnvironmentAsync(
+        InstalledLayout? layout, Dictionary<string, string> environment, string stdin, params string[] args)
     {
-        using var process = Start(layout, args, redirectInput: true);
+        using var process = Start(layout, args, redirectInput: true, environment);
         await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -72,7 +80,7 @@ internal sealed class HostProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static Process Start(InstalledLayout? layout, IEnumerable<string> args, bool redirectInput)
+    private static Process Start(InstalledLayout? layout, IEnumerable<string> args, bool redirectInput, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(DotNetCli.DotNetPath)
         {
@@ -92,6 +100,12 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("DOTNET_URLS");
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // Not a container unless a test says so: the host would listen on all interfaces (docs/host.md, "In a container").
+        foreach (var containerVariable in new[] { "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "PORT", "DOTNET_RUNNING_IN_CONTAINER" })
+        {
+            start.Environment.Remove(containerVariable);
+        }
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
