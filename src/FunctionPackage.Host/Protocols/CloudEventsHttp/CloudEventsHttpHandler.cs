@@ -1,6 +1,5 @@
 using System.Net.Mime;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
@@ -120,10 +119,9 @@ public sealed class CloudEventsHttpHandler
             var outcome = await _pipeline.InvokeAsync(events[i], aborted);
             if (!outcome.IsResult)
             {
-                if (outcome.Status == InvocationStatus.Cancelled) return; // the client is gone: nobody to answer
                 // Other faults are logged by the pipeline; unbound data is reported by the front end (invoke: as its error).
                 if (outcome.Status == InvocationStatus.BadInput) _logger.LogInformation("Rejected event {EventId}: {Detail}", events[i].CloudEvent.Id, outcome.Detail);
-                await WriteProblemAsync(context, HttpOutcomes.ToProblem(outcome));
+                if (HttpOutcomes.ToProblem(outcome) is { } problem) await WriteProblemAsync(context, problem);
                 return;
             }
             if (results is null) single = outcome.Result; else results[i] = outcome.Result;
