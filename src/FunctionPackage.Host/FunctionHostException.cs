@@ -65,6 +65,8 @@ public static class HostErrorCodes
     public const string InvalidEventAttribute = "FPKG4100";
     /// <summary>serve in a container: <c>PORT</c> is not a port number 1-65535 (exit code 3).</summary>
     public const string InvalidPort = "FPKG4101";
+    /// <summary>A numeric option out of its range: <c>--invocation-timeout</c>, <c>--max-concurrent-invocations</c>, <c>--max-request-body-bytes</c> (usage error, exit code 1).</summary>
+    public const string OptionOutOfRange = "FPKG4102";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

@@ -14,6 +14,8 @@ public static class HostCommandLine
     public const double DefaultInvocationTimeoutSeconds = 30;
     /// <summary>Enough for I/O-bound functions on a small machine; bounds the threads blocking handlers can hold.</summary>
     public const int DefaultMaxConcurrentInvocations = 64;
+    /// <summary>The longest <c>--invocation-timeout</c>: int.MaxValue milliseconds, about 24.8 days (a timer's limit).</summary>
+    public const int MaxInvocationTimeoutSeconds = int.MaxValue / 1000;
 
     public static RootCommand Create()
     {
@@ -41,7 +43,7 @@ public static class HostCommandLine
         };
         maxConcurrent.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0) result.AddError("--max-concurrent-invocations must be 0 (no bound) or positive.");
+            if (result.GetValueOrDefault<int>() is var max and < 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxConcurrent", max));
         });
         serve.Add(serveFunction);
         serve.Add(urls);
@@ -50,7 +52,7 @@ public static class HostCommandLine
         serve.Add(maxConcurrent);
         maxBody.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long>() <= 0) result.AddError("--max-request-body-bytes must be positive.");
+            if (result.GetValueOrDefault<long>() is var bytes and <= 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxBody", bytes));
         });
         serve.SetAction((parse, cancellationToken) => FunctionServer.RunAsync(new ServeOptions(
             parse.GetValue(serveFunction)!.FullName,
@@ -138,7 +140,12 @@ public static class HostCommandLine
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double>() < 0) result.AddError("--invocation-timeout must be 0 (no limit) or positive.");
+            // The upper bound is CancelAfter's (int.MaxValue ms): beyond it the timer, and so every invocation, would throw.
+            var seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= 0 && seconds <= MaxInvocationTimeoutSeconds))
+            {
+                result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange, seconds, MaxInvocationTimeoutSeconds));
+            }
         });
         return option;
     }

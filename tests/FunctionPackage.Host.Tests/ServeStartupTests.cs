@@ -46,6 +46,21 @@ public sealed class ServeStartupTests : IDisposable
         AssertNoStackTrace(stdout + stderr);
     }
 
+    [Theory]
+    [InlineData("serve", "--invocation-timeout", "-1", "--invocation-timeout -1 is out of range")]
+    [InlineData("serve", "--invocation-timeout", "1e9", "--invocation-timeout 1000000000 is out of range")] // beyond a timer's limit: every call would throw
+    [InlineData("invoke", "--invocation-timeout", "1e300", "--invocation-timeout 1E+300 is out of range")]
+    [InlineData("serve", "--max-concurrent-invocations", "-2", "--max-concurrent-invocations -2 is negative")]
+    [InlineData("serve", "--max-request-body-bytes", "0", "--max-request-body-bytes 0 is not positive")]
+    public async Task A_numeric_option_out_of_range_is_FPKG4102_a_usage_error_naming_a_valid_value(string verb, string option, string value, string problem)
+    {
+        var (exit, stdout, stderr) = await HostProcess.RunAsync(null, verb, "--function", _root.Combine("nothing"), option, value);
+        Assert.True(exit == ExitCodes.Usage, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains($"{HostErrorCodes.OptionOutOfRange}: {problem}. Pass ", stderr);
+        Assert.Contains("e.g. ", stderr);
+        AssertNoStackTrace(stdout + stderr);
+    }
+
     [Fact]
     public async Task A_port_already_in_use_is_one_coded_line_and_exit_3()
     {

@@ -43,6 +43,7 @@ public static class HostDiagnostics
         new(HostErrorCodes.CannotListen, ExitCodes.LoadFailed),
         new(HostErrorCodes.InvalidEventAttribute, ExitCodes.BadInput),
         new(HostErrorCodes.InvalidPort, ExitCodes.LoadFailed),
+        new(HostErrorCodes.OptionOutOfRange, ExitCodes.Usage),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);
