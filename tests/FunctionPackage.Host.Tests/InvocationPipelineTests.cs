@@ -127,6 +127,33 @@ public sealed class InvocationPipelineTests
         Assert.Equal(4, outcome.Result);
     }
 
+    [Fact]
+    public async Task Without_a_timeout_the_pipeline_allocates_nothing_beyond_the_call_itself()
+    {
+        // The hot path's budget: the outcome is a struct, the bound an Interlocked counter, the thread-pool lambda only
+        // allocated with a timeout; only the binding and the function allocate (here: the Order and the boxed result).
+        // Measured on this thread: the call completes synchronously. (With the lambda inline it was 40 bytes more.)
+        var invoker = FunctionInvoker.Create(typeof(Shapes).GetMethod(nameof(Shapes.CompletedValueTaskOfT))!);
+        var pipeline = new InvocationPipeline(invoker, TimeSpan.Zero, maxConcurrentInvocations: 64, _log, "Pass it as");
+        var functionEvent = Event("""{"quantity":1}""");
+        for (var i = 0; i < 1000; i++) { await invoker.InvokeAsync(functionEvent, default); await pipeline.InvokeAsync(functionEvent, default); }
+
+        const int calls = 100;
+        ValueTask<object?> direct = default;
+        ValueTask<InvocationOutcome> piped = default;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++) direct = invoker.InvokeAsync(functionEvent, default);
+        var afterDirect = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++) piped = pipeline.InvokeAsync(functionEvent, default);
+        var afterPipeline = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.True(direct.IsCompletedSuccessfully && piped.IsCompletedSuccessfully);
+        Assert.Equal(2, piped.Result.Result);
+        var directBytes = (afterDirect - before) / calls;
+        var pipelineBytes = (afterPipeline - afterDirect) / calls;
+        Assert.True(pipelineBytes <= directBytes, $"the pipeline allocates {pipelineBytes} bytes per call, the invoker alone {directBytes}");
+    }
+
     [Theory]
     [InlineData(InvocationStatus.Result, ExitCodes.Success)]
     [InlineData(InvocationStatus.BadInput, ExitCodes.BadInput)]
