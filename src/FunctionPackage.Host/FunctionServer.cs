@@ -44,29 +44,18 @@ public static class FunctionServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
 
         string[] urls;
-        var container = ContainerEnvironment.FromProcess();
-        try
-        {
-            urls = HostCommandLine.SplitUrls(options.Urls ?? ContainerEnvironment.DefaultUrls(container));
-        }
-        catch (FunctionHostException ex)
-        {
-            logger.LogError("{Message}", ex.Message);
-            await app.DisposeAsync();
-            return ExitCodes.LoadFailed;
-        }
-        if (container is not null)
-        {
-            logger.LogInformation("In a container: K_SERVICE={Service} K_REVISION={Revision} K_CONFIGURATION={Configuration}; listening on {Urls}{Given}.",
-                container.Service ?? "(unset)", container.Revision ?? "(unset)", container.Configuration ?? "(unset)", string.Join(';', urls),
-                options.Urls is null ? " (all interfaces, PORT)" : " (--urls)");
-        }
-        // Added to the server's addresses, these win over ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS (the .NET images set them).
-        foreach (var url in urls) app.Urls.Add(url);
-
         InstalledFunction function;
         try
         {
+            // Both checked before anything listens; the addresses first: they are cheaper than a load.
+            var container = ContainerEnvironment.FromProcess();
+            urls = HostCommandLine.SplitUrls(options.Urls ?? ContainerEnvironment.DefaultUrls(container));
+            if (container is not null)
+            {
+                logger.LogInformation("In a container: K_SERVICE={Service} K_REVISION={Revision} K_CONFIGURATION={Configuration}; listening on {Urls}{Given}.",
+                    container.Service ?? "(unset)", container.Revision ?? "(unset)", container.Configuration ?? "(unset)", string.Join(';', urls),
+                    options.Urls is null ? " (all interfaces, PORT)" : " (--urls)");
+            }
             function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
         }
         catch (FunctionHostException ex)
@@ -75,6 +64,8 @@ public static class FunctionServer
             await app.DisposeAsync();
             return ExitCodes.LoadFailed;
         }
+        // Added to the server's addresses, these win over ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS (the .NET images set them).
+        foreach (var url in urls) app.Urls.Add(url);
 
         using (function)
         {
