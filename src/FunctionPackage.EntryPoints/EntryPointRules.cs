@@ -268,9 +268,8 @@ public static class EntryPointRules
         // Only declared methods count; say so when the method is inherited from a base class in the same assembly.
         for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
         {
-            var declared = baseType.Methods.FirstOrDefault(m => m.IsPublicOrdinary && m.Name == methodName);
-            if (declared is not null)
-                return ($" It is inherited from '{baseType.FullName}'; an entry point must be declared on the type itself.", new object[] { declared });
+            if (baseType.Methods.Any(m => m.IsPublicOrdinary && m.Name == methodName))
+                return ($" It is inherited from '{baseType.FullName}'; an entry point must be declared on the type itself.", Array.Empty<object>());
         }
 
         var publicMethods = methods.Where(m => m.IsPublicOrdinary).ToList();

@@ -70,14 +70,14 @@ public sealed class EntryPointAnalyzer : DiagnosticAnalyzer
             if (verdict.Value is not { Anchor: { } anchor } found) return;
             var owner = anchor as INamedTypeSymbol ?? anchor.ContainingType;
             if (SymbolEqualityComparer.Default.Equals(owner, symbolContext.Symbol))
-                symbolContext.ReportDiagnostic(Create(found.Diagnostic, SourceLocation(anchor)!, Related(found.Diagnostic)));
+                symbolContext.ReportDiagnostic(Create(found.Diagnostic, SourceLocation(anchor)!, Related(found.Diagnostic, anchor)));
         }, SymbolKind.NamedType);
 
         // The rest is about the FunctionEntryPoint value itself: reported on the project file.
         context.RegisterCompilationEndAction(endContext =>
         {
             if (verdict.Value is { Anchor: null } found)
-                endContext.ReportDiagnostic(Create(found.Diagnostic, ProjectLocation(projectPath), Related(found.Diagnostic)));
+                endContext.ReportDiagnostic(Create(found.Diagnostic, ProjectLocation(projectPath), Related(found.Diagnostic, null)));
         });
     }
 
@@ -101,10 +101,16 @@ public sealed class EntryPointAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The source symbol a diagnostic is about: its subject, else its first suggestion ("did you mean").</summary>
+    /// <summary>
+    /// The source symbol a diagnostic is put on: the first "did you mean" suggestion (where the code fix applies),
+    /// else its subject (the type, method or parameter at fault), else the first related symbol.
+    /// </summary>
     private static ISymbol? Anchor(EntryPointDiagnostic diagnostic)
     {
-        var candidates = new[] { diagnostic.Subject }.Concat(diagnostic.Related);
+        var suggests = EntryPointRules.SuggestedNames(diagnostic).Count > 0;
+        var candidates = suggests
+            ? diagnostic.Related.Concat(new[] { diagnostic.Subject })
+            : new[] { diagnostic.Subject }.Concat(diagnostic.Related);
         return candidates.Select(OriginOf).FirstOrDefault(s => s is not null && SourceLocation(s) is not null);
     }
 
@@ -116,8 +122,12 @@ public sealed class EntryPointAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    private static IEnumerable<Location> Related(EntryPointDiagnostic diagnostic) =>
-        diagnostic.Related.Select(OriginOf).Where(s => s is not null).Select(s => SourceLocation(s!)).Where(l => l is not null).Skip(1)!;
+    /// <summary>The other things a diagnostic points at (further overloads or suggestions), without its anchor.</summary>
+    private static IEnumerable<Location> Related(EntryPointDiagnostic diagnostic, ISymbol? anchor) =>
+        diagnostic.Related.Select(OriginOf)
+            .Where(s => s is not null && !SymbolEqualityComparer.Default.Equals(s, anchor))
+            .Select(s => SourceLocation(s!))
+            .Where(l => l is not null)!;
 
     private static Location? SourceLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault(l => l.IsInSource);
 
