@@ -63,12 +63,12 @@ public sealed class FunctionInvoker : IDisposable
     /// <remarks><paramref name="recordedShape"/> is function.json's <c>entryPoint.shape</c>, when the package records one: a
     /// different shape here means the package's assembly is not what was validated (FPKG1050).</remarks>
     /// <exception cref="FunctionHostException">The type or method is missing or not a supported shape.</exception>
-    public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName, EntryPointShape? recordedShape = null)
+    public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName, string? recordedShape = null)
     {
         var verdict = EntryPointRules.Resolve(new ReflectionEntryAssembly(assembly), $"{typeName}::{methodName}");
         if (verdict.Diagnostic is { } refused) throw Refused(refused);
         var shape = verdict.Resolution!.Shape;
-        if (recordedShape is not null && recordedShape != shape)
+        if (recordedShape is not null && recordedShape != shape.ToString())
         {
             throw new FunctionHostException(EntryPointCodes.ShapeMismatch,
                 EntryPointMessages.Format(EntryPointCodes.ShapeMismatch, verdict.Resolution.Reference, recordedShape, shape));

@@ -66,7 +66,7 @@ public sealed class InstalledFunction : IDisposable
                 throw new FunctionHostException(HostErrorCodes.EntryAssemblyLoadFailed,
                     $"The entry assembly '{entryPath}' could not be loaded: {ex.Message} Rebuild the function package for {manifest.Runtime.Tfm} and reinstall it.", ex);
             }
-            var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method);
+            var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method, manifest.EntryPoint.Shape);
             logger.LogInformation("Loaded function {Id} {Version}: {EntryPoint} ({Shape}) from {Directory}",
                 manifest.Id, manifest.Version, manifest.EntryPoint.Reference, invoker.Shape, directory);
             return new InstalledFunction(directory, manifest, context, invoker);

@@ -59,7 +59,7 @@ public sealed class EntryPointRulesInHostTests
     [Fact]
     public void A_recorded_shape_that_reflection_does_not_find_is_FPKG1050()
     {
-        var recorded = new EntryPointShape(true, EntryPointInputKind.Poco, false, EntryPointResultKind.Value);
+        var recorded = new EntryPointShape(true, EntryPointInputKind.Poco, false, EntryPointResultKind.Value).ToString();
 
         var ex = Assert.Throws<FunctionHostException>(() =>
             FunctionInvoker.Create(typeof(Shapes).Assembly, typeof(Shapes).FullName!, nameof(Shapes.Text), recorded));
@@ -70,11 +70,20 @@ public sealed class EntryPointRulesInHostTests
     }
 
     [Fact]
+    public void A_recorded_shape_that_is_not_a_shape_is_FPKG1050()
+    {
+        var ex = Assert.Throws<FunctionHostException>(() =>
+            FunctionInvoker.Create(typeof(Shapes).Assembly, typeof(Shapes).FullName!, nameof(Shapes.Text), "static;input=text"));
+
+        Assert.Equal(EntryPointCodes.ShapeMismatch, ex.Code);
+    }
+
+    [Fact]
     public void A_matching_recorded_shape_loads()
     {
         var recorded = new EntryPointShape(true, EntryPointInputKind.String, false, EntryPointResultKind.Value);
 
-        var invoker = FunctionInvoker.Create(typeof(Shapes).Assembly, typeof(Shapes).FullName!, nameof(Shapes.Text), recorded);
+        var invoker = FunctionInvoker.Create(typeof(Shapes).Assembly, typeof(Shapes).FullName!, nameof(Shapes.Text), recorded.ToString());
 
         Assert.Equal(recorded, invoker.Shape);
     }
