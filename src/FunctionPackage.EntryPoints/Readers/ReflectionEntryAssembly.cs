@@ -73,7 +73,7 @@ public sealed class ReflectionEntryAssembly : EntryAssemblyModel
         return model;
     }
 
-    /// <summary>The model of one method (the host's <c>Create(MethodInfo)</c> path validates a method it already has).</summary>
+    /// <summary>The model of a type of this assembly (the host's <c>Create(MethodInfo)</c> path validates a method on a type it already has).</summary>
     public EntryTypeModel ModelOf(Type type) => Model(type);
 
     private static EntryMethodModel Model(MethodInfo method) => new(
