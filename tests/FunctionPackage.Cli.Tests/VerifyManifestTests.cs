@@ -124,7 +124,7 @@ public sealed class VerifyManifestTests : InstallTestBase
     [Fact]
     public void A_recorded_entry_point_shape_verifies_and_is_read()
     {
-        var package = Function().Build(_temp.Folder("out"));
+        var package = Function().Build(Temp.Folder("out"));
         PackageEdits.EditManifestJson(package, root => root["entryPoint"]!["shape"] = "static;input=string;cancellation=false;result=value");
 
         var result = new PackageVerifier().Verify(package);
