@@ -7,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 
+using FunctionPackage.EntryPoints;
 using FunctionPackage.Model;
 
 namespace FunctionPackage.Host;
@@ -58,61 +59,67 @@ public sealed class FunctionInvoker : IDisposable
     /// <summary>The call shape, the same record the SDK's build-time validation produces.</summary>
     public EntryPointShape Shape => new(Method.IsStatic, InputKind, TakesCancellation, ResultKind);
 
+    /// <summary>Finds and classifies the entry point with the shared rules (the same verdicts as the SDK's build-time check).</summary>
+    /// <remarks><paramref name="recordedShape"/> is function.json's <c>entryPoint.shape</c>, when the package records one: a
+    /// different shape here means the package's assembly is not what was validated (FPKG1050).</remarks>
     /// <exception cref="FunctionHostException">The type or method is missing or not a supported shape.</exception>
-    public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName)
+    public static FunctionInvoker Create(Assembly assembly, string typeName, string methodName, string? recordedShape = null)
     {
-        var type = assembly.GetType(typeName, throwOnError: false);
-        if (type is null)
+        var verdict = EntryPointRules.Resolve(new ReflectionEntryAssembly(assembly), $"{typeName}::{methodName}");
+        if (verdict.Diagnostic is { } refused) throw Refused(refused);
+        var shape = verdict.Resolution!.Shape;
+        if (recordedShape is not null && recordedShape != shape.ToString())
         {
-            throw new FunctionHostException(HostErrorCodes.EntryTypeNotFound,
-                $"Type '{typeName}' is not in {assembly.GetName().Name}. Check FunctionEntryPoint (nested types are written Outer+Inner) and repackage.");
+            throw new FunctionHostException(EntryPointCodes.ShapeMismatch,
+                EntryPointMessages.Format(EntryPointCodes.ShapeMismatch, verdict.Resolution.Reference, recordedShape, shape));
         }
-        // As the SDK validates it: public, declared on the type itself (inherited methods don't count), no overloads.
-        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.Name == methodName).ToList();
-        if (candidates.Count != 1)
-        {
-            throw new FunctionHostException(HostErrorCodes.EntryMethodNotFound, candidates.Count == 0
-                ? $"'{typeName}' has no public method '{methodName}'. Check FunctionEntryPoint and repackage."
-                : $"'{typeName}' has {candidates.Count} public methods named '{methodName}'. Give the entry method a unique name.");
-        }
-        return Create(candidates[0]);
+        return Bind((MethodInfo)verdict.Method!.Origin!, shape);
     }
 
     /// <exception cref="FunctionHostException">The method is not a supported entry point shape.</exception>
     public static FunctionInvoker Create(MethodInfo method)
     {
         var type = method.DeclaringType!;
-        var name = $"{type.FullName}::{method.Name}";
-        if (method.IsGenericMethodDefinition || type.ContainsGenericParameters)
-        {
-            throw Unsupported(name, "generic methods and methods of open generic types cannot be invoked");
-        }
+        var verdict = EntryPointRules.Validate(new ReflectionEntryAssembly(type.Assembly).ModelOf(type), method.Name);
+        if (verdict.Diagnostic is { } refused) throw Refused(refused);
+        return Bind(method, verdict.Resolution!.Shape);
+    }
 
+    /// <summary>
+    /// The host's code for a refusal of the shared rules: the load-time codes the host always used where one covers the
+    /// problem, the rules' own code otherwise (FPKG1003: no host code ever covered the type itself). The message is the
+    /// rules' (it names the fix), plus the code the SDK reports at build time.
+    /// </summary>
+    private static FunctionHostException Refused(EntryPointDiagnostic diagnostic)
+    {
+        var code = diagnostic.Problem switch
+        {
+            EntryPointProblem.Malformed or EntryPointProblem.TypeNotFound => HostErrorCodes.EntryTypeNotFound,
+            EntryPointProblem.MethodNotFound or EntryPointProblem.MethodNotPublic or EntryPointProblem.MethodOverloaded
+                or EntryPointProblem.NotDiscovered or EntryPointProblem.Ambiguous => HostErrorCodes.EntryMethodNotFound,
+            EntryPointProblem.MethodGeneric or EntryPointProblem.AsyncVoid or EntryPointProblem.UnsupportedSignature => HostErrorCodes.UnsupportedSignature,
+            EntryPointProblem.NoConstructor => HostErrorCodes.ConstructorFailed,
+            _ => diagnostic.Code,
+        };
+        var message = code == diagnostic.Code ? diagnostic.Message : $"{diagnostic.Message} (The SDK reports this as {diagnostic.Code} when it builds the package; repackage after the fix.)";
+        return new FunctionHostException(code, message);
+    }
+
+    /// <summary>Prepares the call for a method the rules accepted with <paramref name="shape"/>.</summary>
+    private static FunctionInvoker Bind(MethodInfo method, EntryPointShape shape)
+    {
+        var type = method.DeclaringType!;
         var parameters = method.GetParameters();
-        if (parameters.Any(p => p.ParameterType.IsByRef || p.ParameterType.IsPointer))
-        {
-            throw Unsupported(name, "ref, out, in and pointer parameters are not supported");
-        }
-        var takesCancellation = parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken);
-        var inputs = takesCancellation ? parameters[..^1] : parameters;
-        if (inputs.Length > 1 || inputs.Any(p => p.ParameterType == typeof(CancellationToken)))
-        {
-            throw Unsupported(name, "an entry method takes at most one input parameter, optionally followed by a CancellationToken");
-        }
-        var inputType = inputs.Length == 1 ? inputs[0].ParameterType : null;
-        var inputKind = ClassifyInput(inputType, name);
-
-        var (resultKind, resultType) = ClassifyResult(method, name);
+        var inputType = shape.Input == EntryPointInputKind.None ? null : parameters[0].ParameterType;
+        var inputKind = ClassifyInput(inputType, shape.Input, $"{type.FullName}::{method.Name}");
+        var takesCancellation = shape.HasCancellationToken;
+        var resultKind = shape.Result;
+        var resultType = ClassifyResult(method.ReturnType, resultKind);
 
         object? instance = null;
         if (!method.IsStatic)
         {
-            if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
-            {
-                throw new FunctionHostException(HostErrorCodes.ConstructorFailed,
-                    $"'{name}' is an instance method but '{type.FullName}' has no public parameterless constructor. Add one or make the method static.");
-            }
+            // The rules checked that a public parameterless constructor exists; here it runs, and may throw.
             try
             {
                 instance = Activator.CreateInstance(type);
@@ -240,55 +247,24 @@ public sealed class FunctionInvoker : IDisposable
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static EntryPointInputKind ClassifyInput(Type? inputType, string name)
+    /// <summary>The rules classify by name; the host also needs a CloudEvent input to be its own copy of the type.</summary>
+    private static EntryPointInputKind ClassifyInput(Type? inputType, EntryPointInputKind kind, string name)
     {
-        if (inputType is null) return EntryPointInputKind.None;
-        if (inputType == typeof(CloudEvent)) return EntryPointInputKind.CloudEvent;
-        if (inputType.FullName == typeof(CloudEvent).FullName)
+        if (kind == EntryPointInputKind.CloudEvent && inputType != typeof(CloudEvent))
         {
             throw new FunctionHostException(HostErrorCodes.SharedTypeMismatch,
-                $"'{name}' takes a CloudEvent from '{inputType.Assembly.Location}', not the host's copy. Reference CloudNative.CloudEvents {typeof(CloudEvent).Assembly.GetName().Version} or lower.");
+                $"'{name}' takes a CloudEvent from '{inputType!.Assembly.Location}', not the host's copy. Reference CloudNative.CloudEvents {typeof(CloudEvent).Assembly.GetName().Version} or lower.");
         }
-        if (inputType == typeof(string)) return EntryPointInputKind.String;
-        if (inputType == typeof(byte[])) return EntryPointInputKind.Bytes;
-        if (inputType.ContainsGenericParameters || typeof(Delegate).IsAssignableFrom(inputType))
-        {
-            throw Unsupported(name, $"the input type {inputType} cannot be deserialized");
-        }
-        return EntryPointInputKind.Poco;
+        return kind;
     }
 
-    private static (EntryPointResultKind Kind, Type? Type) ClassifyResult(MethodInfo method, string name)
+    /// <summary>The type serialized as the result: T of Task&lt;T&gt;/ValueTask&lt;T&gt;, the return type of a value, else none.</summary>
+    private static Type? ClassifyResult(Type returnType, EntryPointResultKind kind) => kind switch
     {
-        var returnType = method.ReturnType;
-        if (returnType == typeof(void))
-        {
-            if (method.GetCustomAttribute<AsyncStateMachineAttribute>() is not null)
-            {
-                throw Unsupported(name, "async void cannot be awaited; return Task instead");
-            }
-            return (EntryPointResultKind.Void, null);
-        }
-        if (returnType == typeof(Task)) return (EntryPointResultKind.Task, null);
-        if (returnType == typeof(ValueTask)) return (EntryPointResultKind.ValueTask, null);
-        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            return (EntryPointResultKind.TaskOfT, returnType.GetGenericArguments()[0]);
-        }
-        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            return (EntryPointResultKind.ValueTaskOfT, returnType.GetGenericArguments()[0]);
-        }
-        if (returnType.IsByRef || returnType.IsPointer || returnType.IsByRefLike)
-        {
-            throw Unsupported(name, $"the return type {returnType} cannot be serialized");
-        }
-        return (EntryPointResultKind.Value, returnType);
-    }
-
-    private static FunctionHostException Unsupported(string name, string why)
-        => new(HostErrorCodes.UnsupportedSignature,
-            $"'{name}' is not a supported entry point: {why}. Supported: static or instance; parameters (), (input), (input, CancellationToken), (CancellationToken); result void, T, Task, Task<T>, ValueTask, ValueTask<T>.");
+        EntryPointResultKind.TaskOfT or EntryPointResultKind.ValueTaskOfT => returnType.GetGenericArguments()[0],
+        EntryPointResultKind.Value => returnType,
+        _ => null,
+    };
 
     /// <summary>Builds <c>(instance, input, token) =&gt; Adapt(((T)instance).Method((TIn)input, token))</c>.</summary>
     private static Func<object?, object?, CancellationToken, ValueTask<object?>> Compile(

@@ -64,7 +64,7 @@ public sealed class InstalledFunction : IDisposable
             {
                 throw HostDiagnostics.Error(ex, HostErrorCodes.EntryAssemblyLoadFailed, entryPath, ex.Message, manifest.Runtime.Tfm);
             }
-            var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method);
+            var invoker = FunctionInvoker.Create(assembly, manifest.EntryPoint.Type, manifest.EntryPoint.Method, manifest.EntryPoint.Shape);
             logger.LogInformation("Loaded function {Id} {Version}: {EntryPoint} ({Shape}) from {Directory}",
                 manifest.Id, manifest.Version, manifest.EntryPoint.Reference, invoker.Shape, directory);
             return new InstalledFunction(directory, manifest, context, invoker);

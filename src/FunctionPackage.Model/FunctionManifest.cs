@@ -32,6 +32,13 @@ public sealed class EntryPointDefinition
     public string Type { get; set; } = "";
     public string Method { get; set; } = "";
 
+    /// <summary>
+    /// The call shape the SDK validated (<see cref="EntryPointShape"/>'s compact form, e.g.
+    /// <c>static;input=poco;cancellation=true;result=taskOfT</c>); null in packages built before it was recorded.
+    /// A host refuses a package whose assembly does not have this shape (FPKG1050).
+    /// </summary>
+    public string? Shape { get; set; }
+
     /// <summary>The <c>Namespace.Type::Method</c> form users write in <c>FunctionEntryPoint</c>.</summary>
     [JsonIgnore]
     public string Reference => $"{Type}::{Method}";

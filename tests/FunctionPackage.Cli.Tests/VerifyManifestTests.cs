@@ -42,6 +42,7 @@ public sealed class VerifyManifestTests : InstallTestBase
         { "string schemaVersion", DiagnosticCodes.ManifestMemberInvalid },
         { "null entryPoint", DiagnosticCodes.ManifestMemberInvalid },
         { "null entryPoint.assembly", DiagnosticCodes.ManifestMemberInvalid },
+        { "number entryPoint.shape", DiagnosticCodes.ManifestMemberInvalid },
         { "null dependency", DiagnosticCodes.ManifestMemberInvalid },
         { "null files", DiagnosticCodes.ManifestMemberInvalid },
         { "null id", DiagnosticCodes.ManifestMemberInvalid },
@@ -85,6 +86,7 @@ public sealed class VerifyManifestTests : InstallTestBase
                     case "string schemaVersion": root["schemaVersion"] = "1"; break;
                     case "null entryPoint": root["entryPoint"] = null; break;
                     case "null entryPoint.assembly": root["entryPoint"]!["assembly"] = null; break;
+                    case "number entryPoint.shape": root["entryPoint"]!["shape"] = 7; break;
                     case "null dependency": root["dependencies"]!.AsArray()[0] = null; break;
                     case "null files": root["files"] = null; break;
                     case "null id": root["id"] = null; break;
@@ -117,6 +119,18 @@ public sealed class VerifyManifestTests : InstallTestBase
         var result = new PackageVerifier().Verify(package);
         Assert.Empty(result.Issues);
         Assert.Empty(result.Manifest!.Sources);
+    }
+
+    [Fact]
+    public void A_recorded_entry_point_shape_verifies_and_is_read()
+    {
+        var package = Function().Build(Temp.Folder("out"));
+        PackageEdits.EditManifestJson(package, root => root["entryPoint"]!["shape"] = "static;input=string;cancellation=false;result=value");
+
+        var result = new PackageVerifier().Verify(package);
+
+        Assert.Empty(result.Issues);
+        Assert.Equal("static;input=string;cancellation=false;result=value", result.Manifest!.EntryPoint.Shape);
     }
 
     [Fact]

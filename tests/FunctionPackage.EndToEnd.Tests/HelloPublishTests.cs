@@ -35,6 +35,8 @@ public sealed class HelloPublishTests
         Assert.Equal("Hello.dll", manifest.EntryPoint.Assembly);
         Assert.Equal("Hello.Greeter", manifest.EntryPoint.Type);
         Assert.Equal("Handle", manifest.EntryPoint.Method);
+        // The shape ValidateFunctionEntryPoint computed at build time, carried to publish through obj/.
+        Assert.Equal("static;input=poco;cancellation=false;result=value", manifest.EntryPoint.Shape);
         Assert.Equal("net10.0", manifest.Runtime.Tfm);
         Assert.Contains(manifest.Runtime.Frameworks, f => f.Name == "Microsoft.NETCore.App");
         Assert.Null(manifest.Runtime.Rid);

@@ -26,7 +26,8 @@ public static class ManifestShape
         ("id", Text),
         ("version", Text),
         ("description", OptionalText),
-        ("entryPoint", Object(("assembly", Text), ("type", Text), ("method", Text))),
+        // shape: recorded by SDKs with the shared entry point rules; older packages have none (the host checks it).
+        ("entryPoint", Object(("assembly", Text), ("type", Text), ("method", Text), ("shape", OptionalText))),
         ("runtime", Object(
             ("tfm", Text),
             ("frameworks", Array(Object(("name", Text), ("version", Text)))),

@@ -1,24 +1,27 @@
+using FunctionPackage.EntryPoints;
+
 namespace FunctionPackage.Sdk.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the SDK reports. Ranges: FPKG1xxx entry point, FPKG2xxx packaging.
-/// Messages live in Strings.resx under the same key; the README lists code, meaning and fix.
+/// FPKG2xxx messages live in Strings.resx under the same key; FPKG1xxx ones are FunctionPackage.EntryPoints'
+/// (shared with the host and the analyzer). The README lists code, meaning and fix.
 /// </summary>
 public static class DiagnosticCodes
 {
-    // Entry point (validated on every normal build).
-    public const string EntryPointMalformed = "FPKG1001";
-    public const string EntryPointTypeNotFound = "FPKG1002";
-    public const string EntryPointTypeNotUsable = "FPKG1003";
-    public const string EntryPointMethodNotFound = "FPKG1004";
-    public const string EntryPointMethodOverloaded = "FPKG1005";
-    public const string EntryPointAsyncVoid = "FPKG1006";
-    public const string EntryPointUnsupportedSignature = "FPKG1007";
-    public const string EntryPointNoConstructor = "FPKG1008";
-    public const string EntryPointNotDiscovered = "FPKG1009";
-    public const string EntryPointAmbiguous = "FPKG1010";
-    public const string AssemblyUnreadable = "FPKG1011";
-    public const string EntryPointMethodNotUsable = "FPKG1012";
+    // Entry point (validated on every normal build): the shared codes, under the names the SDK always used.
+    public const string EntryPointMalformed = EntryPointCodes.Malformed;
+    public const string EntryPointTypeNotFound = EntryPointCodes.TypeNotFound;
+    public const string EntryPointTypeNotUsable = EntryPointCodes.TypeNotUsable;
+    public const string EntryPointMethodNotFound = EntryPointCodes.MethodNotFound;
+    public const string EntryPointMethodOverloaded = EntryPointCodes.MethodOverloaded;
+    public const string EntryPointAsyncVoid = EntryPointCodes.AsyncVoid;
+    public const string EntryPointUnsupportedSignature = EntryPointCodes.UnsupportedSignature;
+    public const string EntryPointNoConstructor = EntryPointCodes.NoConstructor;
+    public const string EntryPointNotDiscovered = EntryPointCodes.NotDiscovered;
+    public const string EntryPointAmbiguous = EntryPointCodes.Ambiguous;
+    public const string AssemblyUnreadable = EntryPointCodes.AssemblyUnreadable;
+    public const string EntryPointMethodNotUsable = EntryPointCodes.MethodNotUsable;
 
     // Packaging (on publish with FunctionPackage=true).
     public const string AssetsFileMissing = "FPKG2001";

@@ -1,3 +1,5 @@
+using FunctionPackage.EntryPoints;
+
 namespace FunctionPackage.Sdk.Diagnostics;
 
 /// <summary>
@@ -17,6 +19,15 @@ public sealed class FunctionPackageException : Exception
     {
         Code = code;
     }
+
+    private FunctionPackageException(string code, string message, bool _)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    /// <summary>The shared rules' refusal, with their code and already formatted message.</summary>
+    public static FunctionPackageException From(EntryPointDiagnostic diagnostic) => new(diagnostic.Code, diagnostic.Message, false);
 
     public string Code { get; }
 }

@@ -1,15 +1,22 @@
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
+using FunctionPackage.EntryPoints;
+using SignatureTypeKind = FunctionPackage.EntryPoints.SignatureTypeKind;
 
 namespace FunctionPackage.Sdk.EntryPoints;
 
 /// <summary>
-/// Decodes method signatures into <see cref="SignatureType"/> without loading anything: names only, no resolution
-/// across assemblies (recognising Task, CancellationToken, CloudEvent etc. is by full name).
+/// Decodes method signatures into <see cref="SignatureType"/> without loading anything. Task, CancellationToken,
+/// CloudEvent etc. are recognised by full name; a named type's traits (delegate? ref struct?) are looked up only
+/// when the rules ask, from its definition or through <see cref="ReferencedTypes"/>.
 /// </summary>
-public sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType, object?>
+internal sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType, object?>
 {
-    public static readonly SignatureTypeProvider Instance = new();
+    private const byte ValueTypeKind = 0x11; // SignatureTypeKind.ValueType in the signature blob
+
+    private readonly ReferencedTypes _referencedTypes;
+
+    public SignatureTypeProvider(ReferencedTypes referencedTypes) => _referencedTypes = referencedTypes;
 
     public SignatureType GetPrimitiveType(PrimitiveTypeCode typeCode) => SignatureType.Named(typeCode switch
     {
@@ -35,10 +42,10 @@ public sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType
     });
 
     public SignatureType GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) =>
-        SignatureType.Named(MetadataNames.GetFullName(reader, handle));
+        SignatureType.Named(MetadataNames.GetFullName(reader, handle), () => TypeTraitsReader.Traits(reader, reader.GetTypeDefinition(handle)));
 
     public SignatureType GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) =>
-        SignatureType.Named(MetadataNames.GetFullName(reader, handle));
+        SignatureType.Named(MetadataNames.GetFullName(reader, handle), () => _referencedTypes.Traits(reader, handle, rawTypeKind == ValueTypeKind));
 
     public SignatureType GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
         reader.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
@@ -52,7 +59,7 @@ public sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType
     public SignatureType GetPointerType(SignatureType elementType) => SignatureType.Wrap(SignatureTypeKind.Pointer, elementType);
 
     public SignatureType GetGenericInstantiation(SignatureType genericType, ImmutableArray<SignatureType> typeArguments) =>
-        SignatureType.Generic(genericType, typeArguments);
+        SignatureType.Generic(genericType, typeArguments.ToArray());
 
     public SignatureType GetFunctionPointerType(MethodSignature<SignatureType> signature) =>
         SignatureType.Other(SignatureTypeKind.FunctionPointer, "delegate*");

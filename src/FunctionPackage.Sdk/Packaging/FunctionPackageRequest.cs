@@ -15,6 +15,8 @@ public sealed class FunctionPackageRequest
     public string EntryAssembly { get; set; } = "";
     public string EntryPointType { get; set; } = "";
     public string EntryPointMethod { get; set; } = "";
+    /// <summary>The validated call shape (compact form), recorded as <c>entryPoint.shape</c>; empty records none.</summary>
+    public string EntryPointShape { get; set; } = "";
 
     public string TargetFramework { get; set; } = "";
     public string? RuntimeIdentifier { get; set; }

@@ -46,6 +46,7 @@ public sealed class FunctionPackageWriter
                 Assembly = request.EntryAssembly,
                 Type = request.EntryPointType,
                 Method = request.EntryPointMethod,
+                Shape = NullIfEmpty(request.EntryPointShape),
             },
             Runtime = ReadRuntime(request),
             DependencyMode = mode,

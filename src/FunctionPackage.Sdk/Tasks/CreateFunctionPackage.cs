@@ -22,6 +22,8 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
     [Required] public string EntryAssembly { get; set; } = "";
     [Required] public string EntryPointType { get; set; } = "";
     [Required] public string EntryPointMethod { get; set; } = "";
+    /// <summary>The shape ValidateFunctionEntryPoint computed; written to function.json as <c>entryPoint.shape</c>.</summary>
+    public string EntryPointShape { get; set; } = "";
 
     [Required] public string TargetFramework { get; set; } = "";
     public string RuntimeIdentifier { get; set; } = "";
@@ -67,6 +69,7 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
             EntryAssembly = EntryAssembly,
             EntryPointType = EntryPointType,
             EntryPointMethod = EntryPointMethod,
+            EntryPointShape = EntryPointShape,
             TargetFramework = TargetFramework,
             RuntimeIdentifier = RuntimeIdentifier,
             SelfContained = SelfContained,

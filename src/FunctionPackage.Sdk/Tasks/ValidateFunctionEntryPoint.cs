@@ -20,6 +20,9 @@ public sealed class ValidateFunctionEntryPoint : Microsoft.Build.Utilities.Task
     /// <summary><c>$(FunctionEntryPoint)</c>: <c>Namespace.Type::Method</c>, or empty to discover a single <c>Handle</c>/<c>HandleAsync</c> method.</summary>
     public string EntryPoint { get; set; } = "";
 
+    /// <summary><c>@(ReferencePath)</c>: the compile references, so a referenced input or result type's kind (delegate, ref struct) is known.</summary>
+    public ITaskItem[] References { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The project file errors are reported against (usually <c>$(MSBuildProjectFullPath)</c>).</summary>
     public string ProjectFile { get; set; } = "";
 
@@ -43,7 +46,7 @@ public sealed class ValidateFunctionEntryPoint : Microsoft.Build.Utilities.Task
     {
         try
         {
-            var resolution = new EntryPointValidator().Resolve(AssemblyPath, EntryPoint);
+            var resolution = new EntryPointValidator().Resolve(AssemblyPath, EntryPoint, References.Select(r => r.GetMetadata("FullPath")));
             EntryPointType = resolution.TypeName;
             EntryPointMethod = resolution.MethodName;
             EntryPointShape = resolution.Shape.ToString();

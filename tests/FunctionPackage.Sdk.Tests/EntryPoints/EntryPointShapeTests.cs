@@ -1,5 +1,5 @@
 using FunctionPackage.Model;
-using FunctionPackage.Sdk.EntryPoints;
+using FunctionPackage.EntryPoints;
 using Xunit;
 
 namespace FunctionPackage.Sdk.Tests.EntryPoints;

@@ -1,5 +1,6 @@
 using FunctionPackage.Model;
 using System.Reflection;
+using FunctionPackage.EntryPoints;
 using FunctionPackage.Sdk.Diagnostics;
 using FunctionPackage.Sdk.EntryPoints;
 using Xunit;

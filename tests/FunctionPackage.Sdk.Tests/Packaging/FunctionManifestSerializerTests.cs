@@ -92,6 +92,26 @@ public sealed class FunctionManifestSerializerTests
     }
 
     [Fact]
+    public void The_entry_point_shape_is_written_after_the_method_and_read_back()
+    {
+        var manifest = new FunctionManifest
+        {
+            Id = "Fn",
+            Version = "1.0.0",
+            EntryPoint = { Assembly = "Fn.dll", Type = "Fn.Handler", Method = "Handle", Shape = "instance;input=cloudevent;cancellation=true;result=taskOfT" },
+        };
+
+        var bytes = FunctionManifestSerializer.Serialize(manifest);
+
+        Assert.Contains("""
+                "method": "Handle",
+                "shape": "instance;input=cloudevent;cancellation=true;result=taskOfT"
+              },
+            """.Replace("\r\n", "\n"), Encoding.UTF8.GetString(bytes));
+        Assert.Equal(manifest.EntryPoint.Shape, FunctionManifestSerializer.Deserialize(bytes).EntryPoint.Shape);
+    }
+
+    [Fact]
     public void Round_trips_and_rejects_invalid_json_with_a_format_error()
     {
         var manifest = new FunctionManifest { Id = "Fn", Version = "1.0.0", Description = "d" };

@@ -30,6 +30,7 @@ public sealed class FunctionPackageWriterTests : IDisposable
         Assert.Equal(("lib/net8.0/Alpha.Lib.dll", "runtime", "Alpha.Lib.dll"), (asset.PathInPackage, asset.AssetType, asset.Destination));
         Assert.Equal("Fn.Handler", manifest.EntryPoint.Type);
         Assert.Equal("Handle", manifest.EntryPoint.Method);
+        Assert.Equal("static;input=poco;cancellation=false;result=value", manifest.EntryPoint.Shape);
         Assert.Equal("Fn.dll", manifest.EntryPoint.Assembly);
         Assert.Equal(FunctionPackageFormat.ReferenceMode, manifest.DependencyMode);
     }

@@ -76,6 +76,7 @@ public sealed class PublishFixture : IDisposable
             EntryAssembly = "Fn.dll",
             EntryPointType = "Fn.Handler",
             EntryPointMethod = "Handle",
+            EntryPointShape = "static;input=poco;cancellation=false;result=value",
             TargetFramework = "net10.0",
             DependencyMode = mode,
             PublishDirectory = PublishDir,

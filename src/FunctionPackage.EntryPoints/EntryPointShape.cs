@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 
+// Namespace kept from FunctionPackage.Model (where the manifest uses it) so the CLI and host compile unchanged;
+// the type lives here so the rules, the analyzer and the three readers share one definition.
 namespace FunctionPackage.Model;
 
 /// <summary>What the single input parameter of an entry point is (recognised by full type name).</summary>

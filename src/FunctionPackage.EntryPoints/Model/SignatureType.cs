@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
+namespace FunctionPackage.EntryPoints;
 
-namespace FunctionPackage.Sdk.EntryPoints;
-
-/// <summary>What a decoded signature element is; only the distinctions entry point validation needs.</summary>
+/// <summary>What a signature element is; only the distinctions entry point validation needs.</summary>
 public enum SignatureTypeKind
 {
     /// <summary>A primitive or a named class/struct (<see cref="SignatureType.Name"/> is its full metadata name).</summary>
@@ -21,18 +19,50 @@ public enum SignatureTypeKind
     GenericParameter,
 }
 
+/// <summary>What kind of type a named type (or a generic instance's definition) is.</summary>
+public enum TypeCategory
+{
+    /// <summary>The reader cannot tell (e.g. a type the compiler could not bind); treated as a class.</summary>
+    Unknown,
+    Class,
+    Struct,
+    Interface,
+    Enum,
+    Delegate,
+}
+
+/// <summary>The facts about a named type that the rules ask for; readers compute them only when asked.</summary>
+public readonly struct TypeTraits
+{
+    public TypeTraits(TypeCategory category, bool isByRefLike)
+    {
+        Category = category;
+        IsByRefLike = isByRefLike;
+    }
+
+    public TypeCategory Category { get; }
+
+    /// <summary>A <c>ref struct</c> (<c>Span&lt;T&gt;</c>, <c>TypedReference</c>, ...): it cannot be boxed, so no host can pass or return it.</summary>
+    public bool IsByRefLike { get; }
+
+    public static readonly TypeTraits Unknown = new(TypeCategory.Unknown, false);
+}
+
 /// <summary>
-/// A decoded type from a method signature. Named types carry their full metadata name
+/// A type as it appears in a method signature. Named types carry their full metadata name
 /// (namespace-qualified, nested types joined with '+', generic arity kept, e.g. <c>System.Threading.Tasks.Task`1</c>).
 /// </summary>
 public sealed class SignatureType
 {
-    private SignatureType(SignatureTypeKind kind, string name, SignatureType? element, ImmutableArray<SignatureType> arguments)
+    private readonly Lazy<TypeTraits> _traits;
+
+    private SignatureType(SignatureTypeKind kind, string name, SignatureType? element, IReadOnlyList<SignatureType>? arguments, Func<TypeTraits>? traits)
     {
         Kind = kind;
         Name = name;
         Element = element;
-        Arguments = arguments.IsDefault ? ImmutableArray<SignatureType>.Empty : arguments;
+        Arguments = arguments ?? Array.Empty<SignatureType>();
+        _traits = new Lazy<TypeTraits>(traits ?? (() => TypeTraits.Unknown));
     }
 
     public SignatureTypeKind Kind { get; }
@@ -44,16 +74,20 @@ public sealed class SignatureType
     public SignatureType? Element { get; }
 
     /// <summary>Type arguments of a <see cref="SignatureTypeKind.GenericInstance"/>.</summary>
-    public ImmutableArray<SignatureType> Arguments { get; }
+    public IReadOnlyList<SignatureType> Arguments { get; }
 
-    public static SignatureType Named(string fullName) => new(SignatureTypeKind.Named, fullName, null, default);
+    /// <summary>Category and ref-struct-ness of a named type or generic instance (asked lazily: a reader may have to look it up).</summary>
+    public TypeTraits Traits => Kind == SignatureTypeKind.GenericInstance ? Element!.Traits : _traits.Value;
 
-    public static SignatureType Generic(SignatureType definition, ImmutableArray<SignatureType> arguments) =>
-        new(SignatureTypeKind.GenericInstance, definition.Name, definition, arguments);
+    /// <param name="traits">Computes the type's traits when the rules first ask; null when unknown.</param>
+    public static SignatureType Named(string fullName, Func<TypeTraits>? traits = null) => new(SignatureTypeKind.Named, fullName, null, null, traits);
 
-    public static SignatureType Wrap(SignatureTypeKind kind, SignatureType element) => new(kind, element.Name, element, default);
+    public static SignatureType Generic(SignatureType definition, IReadOnlyList<SignatureType> arguments) =>
+        new(SignatureTypeKind.GenericInstance, definition.Name, definition, arguments, null);
 
-    public static SignatureType Other(SignatureTypeKind kind, string name) => new(kind, name, null, default);
+    public static SignatureType Wrap(SignatureTypeKind kind, SignatureType element) => new(kind, element.Name, element, null, null);
+
+    public static SignatureType Other(SignatureTypeKind kind, string name) => new(kind, name, null, null, null);
 
     /// <summary>True for the named type <paramref name="fullName"/> (not an instance or array of it).</summary>
     public bool Is(string fullName) => Kind == SignatureTypeKind.Named && string.Equals(Name, fullName, StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using FunctionPackage.Model;
 
-namespace FunctionPackage.Sdk.EntryPoints;
+namespace FunctionPackage.EntryPoints;
 
 /// <summary>A validated entry point.</summary>
 /// <param name="TypeName">Full metadata name of the type (nested types joined with '+').</param>

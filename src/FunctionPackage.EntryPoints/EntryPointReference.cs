@@ -1,3 +1,4 @@
+// Namespace kept from FunctionPackage.Model: see EntryPointShape.cs.
 namespace FunctionPackage.Model;
 
 /// <summary>Parses the <c>Namespace.Type::Method</c> form of an entry point.</summary>
