@@ -67,6 +67,16 @@ public static class HostErrorCodes
     public const string InvalidPort = "FPKG4101";
     /// <summary>A numeric option out of its range: <c>--invocation-timeout</c>, <c>--max-concurrent-invocations</c>, <c>--max-request-body-bytes</c> (usage error, exit code 1).</summary>
     public const string OptionOutOfRange = "FPKG4102";
+
+    // 415x-419x: vendor protocols (Protocols/<Name>/).
+    /// <summary><c>serve --protocol</c> names no protocol the host speaks (usage error, exit code 1).</summary>
+    public const string UnknownProtocol = "FPKG4150";
+    /// <summary>aws-lambda: <c>AWS_LAMBDA_RUNTIME_API</c> is unset or not host:port (exit code 3).</summary>
+    public const string LambdaRuntimeApiNotSet = "FPKG4151";
+    /// <summary>aws-lambda: the Runtime API is unreachable or answered out of contract (exit code 3; a refused answer is logged and the loop goes on).</summary>
+    public const string LambdaRuntimeApiFailed = "FPKG4152";
+    /// <summary>aws-lambda: the invocation passed its <c>Lambda-Runtime-Deadline-Ms</c> (posted as the invocation's error).</summary>
+    public const string LambdaDeadlineExceeded = "FPKG4153";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

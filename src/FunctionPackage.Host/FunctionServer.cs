@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using FunctionPackage.Host.Invocation;
+using FunctionPackage.Host.Protocols;
 using FunctionPackage.Host.Protocols.CloudEventsHttp;
+using FunctionPackage.Host.Protocols.LambdaRuntimeApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -18,8 +20,11 @@ public static class FunctionServer
     /// <summary>Time a SIGTERM leaves in-flight requests, beyond the invocation timeout, before the host stops.</summary>
     private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(ServeOptions options)
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken stopping = default)
     {
+        // A protocol that is a client of the vendor's API, not a server: no Kestrel at all.
+        if (options.Protocol == HostProtocols.AwsLambda) return await LambdaRuntimeClient.RunAsync(options, stopping);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = Array.Empty<string>(),

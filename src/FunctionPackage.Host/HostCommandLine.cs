@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FunctionPackage.Host.Protocols;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionPackage.Host;
@@ -35,6 +36,15 @@ public static class HostCommandLine
             Description = "Largest request body accepted; larger requests get 413.",
             DefaultValueFactory = _ => DefaultMaxRequestBodyBytes,
         };
+        var protocol = new Option<string?>("--protocol")
+        {
+            Description = $"The protocol to serve: {string.Join(", ", HostProtocols.All)}. Not given: aws-lambda when AWS_LAMBDA_RUNTIME_API is set, else cloudevents-http.",
+        };
+        protocol.Validators.Add(result =>
+        {
+            var name = result.GetValueOrDefault<string?>();
+            if (name is not null && !HostProtocols.All.Contains(name)) result.AddError(HostDiagnostics.Message(HostErrorCodes.UnknownProtocol, name, string.Join(", ", HostProtocols.All)));
+        });
         var serveTimeout = TimeoutOption();
         var maxConcurrent = new Option<int>("--max-concurrent-invocations")
         {
@@ -50,6 +60,7 @@ public static class HostCommandLine
         serve.Add(maxBody);
         serve.Add(serveTimeout);
         serve.Add(maxConcurrent);
+        serve.Add(protocol);
         maxBody.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<long>() is var bytes and <= 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxBody", bytes));
@@ -59,7 +70,8 @@ public static class HostCommandLine
             parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls) : null,
             parse.GetValue(maxBody),
             TimeSpan.FromSeconds(parse.GetValue(serveTimeout)),
-            parse.GetValue(maxConcurrent))));
+            parse.GetValue(maxConcurrent),
+            HostProtocols.Resolve(parse.GetValue(protocol), Environment.GetEnvironmentVariable)), cancellationToken));
 
         var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
         var invokeFunction = FunctionOption();
@@ -152,6 +164,8 @@ public static class HostCommandLine
 }
 
 /// <summary><paramref name="Urls"/>: null when <c>--urls</c> was not given (the default depends on the container, <see cref="ContainerEnvironment"/>).</summary>
-public sealed record ServeOptions(string FunctionDirectory, string? Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations);
+/// <paramref name="Protocol"/>: one of <see cref="HostProtocols.All"/>, already resolved (<see cref="HostProtocols.Resolve"/>).
+public sealed record ServeOptions(string FunctionDirectory, string? Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations,
+    string Protocol = HostProtocols.CloudEventsHttp);
 
 public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);

@@ -44,6 +44,11 @@ public static class HostDiagnostics
         new(HostErrorCodes.InvalidEventAttribute, ExitCodes.BadInput),
         new(HostErrorCodes.InvalidPort, ExitCodes.LoadFailed),
         new(HostErrorCodes.OptionOutOfRange, ExitCodes.Usage),
+        // Vendor protocols.
+        new(HostErrorCodes.UnknownProtocol, ExitCodes.Usage),
+        new(HostErrorCodes.LambdaRuntimeApiNotSet, ExitCodes.LoadFailed),
+        new(HostErrorCodes.LambdaRuntimeApiFailed, ExitCodes.LoadFailed),
+        new(HostErrorCodes.LambdaDeadlineExceeded, null),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);

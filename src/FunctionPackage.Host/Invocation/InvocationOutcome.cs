@@ -23,8 +23,9 @@ public enum InvocationStatus
 /// </summary>
 public readonly struct InvocationOutcome
 {
-    private InvocationOutcome(InvocationStatus status, object? result, string? code, string detail)
+    private InvocationOutcome(InvocationStatus status, object? result, string? code, string detail, Exception? exception = null)
     {
+        Exception = exception;
         Status = status;
         Result = result;
         Code = code;
@@ -42,12 +43,17 @@ public readonly struct InvocationOutcome
     /// <summary>The fault for people, starting with <see cref="Code"/> when there is one; empty for a result.</summary>
     public string Detail { get; }
 
+    /// <summary>What the function threw, for a <see cref="InvocationStatus.Failure"/> (a protocol that reports it, e.g. Lambda's error JSON); otherwise null.</summary>
+    public Exception? Exception { get; }
+
     public bool IsResult => Status == InvocationStatus.Result;
 
     internal static InvocationOutcome Returned(object? result) => new(InvocationStatus.Result, result, null, "");
 
     internal static InvocationOutcome Coded(InvocationStatus status, string code, params object?[] args)
         => new(status, null, code, HostDiagnostics.Message(code, args));
+
+    internal static InvocationOutcome Threw(Exception exception, string detail) => new(InvocationStatus.Failure, null, null, detail, exception);
 
     internal static InvocationOutcome Uncoded(InvocationStatus status, string detail) => new(status, null, null, detail);
 }

@@ -41,9 +41,13 @@ public sealed class InvocationPipeline
     /// <summary>UTF-8 JSON of a result (web defaults).</summary>
     public byte[] SerializeResult(object? result) => _invoker.SerializeResult(result);
 
-    /// <summary>Runs one invocation; every fault comes back as an outcome, never as an exception.</summary>
-    public async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancelled)
+    /// <summary>
+    /// Runs one invocation; every fault comes back as an outcome, never as an exception. <paramref name="timeout"/>: this
+    /// invocation's own limit instead of the host's (a vendor's per-invocation deadline, e.g. Lambda's), when given.
+    /// </summary>
+    public async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancelled, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? _timeout;
         // Bound what runs at once — a timed-out invocation counts until it really returns — so handlers that block
         // their thread cannot take every thread: /healthz, new requests and a graceful drain keep working.
         if (Interlocked.Increment(ref _running) > _maxConcurrent && _maxConcurrent > 0)
@@ -53,8 +57,8 @@ public sealed class InvocationPipeline
             return InvocationOutcome.Coded(InvocationStatus.Busy, HostErrorCodes.TooManyInvocations, _maxConcurrent, BusyRetryAfterSeconds);
         }
 
-        var timeoutSource = _timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(cancelled) : null;
-        timeoutSource?.CancelAfter(_timeout);
+        var timeoutSource = limit > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(cancelled) : null;
+        timeoutSource?.CancelAfter(limit);
         var token = timeoutSource?.Token ?? cancelled;
         Task<object?>? running = null;
         try
@@ -79,14 +83,14 @@ public sealed class InvocationPipeline
         }
         catch (OperationCanceledException) when (timeoutSource is not null && timeoutSource.IsCancellationRequested && !cancelled.IsCancellationRequested)
         {
-            _logger.LogWarning("Event {EventId}: {Function} timed out after {Timeout}s.", functionEvent.CloudEvent.Id, _entryPoint, _timeout.TotalSeconds);
-            return InvocationOutcome.Coded(InvocationStatus.Timeout, HostErrorCodes.InvocationTimedOut, _timeout.TotalSeconds);
+            _logger.LogWarning("Event {EventId}: {Function} timed out after {Timeout}s.", functionEvent.CloudEvent.Id, _entryPoint, limit.TotalSeconds);
+            return InvocationOutcome.Coded(InvocationStatus.Timeout, HostErrorCodes.InvocationTimedOut, limit.TotalSeconds);
         }
         catch (Exception ex)
         {
             if (cancelled.IsCancellationRequested) return InvocationOutcome.Uncoded(InvocationStatus.Cancelled, "The caller cancelled the invocation.");
             _logger.LogError(ex, "Event {EventId}: {Function} threw.", functionEvent.CloudEvent.Id, _entryPoint);
-            return InvocationOutcome.Uncoded(InvocationStatus.Failure, $"The function threw {ex.GetType().FullName}. See the host log for details.");
+            return InvocationOutcome.Threw(ex, $"The function threw {ex.GetType().FullName}. See the host log for details.");
         }
         finally
         {
