@@ -60,6 +60,19 @@ internal sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts the host without waiting for it to listen: a protocol that is a client (aws-lambda) never does.
+    /// <paramref name="layout"/>: null for a function folder that is not a full install (a load failure).
+    /// </summary>
+    public static HostProcess StartClient(InstalledLayout? layout, string functionDirectory, Dictionary<string, string> environment, params string[] options)
+    {
+        var args = new List<string> { "serve", "--function", functionDirectory };
+        args.AddRange(options);
+        var host = new HostProcess(Start(layout, args, redirectInput: false, environment));
+        host.Attach();
+        return host;
+    }
+
     /// <summary>Runs <c>invoke</c> (or any verb) to completion; stdout and stderr separately.</summary>
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(InstalledLayout? layout, params string[] args)
         => RunWithInputAsync(layout, "", args);
@@ -100,8 +113,8 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("DOTNET_URLS");
         start.Environment["DOTNET_NOLOGO"] = "1";
-        // Not a container unless a test says so: the host would listen on all interfaces (docs/host.md, "In a container").
-        foreach (var containerVariable in new[] { "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "PORT", "DOTNET_RUNNING_IN_CONTAINER" })
+        // Not a container (nor Lambda) unless a test says so: the host would listen on all interfaces (docs/host.md, "In a container").
+        foreach (var containerVariable in new[] { "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "PORT", "DOTNET_RUNNING_IN_CONTAINER", "AWS_LAMBDA_RUNTIME_API" })
         {
             start.Environment.Remove(containerVariable);
         }

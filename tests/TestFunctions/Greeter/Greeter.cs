@@ -81,6 +81,12 @@ public static class Thrower
     }
 }
 
+/// <summary>A variable of the host's environment as the function sees it (a protocol's per-invocation variables).</summary>
+public static class EnvironmentReader
+{
+    public static string Read(string name) => Environment.GetEnvironmentVariable(name) ?? "(unset)";
+}
+
 /// <summary>Waits <c>Times</c> seconds, honouring the token.</summary>
 public static class Chatty
 {
