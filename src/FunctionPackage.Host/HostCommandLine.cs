@@ -20,7 +20,7 @@ public static class HostCommandLine
 
     public static RootCommand Create()
     {
-        var serve = new Command("serve", "Serve the function over HTTP: POST / takes CloudEvents (binary, structured, batch) or plain JSON; GET /healthz.");
+        var serve = new Command("serve", "Serve the function: over HTTP (POST / takes CloudEvents — binary, structured, batch — or plain JSON; GET /healthz), or as a vendor's runtime (--protocol).");
         var serveFunction = FunctionOption();
         var urls = new Option<string>("--urls")
         {
