@@ -82,6 +82,22 @@ public sealed class LambdaRuntimeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_function_returning_nothing_is_answered_with_an_empty_response_and_SIGTERM_ends_the_loop_with_exit_0()
+    {
+        var layout = await InstallAsync("TestFunctions.Sinks", "Accept");
+        await using var api = new FakeLambdaRuntimeApi();
+        await using var host = Start(layout, api);
+
+        var accepted = await Answered(api.InvokeAsync("""{"name":"Ada"}"""), host);
+        Assert.True(accepted.Kind == "response", $"{accepted}\n{host.Output}");
+        Assert.Equal("", accepted.Body);
+
+        host.Terminate(); // waiting in next: the loop ends
+        Assert.True(await host.WaitForExitAsync(Wait), host.Output);
+        Assert.True(host.ExitCode == ExitCodes.Success, $"exit {host.ExitCode}\n{host.Output}");
+    }
+
+    [Fact]
     public async Task A_throwing_handler_is_posted_as_an_error_with_its_type_message_and_stack()
     {
         var layout = await InstallAsync("TestFunctions.Thrower", "Fail");

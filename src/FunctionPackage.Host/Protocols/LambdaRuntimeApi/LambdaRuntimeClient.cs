@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using CloudNative.CloudEvents;
 using FunctionPackage.Host.Invocation;
 using Microsoft.Extensions.Logging;
@@ -53,16 +54,26 @@ public sealed class LambdaRuntimeClient : IDisposable
             logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.LambdaRuntimeApiNotSet, apiAddress ?? "(unset)"));
             return ExitCodes.LoadFailed;
         }
+        // SIGTERM (Lambda's shutdown, a container stop) and Ctrl+C end the loop cleanly: no generic host here handles them.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var client = new LambdaRuntimeClient(apiAddress!, logger);
         try
         {
-            return await client.ServeAsync(options, stopping);
+            return await client.ServeAsync(options, stop.Token);
         }
         catch (HttpRequestException ex)
         {
             // Lambda's side went away (or was never there): nothing can answer, so the host ends and Lambda restarts it.
             logger.LogError("{Message}", HostDiagnostics.Message(HostErrorCodes.LambdaRuntimeApiFailed, apiAddress, ex.Message));
             return ExitCodes.LoadFailed;
+        }
+
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
         }
     }
 
