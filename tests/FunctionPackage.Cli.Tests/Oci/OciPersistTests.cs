@@ -106,6 +106,28 @@ public sealed class OciPersistTests : InstallTestBase
         AssertInstalled(builder, secondRoot);
     }
 
+    /// <summary>
+    /// run and invoke take the same oci:// path as install. The test binaries carry no host/ folder (fnpkg's build copies
+    /// it next to fnpkg only), so once the package is installed from the registry the launch is FPKG5201 (exit 6): a
+    /// package that could not be pulled would stop earlier with exit 3. A real function served and invoked from a
+    /// registry is not covered here (see the end-to-end tests for run/invoke of real packages).
+    /// </summary>
+    [Fact]
+    public async Task Run_and_invoke_install_from_oci_before_they_start_the_host()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable(Cli.Hosting.HostLauncher.HostPathVariable));
+        var package = Function().Build(Temp.Folder("out"));
+        var repo = Repo("runinvoke");
+        await Pusher(RegistryEnvironment.Options(null, Host)).PushAsync(package, ImageReference.Parse($"{Host}/{repo}"), CancellationToken.None);
+
+        var invokeRoot = Temp.Combine("invoke-root");
+        Assert.Equal(ExitCodes.HostFailed, (await RunCli("invoke", $"oci://{Host}/{repo}:1.0.0", "--root", invokeRoot, "--source", Feed, "--insecure-registry", Host)).ExitCode);
+        Assert.NotNull(InstallReceipt.TryRead(Path.Combine(invokeRoot, "functions", "hello.function", "1.0.0")));
+        Assert.Equal(ExitCodes.HostFailed, (await RunCli("run", $"oci://{Host}/{repo}:1.0.0", "--root", Root, "--source", Feed, "--insecure-registry", Host)).ExitCode);
+        Assert.NotNull(InstallReceipt.TryRead(FunctionDirectory));
+        Assert.Equal(ExitCodes.NotFound, (await RunCli("invoke", $"oci://{Host}/{repo}:9.9.9", "--source", Feed, "--insecure-registry", Host)).ExitCode);
+    }
+
     [Fact]
     public async Task Pushing_the_same_package_twice_is_one_manifest_HEAD_no_upload_and_the_same_digest()
     {
