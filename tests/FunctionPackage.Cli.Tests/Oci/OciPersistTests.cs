@@ -263,7 +263,10 @@ public sealed class OciPersistTests : InstallTestBase
         using var client = _env.AnonymousClient();
         Assert.Null(await client.HeadManifestAsync(repo, "1.0.0"));
 
-        // A destination that is not oci:// is a usage error.
-        Assert.Equal(ExitCodes.Usage, (await RunCli("push", Function().Build(Temp.Folder("ok")), $"{Host}/{repo}")).ExitCode);
+        // A destination that is not oci://, or a request timeout out of range, is a usage error.
+        var good = Function().Build(Temp.Folder("ok"));
+        Assert.Equal(ExitCodes.Usage, (await RunCli("push", good, $"{Host}/{repo}")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await RunCli("push", good, $"oci://{Host}/{repo}", "--insecure-registry", Host, "--request-timeout", "-1")).ExitCode);
+        Assert.Null(await client.HeadManifestAsync(repo, "1.0.0"));
     }
 }
