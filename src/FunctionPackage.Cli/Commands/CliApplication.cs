@@ -59,6 +59,7 @@ public sealed class CliApplication
             ExitCodes.HelpText + " When the host ran and failed, run/invoke exit with 10 + the host's exit code.")
         {
             CreateVerify(), CreateInspect(), CreateInstall(), CreateRun(), CreateInvoke(),
+            PushCommand.Create(Guard, _output, () => _logger),
         };
         root.Add(_verbosity);
         return root;
@@ -104,7 +105,7 @@ public sealed class CliApplication
             }
         });
 
-    /// <summary>--timeout and --request-timeout, shared by every command that installs.</summary>
+    /// <summary>--timeout, --request-timeout and --insecure-registry, shared by every command that installs.</summary>
     private sealed class TimeoutOptions
     {
         private const double MaxSeconds = 86400;
@@ -131,16 +132,20 @@ public sealed class CliApplication
             }
         }
 
+        public Option<string[]> InsecureRegistries { get; } = PushCommand.InsecureRegistryOption();
+
         public void AddTo(Command command)
         {
             command.Add(Timeout);
             command.Add(RequestTimeout);
+            command.Add(InsecureRegistries);
         }
 
         public InstallRequest Apply(InstallRequest request, ParseResult parse) => request with
         {
             Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(RequestTimeout)),
+            InsecureRegistries = parse.GetValue(InsecureRegistries) ?? Array.Empty<string>(),
         };
     }
 
@@ -180,7 +185,7 @@ public sealed class CliApplication
 
     private Command CreateInstall()
     {
-        var package = PackageArgument("A function package file (.nupkg) or id@version to fetch from the sources.");
+        var package = PackageArgument("A function package file (.nupkg), id@version to fetch from the sources, or oci://registry/repository:tag (or @sha256:digest).");
         var root = RootOption(required: true);
         var sources = SourceOption();
         var materialize = new Option<string?>("--materialize")
@@ -210,7 +215,7 @@ public sealed class CliApplication
 
     private Command CreateRun()
     {
-        var package = PackageArgument("A function package file (.nupkg) or id@version; installed into --root first (a no-op when already there).");
+        var package = PackageArgument("A function package file (.nupkg), id@version or oci://registry/repository:tag; installed into --root first (a no-op when already there).");
         var root = RootOption(required: true);
         var sources = SourceOption();
         var urls = new Option<string?>("--urls") { Description = "Addresses the host listens on, ';'-separated (host default: http://127.0.0.1:8080)." };
@@ -240,7 +245,7 @@ public sealed class CliApplication
 
     private Command CreateInvoke()
     {
-        var package = PackageArgument("A function package file (.nupkg) or id@version.");
+        var package = PackageArgument("A function package file (.nupkg), id@version or oci://registry/repository:tag.");
         var data = new Option<string?>("--data") { Description = "The event data as JSON ('-' reads stdin). Omit for no data." };
         var sources = SourceOption();
         var root = RootOption(required: false);

@@ -45,6 +45,8 @@ public static class ExitCodeTable
         [DiagnosticCodes.DependencyHashMismatch] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.SourceServedInvalidPackage] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.SourcePackageTooLarge] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.OciNotAFunctionPackage] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.OciDigestMismatch] = ExitCodes.VerificationFailed,
         // Not found, or a source failed.
         [DiagnosticCodes.PackageFileNotFound] = ExitCodes.NotFound,
         [DiagnosticCodes.SourceUnreachable] = ExitCodes.NotFound,
@@ -54,6 +56,9 @@ public static class ExitCodeTable
         [DiagnosticCodes.SourceFailed] = ExitCodes.NotFound,
         [DiagnosticCodes.SourceTimedOut] = ExitCodes.NotFound,
         [DiagnosticCodes.InstallTimedOut] = ExitCodes.NotFound,
+        [DiagnosticCodes.OciPackageNotFound] = ExitCodes.NotFound,
+        [DiagnosticCodes.OciRegistryFailed] = ExitCodes.NotFound,
+        [DiagnosticCodes.OciAccessDenied] = ExitCodes.NotFound,
         // The host cannot run it here.
         [DiagnosticCodes.RuntimeFrameworkMissing] = ExitCodes.RuntimeMissing,
         [DiagnosticCodes.RuntimeIdentifierMismatch] = ExitCodes.RuntimeMissing,
@@ -63,6 +68,7 @@ public static class ExitCodeTable
         [DiagnosticCodes.PackagesFolderConflict] = ExitCodes.Conflict,
         [DiagnosticCodes.MaterializeTargetNotEmpty] = ExitCodes.Conflict,
         [DiagnosticCodes.InvalidPackageReference] = ExitCodes.Usage,
+        [DiagnosticCodes.OciReferenceInvalid] = ExitCodes.Usage,
         // This machine.
         [DiagnosticCodes.DiskFull] = ExitCodes.LocalFailure,
         [DiagnosticCodes.RootNotWritable] = ExitCodes.LocalFailure,

@@ -66,4 +66,12 @@ public static class DiagnosticCodes
     public const string PackageFileNotFound = "FPKG5210";        // was FPKG5001's "does not exist" case
     public const string NuspecMissing = "FPKG5211";              // was FPKG5004: no .nuspec at the package root
     public const string NuspecUnreadable = "FPKG5212";           // was FPKG5004: the .nuspec is not valid XML/nuspec
+
+    // 526x — OCI registries (fnpkg push, install oci://…); the registry client's FPKG60xx code is kept in the message
+    public const string OciReferenceInvalid = "FPKG5260";        // not oci://registry/repository[:tag][@sha256:digest]
+    public const string OciPackageNotFound = "FPKG5261";         // no such tag or digest (FPKG6005), or a missing blob (FPKG6006)
+    public const string OciRegistryFailed = "FPKG5262";          // unreachable, timed out, 5xx, dropped, TLS, off-spec answers
+    public const string OciAccessDenied = "FPKG5263";            // 401/403, an unreadable credentials file, no token
+    public const string OciNotAFunctionPackage = "FPKG5264";     // an image, another artifact type, not one .nupkg layer
+    public const string OciDigestMismatch = "FPKG5265";          // the registry served bytes that do not match their digest
 }

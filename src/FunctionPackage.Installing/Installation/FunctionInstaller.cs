@@ -4,6 +4,8 @@ using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Packages;
 using FunctionPackage.Installing.Sources;
 using FunctionPackage.Installing.Sources.NuGetFeeds;
+using FunctionPackage.Installing.Sources.OciRegistry;
+using FunctionPackage.Oci.Registry;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 using FunctionPackage.Shared;
@@ -16,13 +18,15 @@ namespace FunctionPackage.Installing.Installation;
 
 public sealed record InstallRequest
 {
-    /// <summary>A .nupkg path or <c>id@version</c>.</summary>
+    /// <summary>A .nupkg path, <c>id@version</c>, or <c>oci://registry/repository[:tag][@sha256:digest]</c>.</summary>
     public required string Package { get; init; }
     public required string Root { get; init; }
     /// <summary>Feeds from <c>--source</c>; empty means NuGet.config, then the manifest's hint.</summary>
     public IReadOnlyList<string> Sources { get; init; } = Array.Empty<string>();
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     public string? MaterializeDirectory { get; init; }
+    /// <summary>Registries (<c>host[:port]</c>) reached over plain HTTP for an <c>oci://</c> package (<c>--insecure-registry</c>).</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = Array.Empty<string>();
     public int MaxParallelDownloads { get; init; } = 8;
     /// <summary>How long a feed may stay silent: before the first byte of a download, or between two reads (<c>--request-timeout</c>).</summary>
     public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
@@ -59,13 +63,17 @@ public sealed class FunctionInstaller
     private readonly RuntimeFrameworkChecker _runtimeChecker;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly Func<RegistryOptions, OciPackagePuller> _ociPuller;
 
     /// <summary>
     /// <paramref name="source"/>: where packages come from (<see cref="NuGetFeedSource"/> for NuGet feeds);
     /// <paramref name="clock"/> runs the <see cref="InstallRequest.Timeout"/> deadline.
+    /// <paramref name="ociPuller"/> fetches an <c>oci://</c> package with one install's registry options (default: the real registries).
     /// </summary>
-    public FunctionInstaller(IPackageSource source, PackageVerifier verifier, RuntimeFrameworkChecker runtimeChecker, TimeProvider clock, ILogger logger)
+    public FunctionInstaller(IPackageSource source, PackageVerifier verifier, RuntimeFrameworkChecker runtimeChecker, TimeProvider clock, ILogger logger,
+        Func<RegistryOptions, OciPackagePuller>? ociPuller = null)
     {
+        _ociPuller = ociPuller ?? (options => new OciPackagePuller(registry => new RegistryClient(registry, options)));
         _source = source;
         _verifier = verifier;
         _runtimeChecker = runtimeChecker;
@@ -100,7 +108,7 @@ public sealed class FunctionInstaller
 
         // id@version is immutable, so its plan needs only the install root: a complete install is a no-op before any
         // network access (and before NuGet.Protocol is loaded). A file's identity is inside it: it is planned once verified.
-        var plan = argument.IsFile ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
+        var plan = argument.IsFile || argument.IsOci ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
         if (plan is { Action: InstallAction.NoOp }) return await NoOpAsync(request, layout, plan);
 
         var limits = request.Limits ?? PackageLimits.FromEnvironment();
@@ -138,7 +146,7 @@ public sealed class FunctionInstaller
                 && File.Exists(Path.Combine(PackagePaths.Combine(layout.PackagesFolder, path), SharedPackagesFolder.MetadataFileName)));
     }
 
-    /// <summary><paramref name="plan"/>: an id@version's (decided before the download); null for a file, planned here once verified.</summary>
+    /// <summary><paramref name="plan"/>: an id@version's (decided before the download); null for a file or an oci:// package, planned here once verified.</summary>
     private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument, InstallPlan? plan,
         PackageLimits limits, IPackageSourceSession session, CancellationToken cancellationToken)
     {
@@ -150,6 +158,14 @@ public sealed class FunctionInstaller
             {
                 packagePath = argument.FilePath!;
             }
+            else if (argument.IsOci)
+            {
+                // Pulled into this install's staging folder: a failed pull (or a package that fails verification) leaves nothing.
+                staging = CreateStaging(layout);
+                _logger.LogInformation("Pulling {Reference}…", argument);
+                var options = OciPackageArtifact.Options(request.InsecureRegistries, request.RequestTimeout);
+                packagePath = await _ociPuller(options).PullAsync(argument.OciReference!, Path.Combine(staging.Directory, "oci"), cancellationToken);
+            }
             else
             {
                 staging = CreateStaging(layout);
@@ -160,7 +176,7 @@ public sealed class FunctionInstaller
             var verification = _verifier.Verify(archive);
             foreach (var issue in verification.Issues) _logger.LogError("{Message}", issue.Message);
             var manifest = verification.EnsureValid();
-            if (!argument.IsFile && (!string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase)
+            if (argument.Id is not null && (!string.Equals(manifest.Id, argument.Id, StringComparison.OrdinalIgnoreCase)
                 || NuGetVersion.Parse(manifest.Version) != argument.Version))
             {
                 throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch,

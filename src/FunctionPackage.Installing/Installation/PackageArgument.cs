@@ -1,15 +1,20 @@
 using FunctionPackage.Installing.Diagnostics;
+using FunctionPackage.Installing.Sources.OciRegistry;
 using FunctionPackage.Installing.Verification;
+using FunctionPackage.Oci.Registry;
 using NuGet.Versioning;
 
 namespace FunctionPackage.Installing.Installation;
 
-/// <summary>What the user named: a .nupkg file, or <c>id@version</c> to fetch from a feed.</summary>
-public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion? Version)
+/// <summary>What the user named: a .nupkg file, <c>id@version</c> to fetch from a feed, or an <c>oci://</c> artifact.</summary>
+public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion? Version, ImageReference? OciReference = null)
 {
     public bool IsFile => FilePath is not null;
 
-    public override string ToString() => IsFile ? FilePath! : $"{Id}@{Version!.ToNormalizedString()}";
+    /// <summary>An <c>oci://</c> reference: its identity is inside the package, learnt once it is pulled and verified.</summary>
+    public bool IsOci => OciReference is not null;
+
+    public override string ToString() => IsFile ? FilePath! : IsOci ? OciPackageArtifact.Scheme + OciReference : $"{Id}@{Version!.ToNormalizedString()}";
 
     /// <summary>
     /// A path, or <c>id@version</c> with an id and version that NuGet itself accepts (the same rules verify applies to
@@ -18,6 +23,10 @@ public sealed record PackageArgument(string? FilePath, string? Id, NuGetVersion?
     /// <exception cref="FunctionPackageException">FPKG5110 (exit 1) when the text is neither an existing path nor a valid id@version.</exception>
     public static PackageArgument Parse(string text, string workingDirectory)
     {
+        if (OciPackageArtifact.IsOciReference(text))
+        {
+            return new PackageArgument(null, null, null, OciPackageArtifact.ParseReference(text));
+        }
         var full = Path.GetFullPath(text, workingDirectory);
         if (File.Exists(full) || text.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase))
         {
