@@ -8,6 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$repo"
 # The OCI tests' real registry, readers and container engine (tests/FunctionPackage.Oci.Tests, docs/oci.md).
 "$repo/build/prerequisites.sh" docker-registry skopeo umoci podman runc htpasswd:apache2-utils
+# The SDK tests' independent SBOM validator (CycloneDX's library + the official schema, docs/package-format.md).
+"$repo/build/sbom-validator.sh"
 "$repo/build/pack.sh"
 
 results="$repo/artifacts/test-results"

@@ -10,6 +10,8 @@ public static class FunctionPackageFormat
     public const string PackageType = "FunctionPackage";
 
     public const string ManifestFileName = "function.json";
+    /// <summary>The CycloneDX 1.6 JSON SBOM of the function's runtime closure, listed in <c>files[]</c> like a payload file.</summary>
+    public const string SbomPath = "sbom.cdx.json";
     /// <summary>Folder of the function's own files, laid out as in the publish folder.</summary>
     public const string FunctionFolder = "function/";
     /// <summary>Folder of the embedded dependencies' original .nupkg files (every dependency in embed mode; the marked ones in reference mode).</summary>

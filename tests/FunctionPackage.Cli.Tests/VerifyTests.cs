@@ -55,6 +55,15 @@ public sealed class VerifyTests : InstallTestBase
     }
 
     [Fact]
+    public async Task Sbom_added_after_packing_is_unlisted()
+    {
+        // sbom.cdx.json is a payload file like function/*: it must be listed in files[] with its hash.
+        var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
+        FunctionPackageBuilder.EditZip(package, zip => FunctionPackageBuilder.AddEntry(zip, FunctionPackageFormat.SbomPath, Encoding.UTF8.GetBytes("{}")));
+        await AssertFails(package, DiagnosticCodes.UnlistedFile);
+    }
+
+    [Fact]
     public async Task Listed_file_removed_is_missing()
     {
         var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Hosting;
+using FunctionPackage.Installing.Packages;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Inspection;
 using FunctionPackage.Installing.Installation;
 using FunctionPackage.Installing.Verification;
+using FunctionPackage.Model;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Cli.Commands;
@@ -58,7 +60,7 @@ public sealed class CliApplication
             "fnpkg: verify, inspect, install and run .NET function packages (.nupkg with package type FunctionPackage).\n" +
             ExitCodes.HelpText + " When the host ran and failed, run/invoke exit with 10 + the host's exit code.")
         {
-            CreateVerify(), CreateInspect(), CreateInstall(), CreateRun(), CreateInvoke(),
+            CreateVerify(), CreateInspect(), CreateSbom(), CreateInstall(), CreateRun(), CreateInvoke(),
             PushCommand.Create(Guard, _output, () => _logger),
         };
         root.Add(_verbosity);
@@ -155,18 +157,23 @@ public sealed class CliApplication
         var command = new Command("verify", "Check a function package: structure, manifest, every file hash, embedded dependency content hashes, nuspec dependencies. Writes nothing.") { package };
         command.SetAction(parse => Guard(() =>
         {
-            var result = new PackageVerifier().Verify(parse.GetValue(package)!);
-            foreach (var issue in result.Issues) _logger.LogError("{Message}", $"{issue.Code}: {issue.Message}");
-            if (!result.IsValid)
-            {
-                _logger.LogError("{Message}", $"{Path.GetFileName(result.PackagePath)} failed verification ({result.Issues.Count} problem(s)).");
-                return Task.FromResult(ExitCodes.VerificationFailed);
-            }
+            var result = VerifyAndReport(parse.GetValue(package)!, "");
+            if (result is null) return Task.FromResult(ExitCodes.VerificationFailed);
             var manifest = result.Manifest!;
             _output.Write($"{manifest.Id} {manifest.Version}: verified ({manifest.Files.Count} file(s), {manifest.Dependencies.Count} dependency(ies), {manifest.DependencyMode} mode)\n");
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    /// <summary>Verifies and logs every issue; the result when the package is valid, else null (exit 2).</summary>
+    private VerificationResult? VerifyAndReport(string package, string consequence)
+    {
+        var result = new PackageVerifier().Verify(package);
+        foreach (var issue in result.Issues) _logger.LogError("{Message}", $"{issue.Code}: {issue.Message}");
+        if (result.IsValid) return result;
+        _logger.LogError("{Message}", $"{Path.GetFileName(result.PackagePath)} failed verification ({result.Issues.Count} problem(s)){consequence}.");
+        return null;
     }
 
     private Command CreateInspect()
@@ -178,6 +185,34 @@ public sealed class CliApplication
         {
             var report = new PackageInspector().Inspect(parse.GetValue(package)!);
             _output.Write(parse.GetValue(json) ? PackageInspector.ToJson(report) : PackageInspector.ToText(report));
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    /// <summary>FPKG2052: the package verified but has no SBOM (packed before the format had one, or by another tool).</summary>
+    public const string SbomMissingCode = "FPKG2052";
+
+    private Command CreateSbom()
+    {
+        var package = PackageArgument("The function package (.nupkg) whose SBOM to print.");
+        var command = new Command("sbom", $"Verify a function package, then print its CycloneDX 1.6 SBOM ({FunctionPackageFormat.SbomPath}) to stdout, byte for byte.") { package };
+        command.SetAction(parse => Guard(() =>
+        {
+            // Verified first: files[] pins the SBOM's hash, so what is printed is what the SDK wrote.
+            var result = VerifyAndReport(parse.GetValue(package)!, "; its SBOM is not printed");
+            if (result is null) return Task.FromResult(ExitCodes.VerificationFailed);
+            using var archive = FunctionPackageArchive.Open(result.PackagePath);
+            if (archive.Find(FunctionPackageFormat.SbomPath) is not { } entry)
+            {
+                _logger.LogError("{Message}", $"{SbomMissingCode}: {Path.GetFileName(result.PackagePath)} has no {FunctionPackageFormat.SbomPath}: it was packed before function packages carried an SBOM, or not by the FunctionPackage SDK. Publish it again with the current FunctionPackage.Sdk.");
+                return Task.FromResult(ExitCodes.VerificationFailed);
+            }
+            using (var stream = archive.OpenRead(entry))
+            using (var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false)))
+            {
+                _output.Write(reader.ReadToEnd());
+            }
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;

@@ -271,7 +271,8 @@ public sealed class PackageVerifier
 
     private static bool IsPayload(string path)
         => path.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)
-           || path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal);
+           || path.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)
+           || path == FunctionPackageFormat.SbomPath;
 
     private static void CheckFiles(FunctionPackageArchive archive, FunctionManifest manifest, string name, Action<string, string> add)
     {

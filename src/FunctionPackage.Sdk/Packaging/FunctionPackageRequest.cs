@@ -50,6 +50,12 @@ public sealed class FunctionPackageRequest
     /// </summary>
     public bool EmbedLocalDependencies { get; set; } = true;
 
+    /// <summary><c>FunctionPackageMaxSize</c>: budget of the unzipped runtime closure (bytes or KB/MB/GB); empty for none.</summary>
+    public string? MaxSize { get; set; }
+
+    /// <summary><c>FunctionPackageMaxSizeIsError</c>: over budget is an error (no package) instead of a warning.</summary>
+    public bool MaxSizeIsError { get; set; }
+
     /// <summary>Where the finished .nupkg goes (written to a temp file first, then moved).</summary>
     public string OutputPath { get; set; } = "";
 }

@@ -12,11 +12,12 @@ namespace FunctionPackage.Sdk.Packaging;
 /// <summary>
 /// What was packaged, for the build log and MSBuild outputs. <c>LocalDependencies</c>: in reference mode, the
 /// dependencies embedded because restore took them from a local-only source. <c>StrippedSources</c>: recorded
-/// sources whose user info or query string was left out (shown without it).
+/// sources whose user info or query string was left out (shown without it). <c>SizeBudgetWarning</c>: the FPKG2050
+/// message when the closure is over <c>FunctionPackageMaxSize</c> (a warning; as an error nothing is written).
 /// </summary>
 public sealed record FunctionPackageResult(
     string PackagePath, FunctionManifest Manifest, long PackageSize, bool Rewritten,
-    IReadOnlyList<LocalDependency> LocalDependencies, IReadOnlyList<string> StrippedSources);
+    IReadOnlyList<LocalDependency> LocalDependencies, IReadOnlyList<string> StrippedSources, string? SizeBudgetWarning = null);
 
 /// <summary>A dependency restored from <paramref name="Source"/>, a folder (or an unrecorded source) no installer elsewhere can reach.</summary>
 public sealed record LocalDependency(string Id, string Version, string Source);
@@ -126,15 +127,22 @@ public sealed class FunctionPackageWriter
             manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512File(entry.Value) });
         }
 
+        var sizeBudgetWarning = SizeBudget.Enforce(request,
+            contents.Where(e => e.Key.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).Select(e => e.Value));
+
+        // The SBOM describes the manifest's closure and files, then is itself a listed, hashed file.
+        var sbom = CycloneDxSbom.Create(manifest, RuntimeDependencyEdges.Read(request.DepsFilePath));
+        manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
+
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
-        var builder = CreateBuilder(request, manifest, version, manifestBytes, contents);
+        var builder = CreateBuilder(request, manifest, version, manifestBytes, sbom, contents);
         var rewritten = SaveIfChanged(builder, request.OutputPath, cancellationToken);
-        return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten, localDependencies, strippedSources);
+        return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten, localDependencies, strippedSources, sizeBudgetWarning);
     }
 
     private static PackageBuilder CreateBuilder(
         FunctionPackageRequest request, FunctionManifest manifest, NuGetVersion version,
-        byte[] manifestBytes, SortedDictionary<string, string> contents)
+        byte[] manifestBytes, byte[] sbom, SortedDictionary<string, string> contents)
     {
         var builder = new PackageBuilder(deterministic: true)
         {
@@ -158,6 +166,7 @@ public sealed class FunctionPackageWriter
         })));
 
         builder.Files.Add(new PhysicalPackageFile(new MemoryStream(manifestBytes)) { TargetPath = FunctionPackageFormat.ManifestFileName });
+        builder.Files.Add(new PhysicalPackageFile(new MemoryStream(sbom)) { TargetPath = FunctionPackageFormat.SbomPath });
         foreach (var entry in contents)
         {
             builder.Files.Add(new PhysicalPackageFile { SourcePath = entry.Value, TargetPath = entry.Key });

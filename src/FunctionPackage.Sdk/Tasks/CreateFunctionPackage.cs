@@ -48,6 +48,12 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
     /// <summary><c>FunctionPackageEmbedLocalDependencies</c>: embed a reference-mode dependency restored from a local-only source (else FPKG2013).</summary>
     public bool EmbedLocalDependencies { get; set; } = true;
 
+    /// <summary><c>FunctionPackageMaxSize</c>: budget of the unzipped runtime closure; empty for none.</summary>
+    public string MaxSize { get; set; } = "";
+
+    /// <summary><c>FunctionPackageMaxSizeIsError</c>: over budget fails the publish and leaves no package.</summary>
+    public bool MaxSizeIsError { get; set; }
+
     [Required] public string OutputPath { get; set; } = "";
 
     [Output] public string PackagePath { get; set; } = "";
@@ -55,6 +61,8 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
     /// <summary>How many dependencies are inside the package (all in embed mode; the local-only ones in reference mode).</summary>
     [Output] public int EmbeddedDependencyCount { get; set; }
     [Output] public long PackageSize { get; set; }
+    /// <summary>The FPKG2050 warning text when over budget, else empty; the targets log it, also on up-to-date runs.</summary>
+    [Output] public string SizeBudgetWarning { get; set; } = "";
 
     public void Cancel() => _cancellation.Cancel();
 
@@ -89,6 +97,8 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
             RestoreSources = RestoreSources.ToList(),
             RecordSources = RecordSources,
             EmbedLocalDependencies = EmbedLocalDependencies,
+            MaxSize = MaxSize,
+            MaxSizeIsError = MaxSizeIsError,
             OutputPath = Path.GetFullPath(OutputPath),
         };
 
@@ -108,6 +118,7 @@ public sealed class CreateFunctionPackage : Task, ICancelableTask
                 LogCodedMessage(DiagnosticCodes.SourceSecretsStripped, MessageImportance.Normal, source);
             }
             PackageSize = result.PackageSize;
+            SizeBudgetWarning = result.SizeBudgetWarning ?? "";
             if (!result.Rewritten)
                 Log.LogMessage(MessageImportance.Low, "Function package '{0}' is unchanged; kept the existing file.", result.PackagePath);
         }

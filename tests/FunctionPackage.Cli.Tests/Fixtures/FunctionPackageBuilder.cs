@@ -33,6 +33,9 @@ public sealed class FunctionPackageBuilder
         ["data/greeting.txt"] = Encoding.UTF8.GetBytes("hello"),
     };
 
+    /// <summary>The bytes of sbom.cdx.json, packed and listed in files[] like the SDK does; null packs none (an older package).</summary>
+    public byte[]? Sbom { get; set; }
+
     /// <summary>Runs after the manifest's hashes are computed, before it is written: a manifest edited after packing.</summary>
     public Action<FunctionManifest>? EditManifest { get; set; }
     /// <summary>Replaces the nuspec dependency list (id, exact version).</summary>
@@ -50,6 +53,7 @@ public sealed class FunctionPackageBuilder
         {
             payload[PackageNames.EmbeddedPackagePath(dependency.Id, dependency.Version)] = File.ReadAllBytes(dependency.NupkgPath);
         }
+        if (Sbom is not null) payload[FunctionPackageFormat.SbomPath] = Sbom;
 
         var manifest = new FunctionManifest
         {

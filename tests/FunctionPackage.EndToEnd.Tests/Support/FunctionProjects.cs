@@ -110,7 +110,8 @@ public static class FunctionProjects
     {
         var manifest = package.ReadManifest();
         var entries = package.EntryNames
-            .Where(n => n.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal) || n.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal))
+            .Where(n => n.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal) || n.StartsWith(FunctionPackageFormat.PackagesFolder, StringComparison.Ordinal)
+                || n == FunctionPackageFormat.SbomPath)
             .ToList();
         Assert.Equal(entries, manifest.Files.Select(f => f.Path).ToList());
         foreach (var file in manifest.Files)

@@ -42,7 +42,7 @@ public sealed class FunctionPackageWriterTests : IDisposable
 
         using var package = new FunctionPackageArchive(_fixture.OutputPath);
         var manifest = package.ReadManifest();
-        Assert.Equal(new[] { "function/Fn.dll", "function/Fn.runtimeconfig.json", "function/data/prices.json" }, manifest.Files.Select(f => f.Path));
+        Assert.Equal(new[] { "function/Fn.dll", "function/Fn.runtimeconfig.json", "function/data/prices.json", FunctionPackageFormat.SbomPath }, manifest.Files.Select(f => f.Path));
         foreach (var file in manifest.Files)
         {
             Assert.Equal(ContentHash.Sha512(package.ReadBytes(file.Path)), file.Sha512);

@@ -35,6 +35,9 @@ public sealed class PublishFixture : IDisposable
     public List<OwnFile> OwnFiles { get; } = new();
     public List<PackageAsset> Assets { get; } = new();
 
+    /// <summary>The deps.json runtime target's edges: library id (<c>Fn</c> for the function's project) to the ids it depends on.</summary>
+    public Dictionary<string, string[]> DependsOn { get; } = new();
+
     /// <summary>Set to write a library into deps.json that the assets file does not know.</summary>
     public string? DepsOnlyPackage { get; set; }
 
@@ -100,7 +103,21 @@ public sealed class PublishFixture : IDisposable
         if (DepsOnlyPackage is not null)
             depsLibraries[DepsOnlyPackage] = new { type = "package", serviceable = true, sha512 = "sha512-eA==", path = "x/1.0.0" };
 
-        File.WriteAllText(DepsFile, JsonSerializer.Serialize(new { libraries = depsLibraries }));
+        // The runtime target, shaped like the SDK's: "Id/Version": { "dependencies": { "Dep": "version" } }.
+        var versions = Packages.ToDictionary(p => p.Id, p => p.Version);
+        versions["Fn"] = "1.0.0";
+        var target = depsLibraries.Keys.ToDictionary(key => key, key =>
+        {
+            var id = key.Split('/')[0];
+            var dependsOn = DependsOn.TryGetValue(id, out var ids) ? ids : Array.Empty<string>();
+            return (object)new { dependencies = dependsOn.ToDictionary(d => d, d => versions.TryGetValue(d, out var v) ? v : "9.9.9") };
+        });
+        File.WriteAllText(DepsFile, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["runtimeTarget"] = new { name = ".NETCoreApp,Version=v10.0" },
+            ["targets"] = new Dictionary<string, object> { [".NETCoreApp,Version=v10.0"] = target },
+            ["libraries"] = depsLibraries,
+        }));
         File.WriteAllText(AssetsFile, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["version"] = 3,
