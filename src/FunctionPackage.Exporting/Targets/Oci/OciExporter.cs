@@ -85,6 +85,7 @@ public sealed class OciExporter
             }
             else
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
                 await OciLayoutWriter.WriteAsync(image.Image, output!, installed.Version.ToLowerInvariant(), blobs, cancellationToken).ConfigureAwait(false);
                 // Not in a registry yet: the name is a placeholder for where it will be pushed (docs/export.md).
                 pinned = $"{KnativeService.NameFor(installed.Id)}@{image.Image.Digest}";
