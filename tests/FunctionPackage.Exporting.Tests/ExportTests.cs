@@ -118,9 +118,9 @@ public sealed class ExportTests : IDisposable
         var name = "fnpkg-export-" + Guid.NewGuid().ToString("N")[..12];
         try
         {
-            // Host networking (never the default bridge); the extra arguments become the host's Cmd: this port on loopback.
+            // Host networking (never the default bridge), the platform's contract: PORT and K_SERVICE set by the runtime.
             var run = Tool.Run(Tool.Script("podman.sh"), new[] { podmanDir, Registry, "run", "-d", "--name", name, "--network", "host", "--read-only",
-                pinned, "--urls", $"http://127.0.0.1:{port}" }, TimeSpan.FromMinutes(3));
+                "-e", $"PORT={port}", "-e", "K_SERVICE=hello-function", pinned }, TimeSpan.FromMinutes(3));
             Assert.True(run.ExitCode == 0, run.ToString());
             _output.WriteLine($"podman run: {sw.Elapsed}");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -154,6 +154,8 @@ public sealed class ExportTests : IDisposable
             AssertReply(replies[0].GetProperty("data").GetRawText(), batch.StatusCode, "hello Di x5");
             AssertReply(replies[1].GetProperty("data").GetRawText(), batch.StatusCode, "hello Ed x6");
             _output.WriteLine($"answers: {sw.Elapsed}");
+            var logs = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name);
+            Assert.Contains("K_SERVICE=hello-function", logs.StandardOutput + logs.StandardError);
         }
         finally
         {
