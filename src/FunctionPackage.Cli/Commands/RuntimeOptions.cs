@@ -57,7 +57,7 @@ public sealed partial class CliApplication
         {
             Environment = EnvironmentEntries.Parse(parse.GetValue(EnvFile) ?? Array.Empty<string>(), parse.GetValue(Env) ?? Array.Empty<string>()),
             InvocationTimeoutSeconds = parse.GetValue(InvocationTimeout),
-            MaxRequestBodySize = parse.GetValue(MaxRequestBodyBytes),
+            MaxRequestBodyBytes = parse.GetValue(MaxRequestBodyBytes),
             MaxConcurrentInvocations = parse.GetValue(MaxConcurrentInvocations),
         };
     }

@@ -11,7 +11,7 @@ public sealed record RuntimeConfiguration
     /// <summary>Ordered by name: the image's Env and a re-export give the same bytes whatever order they were given in.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = Array.Empty<KeyValuePair<string, string>>();
     public double? InvocationTimeoutSeconds { get; init; }
-    public long? MaxRequestBodySize { get; init; }
+    public long? MaxRequestBodyBytes { get; init; }
     public int? MaxConcurrentInvocations { get; init; }
 }
 

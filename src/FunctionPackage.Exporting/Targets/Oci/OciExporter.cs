@@ -155,7 +155,7 @@ public sealed class OciExporter
         };
         var runtime = request.Runtime;
         AddOption(entrypoint, "--invocation-timeout", runtime.InvocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
-        AddOption(entrypoint, "--max-request-body-bytes", runtime.MaxRequestBodySize?.ToString(CultureInfo.InvariantCulture));
+        AddOption(entrypoint, "--max-request-body-bytes", runtime.MaxRequestBodyBytes?.ToString(CultureInfo.InvariantCulture));
         AddOption(entrypoint, "--max-concurrent-invocations", runtime.MaxConcurrentInvocations?.ToString(CultureInfo.InvariantCulture));
 
         // PORT first so an --env PORT=… overrides it; the host listens on 0.0.0.0:$PORT in a container.
