@@ -15,7 +15,7 @@ namespace FunctionPackage.Cli.Commands;
 /// The System.CommandLine layer: parses arguments, calls the logic classes, maps each <see cref="FunctionPackageException"/> code to its exit code (<see cref="ExitCodeTable"/>).
 /// Results go to <see cref="_output"/> (stdout); logs and errors go to stderr through the logger.
 /// </summary>
-public sealed class CliApplication
+public sealed partial class CliApplication
 {
     private readonly TextWriter _output;
     private ILoggerFactory _loggerFactory = null!;
@@ -62,6 +62,7 @@ public sealed class CliApplication
         {
             CreateVerify(), CreateInspect(), CreateSbom(), CreateInstall(), CreateRun(), CreateInvoke(),
             PushCommand.Create(Guard, _output, () => _logger),
+            CreateExport(),
         };
         root.Add(_verbosity);
         return root;
@@ -254,17 +255,14 @@ public sealed class CliApplication
         var root = RootOption(required: true);
         var sources = SourceOption();
         var urls = new Option<string?>("--urls") { Description = "Addresses the host listens on, ';'-separated (host default: http://127.0.0.1:8080)." };
-        var timeout = InvocationTimeoutOption();
-        var maxConcurrent = new Option<int?>("--max-concurrent-invocations")
-        {
-            Description = "Invocations the host runs at once (a timed-out one counts until it returns); more get 503 with Retry-After. 0 = no bound (host default: 64).",
-        };
-        RequireRange(maxConcurrent, count => count >= 0, "--max-concurrent-invocations must be 0 (no bound) or positive.");
-        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls, timeout, maxConcurrent };
+        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls };
+        var runtimeOptions = new RuntimeOptions();
+        runtimeOptions.AddTo(command);
         var timeouts = new TimeoutOptions();
         timeouts.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
+            var runtime = runtimeOptions.Read(parse);
             var installed = await Installer().InstallAsync(timeouts.Apply(new InstallRequest
             {
                 Package = parse.GetValue(package)!,
@@ -273,7 +271,7 @@ public sealed class CliApplication
             }, parse), cancellationToken);
             var launcher = new HostLauncher();
             return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
-                parse.GetValue(timeout), parse.GetValue(maxConcurrent)), cancellationToken);
+                runtime.InvocationTimeoutSeconds, runtime.MaxConcurrentInvocations, runtime.MaxRequestBodyBytes, runtime.Environment), cancellationToken);
         }));
         return command;
     }
@@ -324,7 +322,12 @@ public sealed class CliApplication
         catch (FunctionPackageException ex)
         {
             _logger.LogError("{Message}", ex.Message);
-            return ExitCodeTable.For(ex.Code);
+            return ExportExitCodes.For(ex.Code) ?? ExitCodeTable.For(ex.Code);
+        }
+        catch (FunctionPackage.Oci.OciException ex)
+        {
+            _logger.LogError("{Message}", ex.Message);
+            return ExportExitCodes.Registry;
         }
         catch (OperationCanceledException)
         {

@@ -17,7 +17,9 @@ public static class DotNetBaseImage
     public const string User = "app";
     public const int Uid = 1654;
 
-    public static async Task<ImageReference> BuildAndPushAsync(RegistryClient client, string workFolder)
+    /// <param name="withAspNetCore">Also Microsoft.AspNetCore.App (the machine's, of the same version) in the dotnet layer, as in
+    /// Microsoft's aspnet images: what the function host needs (fnpkg export). Pushed as <c>base/aspnet-runtime</c>.</param>
+    public static async Task<ImageReference> BuildAndPushAsync(RegistryClient client, string workFolder, bool withAspNetCore = false)
     {
         // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>
         var dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
@@ -29,6 +31,12 @@ public static class DotNetBaseImage
         var runtime = new List<LayerEntry> { LayerEntry.FromDisk("usr/share/dotnet/dotnet", Path.Combine(dotnetRoot, "dotnet")), LayerEntry.SymbolicLink("usr/bin/dotnet", "/usr/share/dotnet/dotnet") };
         runtime.AddRange(LayerContent.FromFolder(fxr, $"usr/share/dotnet/host/fxr/{Path.GetFileName(fxr)}"));
         runtime.AddRange(LayerContent.FromFolder(shared, $"usr/share/dotnet/shared/Microsoft.NETCore.App/{version}"));
+        var aspNetCore = Path.Combine(dotnetRoot, "shared", "Microsoft.AspNetCore.App", version);
+        if (withAspNetCore)
+        {
+            Assert.True(Directory.Exists(aspNetCore), $"The machine's ASP.NET Core runtime {aspNetCore} is missing: install aspnetcore-runtime-{Environment.Version.Major}.0.");
+            runtime.AddRange(LayerContent.FromFolder(aspNetCore, $"usr/share/dotnet/shared/Microsoft.AspNetCore.App/{version}"));
+        }
 
         var natives = new[] { Path.Combine(dotnetRoot, "dotnet") }.Concat(Directory.GetFiles(fxr, "*.so")).Concat(Directory.GetFiles(shared, "*.so"));
         var libraries = new SortedSet<string>(StringComparer.Ordinal);
@@ -51,7 +59,7 @@ public static class DotNetBaseImage
         var blobs = Path.Combine(workFolder, "base-blobs");
         var systemLayer = LayerWriter.WriteToFolder(system, blobs);
         var runtimeLayer = LayerWriter.WriteToFolder(runtime, blobs);
-        var image = ImageBuilder.Build(BaseImage.Scratch(Platform.Current), new[] { new NewLayer(systemLayer, "system libraries and users"), new NewLayer(runtimeLayer, $"Microsoft.NETCore.App {version}") }, new ImageSettings
+        var image = ImageBuilder.Build(BaseImage.Scratch(Platform.Current), new[] { new NewLayer(systemLayer, "system libraries and users"), new NewLayer(runtimeLayer, $"Microsoft.NETCore.App {version}{(withAspNetCore ? " and Microsoft.AspNetCore.App" : "")}") }, new ImageSettings
         {
             Env = new[]
             {
@@ -61,7 +69,7 @@ public static class DotNetBaseImage
                 KeyValuePair.Create("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"),
             },
         });
-        var reference = new ImageReference(client.Registry, "base/dotnet-runtime", version, null);
+        var reference = new ImageReference(client.Registry, withAspNetCore ? "base/aspnet-runtime" : "base/dotnet-runtime", version, null);
         await ImagePusher.PushAsync(image, client, reference.Repository, reference.Tag!, new BlobResolver(Path.Combine(workFolder, "cache"), _ => client));
         return reference;
     }

@@ -58,6 +58,21 @@ public sealed class RegistryEnvironment : IDisposable
         }
     }
 
+    private Task<ImageReference>? _aspNetBase;
+
+    /// <summary>The same with Microsoft.AspNetCore.App (what fnpkg export's images need), built and pushed once per run.</summary>
+    public Task<ImageReference> AspNetBaseImageAsync()
+    {
+        lock (_gate)
+        {
+            return _aspNetBase ??= Task.Run(async () =>
+            {
+                using var client = AnonymousClient();
+                return await DotNetBaseImage.BuildAndPushAsync(client, Root.Combine("aspnet-base"), withAspNetCore: true);
+            });
+        }
+    }
+
     public RegistryClient AnonymousClient(RegistryOptions? options = null) => new(Anonymous.Host, options ?? Options(null, Anonymous.Host));
 
     public void Dispose()

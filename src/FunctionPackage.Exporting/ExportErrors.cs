@@ -1,0 +1,40 @@
+using FunctionPackage.Installing.Diagnostics;
+
+namespace FunctionPackage.Exporting;
+
+/// <summary>Every FPKG70xx code of the exporter and its message (docs/export.md has the same table); each message names the fix.</summary>
+public static class ExportErrors
+{
+    public const string UnknownTarget = "FPKG7000";
+    public const string NoDestination = "FPKG7001";
+    public const string InvalidEnvironment = "FPKG7002";
+    public const string PlatformMismatch = "FPKG7003";
+    public const string BaseImageLacksFramework = "FPKG7004";
+    public const string InvalidPlatform = "FPKG7005";
+
+    public static IReadOnlyList<string> All { get; } = new[]
+    {
+        UnknownTarget, NoDestination, InvalidEnvironment, PlatformMismatch, BaseImageLacksFramework, InvalidPlatform,
+    };
+
+    public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
+        new(UnknownTarget, $"unknown export target '{target}'. Pass --target with one of: {string.Join(", ", known)}.");
+
+    public static FunctionPackageException Destination(string problem) =>
+        new(NoDestination, $"{problem}. Pass exactly one of --image <registry/repository:tag> (push) or --output <file.tar> (an OCI layout tar).");
+
+    public static FunctionPackageException Environment(string where, string entry) =>
+        new(InvalidEnvironment, $"{where}: '{entry}' is not NAME=value with a name of letters, digits and '_' not starting with a digit. Write it as NAME=value.");
+
+    public static FunctionPackageException EnvironmentFileMissing(string file) =>
+        new(InvalidEnvironment, $"--env-file {file} does not exist. Pass the path of a file of NAME=value lines.");
+
+    public static FunctionPackageException Platform(string platform, string imageRid, FunctionPackageException inner) =>
+        new(PlatformMismatch, $"the image's platform {platform} ({imageRid}) cannot run this package ({inner.Message}). Export with the --platform the package was built for, or rebuild the package without a RuntimeIdentifier (or for {imageRid}).", inner);
+
+    public static FunctionPackageException Framework(string baseImage, string frameworks, FunctionPackageException inner) =>
+        new(BaseImageLacksFramework, $"the base image {baseImage} (shared frameworks: {frameworks}) cannot run the function host and this function ({inner.Message}). Pass a --base-image that has Microsoft.NETCore.App and Microsoft.AspNetCore.App of that version (e.g. mcr.microsoft.com/dotnet/aspnet:<major>.0).", inner);
+
+    public static FunctionPackageException BadPlatform(string value) =>
+        new(InvalidPlatform, $"--platform '{value}' is not os/architecture[/variant] for Linux (e.g. linux/amd64, linux/arm64). Pass one of those.");
+}
