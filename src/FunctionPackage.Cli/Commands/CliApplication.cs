@@ -97,7 +97,7 @@ public sealed partial class CliApplication
     /// Adds a range check to a number option. Only a token that parses is checked: one that does not is already
     /// System.CommandLine's parse error (a usage error), while reading its value in a validator would throw.
     /// </summary>
-    private static void RequireRange(Option option, Func<double, bool> inRange, string message) =>
+    internal static void RequireRange(Option option, Func<double, bool> inRange, string message) =>
         option.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1

@@ -32,15 +32,7 @@ internal static class PushCommand
             Description = "Seconds the registry may stay silent (before answering, or mid-transfer) before the push fails with FPKG5262.",
             DefaultValueFactory = _ => InstallRequest.DefaultRequestTimeout.TotalSeconds,
         };
-        // Only a token that parses is checked; one that does not is already System.CommandLine's usage error.
-        requestTimeout.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-                && !(double.IsFinite(seconds) && seconds > 0 && seconds <= 86400))
-            {
-                result.AddError("--request-timeout must be a number of seconds above 0 and at most 86400 (a day).");
-            }
-        });
+        CliApplication.RequireRange(requestTimeout, seconds => seconds > 0 && seconds <= 86400, "--request-timeout must be a number of seconds above 0 and at most 86400 (a day).");
         var command = new Command("push",
             "Verify a function package, then store it unchanged in an OCI registry as an artifact (" + OciPackageArtifact.ArtifactType + "). " +
             "Prints the reference and the manifest digest; pushing the same package again uploads nothing.")
