@@ -13,5 +13,8 @@ for spec in "$@"; do
 done
 if [ "${#need[@]}" -gt 0 ]; then
   echo "==> Installing ${need[*]}"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
+  # Another script (or engineer) may be installing at the same moment: wait for apt's locks instead of failing.
+  apt=(apt-get -o DPkg::Lock::Timeout=300)
+  if [ "$(id -u)" != 0 ]; then apt=(sudo "${apt[@]}"); fi
+  "${apt[@]}" update -qq && "${apt[@]}" install -y -qq "${need[@]}"
 fi

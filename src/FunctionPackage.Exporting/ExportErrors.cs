@@ -2,7 +2,7 @@ using FunctionPackage.Installing.Diagnostics;
 
 namespace FunctionPackage.Exporting;
 
-/// <summary>Every FPKG70xx code of the exporter and its message (docs/export.md has the same table); each message names the fix.</summary>
+/// <summary>Every FPKG7xxx code of the exporter (70xx: common and oci; each target its own block) and its message (docs/export.md has the same table); each message names the fix.</summary>
 public static class ExportErrors
 {
     public const string UnknownTarget = "FPKG7000";
@@ -11,14 +11,18 @@ public static class ExportErrors
     public const string PlatformMismatch = "FPKG7003";
     public const string BaseImageLacksFramework = "FPKG7004";
     public const string InvalidPlatform = "FPKG7005";
+    public const string OptionNotForTarget = "FPKG7006";
 
     public static IReadOnlyList<string> All { get; } = new[]
     {
-        UnknownTarget, NoDestination, InvalidEnvironment, PlatformMismatch, BaseImageLacksFramework, InvalidPlatform,
+        UnknownTarget, NoDestination, InvalidEnvironment, PlatformMismatch, BaseImageLacksFramework, InvalidPlatform, OptionNotForTarget,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
         new(UnknownTarget, $"unknown export target '{target}'. Pass --target with one of: {string.Join(", ", known)}.");
+
+    public static FunctionPackageException NotForTarget(string option, string target, IEnumerable<string> takers) =>
+        new(OptionNotForTarget, $"{option} does not apply to --target {target} (it is an option of: {string.Join(", ", takers)}). Remove it, or pass the --target it belongs to.");
 
     public static FunctionPackageException Destination(string problem) =>
         new(NoDestination, $"{problem}. Pass exactly one of --image <registry/repository:tag> (push) or --output <file.tar> (an OCI layout tar).");

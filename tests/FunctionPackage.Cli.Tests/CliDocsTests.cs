@@ -33,7 +33,8 @@ public sealed class CliDocsTests
         Assert.All(codes, code => Assert.Matches(@"^FPKG5\d{3}$", code));
         var unmapped = codes.Where(c => !ExitCodeTable.All.ContainsKey(c)).ToList();
         Assert.True(unmapped.Count == 0, "not in ExitCodeTable: " + string.Join(", ", unmapped));
-        var unknown = ExitCodeTable.All.Keys.Except(codes).ToList();
+        // fnpkg export's FPKG7xxx are checked against docs/export.md by the exporting tests.
+        var unknown = ExitCodeTable.All.Keys.Except(codes).Where(c => !c.StartsWith("FPKG7", StringComparison.Ordinal)).ToList();
         Assert.True(unknown.Count == 0, "ExitCodeTable has codes no class defines: " + string.Join(", ", unknown));
         Assert.Equal(ExitCodes.InternalError, ExitCodeTable.For("FPKG5999"));
     }
@@ -70,6 +71,7 @@ public sealed class CliDocsTests
         var unexplained = rows.Where(m => m.Groups[3].Value.Trim().Length == 0 || m.Groups[4].Value.Trim().Length == 0).Select(m => m.Groups[1].Value).ToList();
         Assert.True(unexplained.Count == 0, "rows without a meaning or a fix: " + string.Join(", ", unexplained));
         var problems = ExitCodeTable.All
+            .Where(row => row.Key.StartsWith("FPKG5", StringComparison.Ordinal))
             .Where(row => !documented.TryGetValue(row.Key, out var exit) || exit != row.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Select(row => $"{row.Key} (exit {row.Value}; docs: {(documented.TryGetValue(row.Key, out var e) ? e : "no row")})")
             .ToList();

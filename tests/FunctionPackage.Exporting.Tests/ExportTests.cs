@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FunctionPackage.Cli.Commands;
+using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Exporting.Runtime;
 using FunctionPackage.Exporting.Targets.Oci;
@@ -283,7 +284,7 @@ public sealed class ExportTests : IDisposable
         // 401: the htpasswd registry, no credentials.
         var basic = _fixture.Registries.Basic.Host;
         var refused = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{basic}/fn/hello:1", "--insecure-registry", basic));
-        Assert.Equal(ExportExitCodes.Registry, refused.ExitCode);
+        Assert.Equal(ExitCodeTable.Registry, refused.ExitCode);
         Assert.Contains("FPKG6003:", refused.Errors);
 
         // 500 on the manifest PUT: blobs went up, the tag did not.
@@ -292,7 +293,7 @@ public sealed class ExportTests : IDisposable
             FaultFor = (method, path) => method == "PUT" && path.Contains("/manifests/", StringComparison.Ordinal) ? Fault.ServerError : Fault.None,
         };
         var failed = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{proxy.Host}/fn/fails:1", "--insecure-registry", proxy.Host));
-        Assert.Equal(ExportExitCodes.Registry, failed.ExitCode);
+        Assert.Equal(ExitCodeTable.Registry, failed.ExitCode);
         Assert.Matches("FPKG60[0-9]{2}:", failed.Errors);
         using var client = _fixture.Registries.AnonymousClient();
         await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync("fn/fails", "1"));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FunctionPackage.Cli.Commands;
+using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Hosting;
 using FunctionPackage.Exporting.Runtime;
 using FunctionPackage.Exporting.Targets.Oci;
@@ -61,7 +62,7 @@ public sealed class RuntimeConfigurationTests : IDisposable
     {
         var root = _temp.Combine("root");
         var exitCode = await CliApplication.RunAsync(new[] { "run", _temp.Combine("missing.nupkg"), "--root", root, "--env", "no-equals" }, new StringWriter());
-        Assert.Equal(ExportExitCodes.For(ExportErrors.InvalidEnvironment), exitCode);
+        Assert.Equal(ExitCodeTable.For(ExportErrors.InvalidEnvironment), exitCode);
         Assert.False(Directory.Exists(root));
     }
 
@@ -89,10 +90,14 @@ public sealed class RuntimeConfigurationTests : IDisposable
     public void Every_export_code_has_one_exit_code_and_a_row_in_docs_export_md()
     {
         var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "export.md"));
-        var rows = Regex.Matches(doc, @"^\| (FPKG70\d{2}) \| (\d+) \|([^|]+)\|([^|]+)\|\s*$", RegexOptions.Multiline)
+        var rows = Regex.Matches(doc, @"^\| (FPKG7\d{3}) \| (\d+) \|([^|]+)\|([^|]+)\|\s*$", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(ExportErrors.All.OrderBy(c => c), ExportExitCodes.All.Keys.OrderBy(c => c));
-        Assert.All(ExportErrors.All, code => Assert.Matches("^FPKG70([0-4][0-9])$", code));
-        Assert.Equal(ExportExitCodes.All.OrderBy(r => r.Key), rows.OrderBy(r => r.Key));
+        var constants = typeof(ExportErrors).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(constants.OrderBy(c => c), ExportErrors.All.OrderBy(c => c));
+        Assert.All(ExportErrors.All, code => Assert.Matches("^FPKG7[0-9]{3}$", code));
+        var exportRows = ExitCodeTable.All.Where(row => row.Key.StartsWith("FPKG7", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ExportErrors.All.OrderBy(c => c), exportRows.Select(r => r.Key).OrderBy(c => c));
+        Assert.Equal(exportRows.OrderBy(r => r.Key), rows.OrderBy(r => r.Key));
     }
 }

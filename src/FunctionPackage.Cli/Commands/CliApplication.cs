@@ -322,12 +322,12 @@ public sealed partial class CliApplication
         catch (FunctionPackageException ex)
         {
             _logger.LogError("{Message}", ex.Message);
-            return ExportExitCodes.For(ex.Code) ?? ExitCodeTable.For(ex.Code);
+            return ExitCodeTable.For(ex.Code);
         }
         catch (FunctionPackage.Oci.OciException ex)
         {
             _logger.LogError("{Message}", ex.Message);
-            return ExportExitCodes.Registry;
+            return ExitCodeTable.Registry;
         }
         catch (OperationCanceledException)
         {

@@ -1,9 +1,11 @@
+using FunctionPackage.Exporting;
 using FunctionPackage.Installing.Diagnostics;
 
 namespace FunctionPackage.Cli.Diagnostics;
 
 /// <summary>
-/// The one place that says which process exit code each FPKG5xxx code means (docs/cli.md has the same table).
+/// The one place that says which process exit code each code fnpkg reports means: FPKG5xxx (docs/cli.md has the same
+/// table), FPKG7xxx of <c>fnpkg export</c> (docs/export.md), and any FPKG6xxx of the OCI library (<see cref="Registry"/>).
 /// The library's errors carry only their code; fnpkg decides what a code means to a shell script.
 /// </summary>
 public static class ExitCodeTable
@@ -75,7 +77,18 @@ public static class ExitCodeTable
         [DiagnosticCodes.RootIoFailure] = ExitCodes.LocalFailure,
         // fnpkg's own.
         [CliDiagnosticCodes.HostNotFound] = ExitCodes.HostFailed,
+        // fnpkg export (docs/export.md); each target adds its block.
+        [ExportErrors.UnknownTarget] = ExitCodes.Usage,
+        [ExportErrors.NoDestination] = ExitCodes.Usage,
+        [ExportErrors.InvalidEnvironment] = ExitCodes.Usage,
+        [ExportErrors.InvalidPlatform] = ExitCodes.Usage,
+        [ExportErrors.OptionNotForTarget] = ExitCodes.Usage,
+        [ExportErrors.PlatformMismatch] = ExitCodes.RuntimeMissing,
+        [ExportErrors.BaseImageLacksFramework] = ExitCodes.RuntimeMissing,
     };
+
+    /// <summary>Any FPKG6xxx (an OciException): the registry refused, failed or could not be reached, or an image could not be read or written.</summary>
+    public const int Registry = ExitCodes.NotFound;
 
     /// <summary>Every code fnpkg can report, with its exit code.</summary>
     public static IReadOnlyDictionary<string, int> All => ByCode;
