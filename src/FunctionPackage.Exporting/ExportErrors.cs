@@ -41,4 +41,33 @@ public static class ExportErrors
 
     public static FunctionPackageException BadPlatform(string value) =>
         new(InvalidPlatform, $"--platform '{value}' is not os/architecture[/variant] for Linux (e.g. linux/amd64, linux/arm64). Pass one of those.");
+
+    // FPKG7100–7149: the aws-lambda target and the self-contained host from runtime packs (Runtime/SelfContainedHost).
+    public const string LambdaUsage = "FPKG7100";
+    public const string LambdaOutput = "FPKG7101";
+    public const string LambdaTooLarge = "FPKG7102";
+    public const string LambdaPlatform = "FPKG7103";
+    public const string LambdaFramework = "FPKG7104";
+    public const string SelfContainedRuntimeIdentifier = "FPKG7110";
+    public const string RuntimeVersionNotPinned = "FPKG7111";
+    public const string RuntimePackMissing = "FPKG7112";
+    public const string RuntimePackHash = "FPKG7113";
+
+    public static IReadOnlyList<string> Lambda { get; } = new[]
+    {
+        LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
+        SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
+    };
+
+    public static FunctionPackageException SelfContainedRid(string rid, IEnumerable<string> supported) =>
+        new(SelfContainedRuntimeIdentifier, $"a self-contained host cannot be built for '{rid}'. Pass -r with one of: {string.Join(", ", supported)}.");
+
+    public static FunctionPackageException RuntimeNotPinned(string version, IEnumerable<string> pinned) =>
+        new(RuntimeVersionNotPinned, $".NET runtime {version} has no pinned runtime-pack hashes in this fnpkg, so its packs cannot be verified. Pass --runtime-version with one of: {string.Join(", ", pinned)} (or use an fnpkg that pins {version}).");
+
+    public static FunctionPackageException RuntimePackNotFound(string id, string version, string sources) =>
+        new(RuntimePackMissing, $"the runtime pack {id} {version} is not on the package sources ({sources}). Pass --source with a feed that serves the .NET runtime packs (the public NuGet gallery serves them).");
+
+    public static FunctionPackageException RuntimePackHashMismatch(string id, string version, string origin, string actual, string pinned) =>
+        new(RuntimePackHash, $"the runtime pack {id} {version} from {origin} has content hash {actual}, not the pinned {pinned}: it is not Microsoft's package. Remove it from that source (or pass --source with one that serves the original).");
 }
