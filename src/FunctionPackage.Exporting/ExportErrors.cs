@@ -16,6 +16,8 @@ public static class ExportErrors
     public static IReadOnlyList<string> All { get; } = new[]
     {
         UnknownTarget, NoDestination, InvalidEnvironment, PlatformMismatch, BaseImageLacksFramework, InvalidPlatform, OptionNotForTarget,
+        LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
+        SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>

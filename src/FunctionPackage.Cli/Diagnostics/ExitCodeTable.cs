@@ -85,6 +85,15 @@ public static class ExitCodeTable
         [ExportErrors.OptionNotForTarget] = ExitCodes.Usage,
         [ExportErrors.PlatformMismatch] = ExitCodes.RuntimeMissing,
         [ExportErrors.BaseImageLacksFramework] = ExitCodes.RuntimeMissing,
+        [ExportErrors.LambdaUsage] = ExitCodes.Usage,
+        [ExportErrors.LambdaOutput] = ExitCodes.Usage,
+        [ExportErrors.LambdaTooLarge] = ExitCodes.RuntimeMissing,
+        [ExportErrors.LambdaPlatform] = ExitCodes.RuntimeMissing,
+        [ExportErrors.LambdaFramework] = ExitCodes.RuntimeMissing,
+        [ExportErrors.SelfContainedRuntimeIdentifier] = ExitCodes.Usage,
+        [ExportErrors.RuntimeVersionNotPinned] = ExitCodes.RuntimeMissing,
+        [ExportErrors.RuntimePackMissing] = ExitCodes.NotFound,
+        [ExportErrors.RuntimePackHash] = ExitCodes.VerificationFailed,
     };
 
     /// <summary>Any FPKG6xxx (an OciException): the registry refused, failed or could not be reached, or an image could not be read or written.</summary>
