@@ -77,6 +77,20 @@ public static class HostErrorCodes
     public const string LambdaRuntimeApiFailed = "FPKG4152";
     /// <summary>aws-lambda: the invocation passed its <c>Lambda-Runtime-Deadline-Ms</c> (posted as the invocation's error).</summary>
     public const string LambdaDeadlineExceeded = "FPKG4153";
+
+    // 4250-4299: the OpenWhisk action proxy (Protocols/OpenWhiskActionProxy): each answered 502 {"error": …}, none ends the host.
+    /// <summary>openwhisk: a second <c>/init</c> (the contract allows one per container).</summary>
+    public const string OpenWhiskAlreadyInitialized = "FPKG4250";
+    /// <summary>openwhisk: <c>/run</c> before a successful <c>/init</c>.</summary>
+    public const string OpenWhiskNotInitialized = "FPKG4251";
+    /// <summary>openwhisk: the <c>/init</c> or <c>/run</c> body is not a JSON object (or init's value is not one).</summary>
+    public const string OpenWhiskInvalidBody = "FPKG4252";
+    /// <summary>openwhisk: <c>/init</c> carries code; the image runs the function package built into it.</summary>
+    public const string OpenWhiskCodeNotAccepted = "FPKG4253";
+    /// <summary>openwhisk: the function's result is not a JSON object (or is null).</summary>
+    public const string OpenWhiskResultNotObject = "FPKG4254";
+    /// <summary>openwhisk: the activation passed its <c>deadline</c>.</summary>
+    public const string OpenWhiskDeadlineExceeded = "FPKG4255";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

@@ -3,6 +3,7 @@ using FunctionPackage.Host.Invocation;
 using FunctionPackage.Host.Protocols;
 using FunctionPackage.Host.Protocols.CloudEventsHttp;
 using FunctionPackage.Host.Protocols.LambdaRuntimeApi;
+using FunctionPackage.Host.Protocols.OpenWhiskActionProxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -33,7 +34,9 @@ public static class FunctionServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no per-request log lines
         // A startup fault is reported below as one coded line; the generic host would log it again with its stack.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        UseStderrLogging(builder.Logging);
+        var openWhisk = options.Protocol == HostProtocols.OpenWhisk;
+        if (openWhisk) ActivationLog.UseLineLogging(builder.Logging); // its log lines must precede each activation's sentinel
+        else UseStderrLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -49,7 +52,8 @@ public static class FunctionServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionPackage.Host");
 
         string[] urls;
-        InstalledFunction function;
+        InstalledFunction? function = null;
+        FunctionHostException? loadFailure = null;
         try
         {
             // Both checked before anything listens; the addresses first: they are cheaper than a load.
@@ -61,7 +65,16 @@ public static class FunctionServer
                     container.Service ?? "(unset)", container.Revision ?? "(unset)", container.Configuration ?? "(unset)", string.Join(';', urls),
                     options.Urls is null ? " (all interfaces, PORT)" : " (--urls)");
             }
-            function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
+            try
+            {
+                function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
+            }
+            catch (FunctionHostException ex) when (openWhisk)
+            {
+                // OpenWhisk reads an action that cannot start from /init's answer: listen, and answer it there.
+                logger.LogError("{Message}", ex.Message);
+                loadFailure = ex;
+            }
         }
         catch (FunctionHostException ex)
         {
@@ -74,17 +87,9 @@ public static class FunctionServer
 
         using (function)
         {
-            var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
-            var health = System.Text.Encoding.UTF8.GetBytes(
-                $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
-            // The protocol the host speaks; a vendor protocol (Protocols/<Name>/) would be chosen here instead.
-            app.MapPost("/", new CloudEventsHttpHandler(pipeline, function.Source, options.MaxRequestBodyBytes, logger).HandleAsync);
-            app.MapGet("/healthz", context =>
-            {
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength = health.Length;
-                return context.Response.Body.WriteAsync(health).AsTask();
-            });
+            // The protocol the host speaks (Protocols/<Name>/); a load failure reaches here only under openwhisk.
+            if (openWhisk) new OpenWhiskActionProxy(function, loadFailure, options, logger).Map(app);
+            else MapCloudEventsHttp(app, function!, options, logger);
             try
             {
                 await app.StartAsync();
@@ -99,6 +104,21 @@ public static class FunctionServer
             await app.DisposeAsync();
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary><c>POST /</c> (CloudEvents over HTTP) and <c>GET /healthz</c>.</summary>
+    private static void MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
+    {
+        var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
+        var health = System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
+        app.MapPost("/", new CloudEventsHttpHandler(pipeline, function.Source, options.MaxRequestBodyBytes, logger).HandleAsync);
+        app.MapGet("/healthz", context =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = health.Length;
+            return context.Response.Body.WriteAsync(health).AsTask();
+        });
     }
 
     /// <summary>

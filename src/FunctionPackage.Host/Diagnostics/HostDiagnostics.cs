@@ -49,6 +49,12 @@ public static class HostDiagnostics
         new(HostErrorCodes.LambdaRuntimeApiNotSet, ExitCodes.LoadFailed),
         new(HostErrorCodes.LambdaRuntimeApiFailed, ExitCodes.LoadFailed),
         new(HostErrorCodes.LambdaDeadlineExceeded, null),
+        new(HostErrorCodes.OpenWhiskAlreadyInitialized, null),
+        new(HostErrorCodes.OpenWhiskNotInitialized, null),
+        new(HostErrorCodes.OpenWhiskInvalidBody, null),
+        new(HostErrorCodes.OpenWhiskCodeNotAccepted, null),
+        new(HostErrorCodes.OpenWhiskResultNotObject, null),
+        new(HostErrorCodes.OpenWhiskDeadlineExceeded, null),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);

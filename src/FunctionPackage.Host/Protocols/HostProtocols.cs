@@ -9,8 +9,10 @@ public static class HostProtocols
     public const string CloudEventsHttp = "cloudevents-http";
     /// <summary>The AWS Lambda Runtime API client (Protocols/LambdaRuntimeApi).</summary>
     public const string AwsLambda = "aws-lambda";
+    /// <summary>The Apache OpenWhisk action proxy, <c>/init</c> and <c>/run</c> (Protocols/OpenWhiskActionProxy). No marker: the image's entrypoint passes it.</summary>
+    public const string OpenWhisk = "openwhisk";
 
-    public static IReadOnlyList<string> All { get; } = new[] { CloudEventsHttp, AwsLambda };
+    public static IReadOnlyList<string> All { get; } = new[] { CloudEventsHttp, AwsLambda, OpenWhisk };
 
     /// <summary>
     /// <paramref name="given"/> when <c>--protocol</c> was passed; otherwise the vendor's own unambiguous marker decides:

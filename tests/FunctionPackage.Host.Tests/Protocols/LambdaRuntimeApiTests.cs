@@ -220,7 +220,7 @@ public sealed class LambdaRuntimeApiTests : IDisposable
         var (exit, _, stderr) = await HostProcess.RunAsync(null, "serve", "--function", _root.Path, "--protocol", "soap");
 
         Assert.True(exit == ExitCodes.Usage, $"exit {exit}\n{stderr}");
-        Assert.Contains($"{HostErrorCodes.UnknownProtocol}: --protocol 'soap' is not a protocol this host speaks. Pass one of: cloudevents-http, aws-lambda.", stderr);
+        Assert.Contains($"{HostErrorCodes.UnknownProtocol}: --protocol 'soap' is not a protocol this host speaks. Pass one of: {string.Join(", ", HostProtocols.All)}.", stderr);
     }
 
     [Theory]

@@ -81,10 +81,24 @@ public static class Thrower
     }
 }
 
+public sealed class VariablesRequest
+{
+    public string[] Names { get; set; } = [];
+}
+
 /// <summary>A variable of the host's environment as the function sees it (a protocol's per-invocation variables).</summary>
 public static class EnvironmentReader
 {
     public static string Read(string name) => Environment.GetEnvironmentVariable(name) ?? "(unset)";
+
+    /// <summary>Several variables at once, for protocols whose event data is a JSON object (OpenWhisk's parameters).</summary>
+    public static Dictionary<string, string> ReadAll(VariablesRequest request) => request.Names.ToDictionary(name => name, Read);
+}
+
+/// <summary>A result that is null: protocols whose result must be an object refuse it.</summary>
+public static class Nuller
+{
+    public static Greeting? Nothing(GreetRequest request) => null;
 }
 
 /// <summary>Waits <c>Times</c> seconds, honouring the token.</summary>

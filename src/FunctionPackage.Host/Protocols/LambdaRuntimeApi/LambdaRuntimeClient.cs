@@ -134,17 +134,8 @@ public sealed class LambdaRuntimeClient : IDisposable
         }
     }
 
-    /// <summary>
-    /// This invocation's bound: the time left until <c>Lambda-Runtime-Deadline-Ms</c> (epoch ms), or --invocation-timeout
-    /// when that is shorter or no deadline came. A deadline already past still runs nothing: 1 ms.
-    /// </summary>
-    internal static (TimeSpan Limit, bool DeadlineFirst) Limit(string? deadlineMs, TimeSpan hostTimeout)
-    {
-        if (!long.TryParse(deadlineMs, out var epochMs)) return (hostTimeout, false);
-        var left = DateTimeOffset.FromUnixTimeMilliseconds(epochMs) - DateTimeOffset.UtcNow;
-        if (left < TimeSpan.FromMilliseconds(1)) left = TimeSpan.FromMilliseconds(1);
-        return hostTimeout > TimeSpan.Zero && hostTimeout < left ? (hostTimeout, false) : (left, true);
-    }
+    /// <summary>This invocation's bound from <c>Lambda-Runtime-Deadline-Ms</c>: <see cref="InvocationDeadline.Limit"/>.</summary>
+    internal static (TimeSpan Limit, bool DeadlineFirst) Limit(string? deadlineMs, TimeSpan hostTimeout) => InvocationDeadline.Limit(deadlineMs, hostTimeout);
 
     private Task PostErrorAsync(string path, LambdaError error, CancellationToken stopping)
         => PostAsync(path, error.ToJson(), error.HeaderType, stopping);
