@@ -12,12 +12,16 @@ public static class ExportErrors
     public const string BaseImageLacksFramework = "FPKG7004";
     public const string InvalidPlatform = "FPKG7005";
     public const string OptionNotForTarget = "FPKG7006";
+    // 7200-7249: the openwhisk target (Targets/OpenWhisk).
+    public const string OpenWhiskReservedVariable = "FPKG7200";
+    public const string OpenWhiskInvalidActionName = "FPKG7201";
 
     public static IReadOnlyList<string> All { get; } = new[]
     {
         UnknownTarget, NoDestination, InvalidEnvironment, PlatformMismatch, BaseImageLacksFramework, InvalidPlatform, OptionNotForTarget,
         LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
         SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
+        OpenWhiskReservedVariable, OpenWhiskInvalidActionName,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
@@ -72,4 +76,11 @@ public static class ExportErrors
 
     public static FunctionPackageException RuntimePackHashMismatch(string id, string version, string origin, string actual, string pinned) =>
         new(RuntimePackHash, $"the runtime pack {id} {version} from {origin} has content hash {actual}, not the pinned {pinned}: it is not Microsoft's package. Remove it from that source (or pass --source with one that serves the original).");
+
+    // openwhisk (FPKG7200-7249)
+    public static FunctionPackageException OpenWhiskVariable(string name) =>
+        new(OpenWhiskReservedVariable, $"--env {name}: OpenWhisk sets the __OW_* variables from every activation's context, so this value would be replaced. Rename the variable (no __OW_ prefix).");
+
+    public static FunctionPackageException OpenWhiskActionName(string name) =>
+        new(OpenWhiskInvalidActionName, $"--action-name '{name}' is not an OpenWhisk entity name. Pass 1-256 letters, digits, '_', '@', '.', '-' or spaces, starting with a letter, digit or '_' and not ending with a space.");
 }

@@ -1,211 +1,61 @@
-using System.Globalization;
 using System.Text;
 using FunctionPackage.Exporting.Runtime;
-using FunctionPackage.Installing.Diagnostics;
-using FunctionPackage.Installing.Installation;
-using FunctionPackage.Installing.Sources.NuGetFeeds;
-using FunctionPackage.Installing.Verification;
-using FunctionPackage.Oci;
-using FunctionPackage.Oci.Layers;
-using FunctionPackage.Oci.Model;
-using FunctionPackage.Oci.Output;
-using FunctionPackage.Oci.Registry;
 using FunctionPackage.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Exporting.Targets.Oci;
 
 /// <summary>
-/// <c>fnpkg export --target oci</c>: install the package into a temp root (the install library, judged against the
-/// base image's platform and frameworks instead of this machine's), then build an image on the base with three layers
-/// — the host, the shared packages folder, the function — so a code change re-pushes only the last one; push it or
-/// write an OCI layout tar, and write a Knative Service pinned by digest. Every check runs before anything is written
+/// <c>fnpkg export --target oci</c>: the function's image (<see cref="FunctionImageExporter"/>: the package installed
+/// against the base image, three layers — host, shared packages, function — pushed or written as an OCI layout tar),
+/// serving CloudEvents over HTTP, and a Knative Service pinned by digest. Every check runs before anything is written
 /// or pushed; the layers, config and manifest are reproducible (same package and options → same digest).
 /// </summary>
 public sealed class OciExporter
 {
-    /// <summary>Where the image's install root is: <c>/fnpkg/packages</c>, <c>/fnpkg/functions/&lt;id&gt;/&lt;version&gt;</c>, and the host in <c>/fnpkg/host</c>.</summary>
-    public const string ImageRoot = "fnpkg";
-    public const string HostAssemblyName = "FunctionPackage.Host.dll";
-    public const int Port = 8080;
-    /// <summary>Microsoft's images' non-root <c>app</c> user; numeric, so Kubernetes' runAsNonRoot can check it.</summary>
-    public const string User = "1654";
+    /// <inheritdoc cref="FunctionImageExporter.ImageRoot"/>
+    public const string ImageRoot = FunctionImageExporter.ImageRoot;
+    public const string HostAssemblyName = FunctionImageExporter.HostAssemblyName;
+    public const int Port = FunctionImageExporter.Port;
+    /// <inheritdoc cref="FunctionImageExporter.User"/>
+    public const string User = FunctionImageExporter.User;
 
-    public const string LabelPackageId = "dev.functionpackage.id";
-    public const string LabelPackageVersion = "dev.functionpackage.version";
-    public const string LabelManifestSha512 = "dev.functionpackage.manifest.sha512";
+    public const string LabelPackageId = FunctionImageExporter.LabelPackageId;
+    public const string LabelPackageVersion = FunctionImageExporter.LabelPackageVersion;
+    public const string LabelManifestSha512 = FunctionImageExporter.LabelManifestSha512;
 
-    private readonly ILogger _logger;
+    private readonly FunctionImageExporter _images;
 
-    public OciExporter(ILogger logger) => _logger = logger;
+    public OciExporter(ILogger logger) => _images = new FunctionImageExporter(logger);
 
-    /// <summary>
-    /// The ASP.NET Core runtime image of the host's .NET major version: the host runs every function in its own
-    /// process (a net8.0 function runs on the .NET 10 host), so the host's runtime is what the image must have.
-    /// </summary>
-    public static string DefaultBaseImage => $"mcr.microsoft.com/dotnet/aspnet:{new RuntimeFrameworkChecker(dotnetRoot: "").HostTargetVersion.Major}.0";
+    /// <inheritdoc cref="FunctionImageExporter.DefaultBaseImage"/>
+    public static string DefaultBaseImage => FunctionImageExporter.DefaultBaseImage;
 
     public async Task<OciExportResult> ExportAsync(OciExportRequest request, CancellationToken cancellationToken = default)
     {
-        // Usage first: nothing is fetched for a request that cannot be carried out.
-        if ((request.Image is null) == (request.Output is null))
-            throw ExportErrors.Destination(request.Image is null ? "no destination" : "both --image and --output");
-        var platform = ParsePlatform(request.Platform);
-        var rid = RidFor(platform, request.Platform);
-        var target = request.Image is null ? null : ImageReference.Parse(request.Image);
-        var baseReference = ImageReference.Parse(request.BaseImage ?? DefaultBaseImage);
+        FunctionImageExporter.CheckDestination(request.Image, request.Output);
         var workingDirectory = request.Install.WorkingDirectory;
         var output = request.Output is null ? null : Path.GetFullPath(request.Output, workingDirectory);
         var serviceManifest = Path.GetFullPath(request.ServiceManifest ?? Path.Combine(output is null ? workingDirectory : Path.GetDirectoryName(output)!, "service.yaml"), workingDirectory);
 
-        var work = Directory.CreateDirectory(Path.Combine(request.TempFolder, "fnpkg-export-" + Guid.NewGuid().ToString("N"))).FullName;
-        var options = new RegistryOptions { InsecureRegistries = request.InsecureRegistries };
-        var clients = new Dictionary<string, RegistryClient>(StringComparer.OrdinalIgnoreCase);
-        RegistryClient ClientFor(string registry) => clients.TryGetValue(registry, out var client) ? client : clients[registry] = new RegistryClient(registry, options);
-        try
+        var image = await _images.ExportAsync(new FunctionImageRequest
         {
-            var blobs = new BlobResolver(Path.Combine(work, "base-blobs"), ClientFor);
-            var baseImage = await ImageBuilder.PullBaseAsync(ClientFor(baseReference.Registry), baseReference, platform, cancellationToken).ConfigureAwait(false);
-            var frameworks = await BaseImageFrameworks.ReadAsync(baseImage, blobs, cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Base image {Image} ({Platform}): {Frameworks}", baseReference, platform, BaseImageFrameworks.Describe(frameworks));
+            Install = request.Install,
+            HostDirectory = request.HostDirectory,
+            Image = request.Image,
+            Output = request.Output,
+            BaseImage = request.BaseImage,
+            Platform = request.Platform,
+            InsecureRegistries = request.InsecureRegistries,
+            Runtime = request.Runtime,
+            TempFolder = request.TempFolder,
+        }, cancellationToken).ConfigureAwait(false);
 
-            var installed = await InstallAsync(request, rid, platform, baseReference, frameworks, Path.Combine(work, "root"), cancellationToken).ConfigureAwait(false);
-            var image = BuildImage(request, baseImage, baseReference, installed, Path.Combine(work, "layers"));
-            _logger.LogInformation("Image {Digest}: {Count} layer(s), function layer {Layer}", image.Image.Digest, image.Image.Layers.Count, image.FunctionLayer);
-
-            long uploaded = 0;
-            string pinned;
-            if (target is not null)
-            {
-                var tag = target.Tag ?? installed.Version.ToLowerInvariant();
-                var pushed = await ImagePusher.PushAsync(image.Image, ClientFor(target.Registry), target.Repository, tag, blobs, cancellationToken).ConfigureAwait(false);
-                uploaded = pushed.BytesUploaded;
-                pinned = $"{target.Registry}/{target.Repository}@{image.Image.Digest}";
-                _logger.LogInformation("Pushed {Image}:{Tag} ({Bytes} bytes uploaded, {Skipped} blob(s) already there, {Mounted} mounted)", $"{target.Registry}/{target.Repository}", tag, pushed.BytesUploaded, pushed.BlobsSkipped, pushed.BlobsMounted);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-                await OciLayoutWriter.WriteAsync(image.Image, output!, installed.Version.ToLowerInvariant(), blobs, cancellationToken).ConfigureAwait(false);
-                // Not in a registry yet: the name is a placeholder for where it will be pushed (docs/export.md).
-                pinned = $"{KnativeService.NameFor(installed.Id)}@{image.Image.Digest}";
-            }
-
-            var name = KnativeService.NameFor(installed.Id);
-            var yaml = KnativeService.Render(name, pinned, Port, request.Runtime);
-            AtomicFile.Write(serviceManifest, stream => stream.Write(new UTF8Encoding(false).GetBytes(yaml)), cancellationToken: cancellationToken);
-            return new OciExportResult(image.Image.Digest, pinned, output, serviceManifest, name, uploaded,
-                image.Image.Layers.Select(l => l.Descriptor.Digest).ToList(), image.FunctionLayer);
-        }
-        finally
-        {
-            foreach (var client in clients.Values) client.Dispose();
-            Directory.Delete(work, recursive: true);
-        }
+        // Not in a registry yet (a tar): the name is a placeholder for where it will be pushed (docs/export.md).
+        var name = KnativeService.NameFor(image.PackageId);
+        var pinned = image.PushedImage ?? $"{name}@{image.Digest}";
+        var yaml = KnativeService.Render(name, pinned, Port, request.Runtime);
+        AtomicFile.Write(serviceManifest, stream => stream.Write(new UTF8Encoding(false).GetBytes(yaml)), cancellationToken: cancellationToken);
+        return new OciExportResult(image.Digest, pinned, image.OutputPath, serviceManifest, name, image.BytesUploaded, image.LayerDigests, image.FunctionLayerDigest);
     }
-
-    /// <summary>
-    /// The one install code path (verify, fetch, hash-check), with the runtime check pointed at the image: its RID
-    /// and a stand-in dotnet root holding the base image's framework versions. Its refusals are re-coded to say "the image".
-    /// </summary>
-    private async Task<InstallResult> InstallAsync(OciExportRequest request, string rid, Platform platform, ImageReference baseReference,
-        IReadOnlyDictionary<string, IReadOnlySet<string>> frameworks, string root, CancellationToken cancellationToken)
-    {
-        var checker = new RuntimeFrameworkChecker(BaseImageFrameworks.WriteStandInRoot(frameworks, Path.Combine(root + "-dotnet")), rid);
-        var installer = new FunctionInstaller(new NuGetFeedSource(_logger), new PackageVerifier(), checker, TimeProvider.System, _logger);
-        try
-        {
-            return await installer.InstallAsync(request.Install with { Root = root, MaterializeDirectory = null }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FunctionPackageException ex) when (ex.Code == DiagnosticCodes.RuntimeIdentifierMismatch)
-        {
-            throw ExportErrors.Platform(platform.ToString(), rid, ex);
-        }
-        catch (FunctionPackageException ex) when (ex.Code is DiagnosticCodes.RuntimeFrameworkMissing or DiagnosticCodes.FrameworkNotRunnableByHost)
-        {
-            throw ExportErrors.Framework(baseReference.ToString(), BaseImageFrameworks.Describe(frameworks), ex);
-        }
-    }
-
-    private sealed record ExportImage(BuiltImage Image, string FunctionLayer);
-
-    private static ExportImage BuildImage(OciExportRequest request, BaseImage baseImage, ImageReference baseReference, InstallResult installed, string layerFolder)
-    {
-        var layout = new InstallLayout(Path.GetDirectoryName(installed.PackagesFolder)!);
-        var functionPath = $"{ImageRoot}/{Path.GetRelativePath(layout.Root, installed.FunctionDirectory).Replace('\\', '/')}";
-        var packagesPath = $"{ImageRoot}/{InstallLayout.PackagesFolderName}";
-        var hostPath = $"{ImageRoot}/host";
-
-        // The receipt names the packages folder by absolute path (the temp root's): in the image it is /fnpkg/packages.
-        var receipt = InstallReceipt.TryRead(installed.FunctionDirectory)!;
-        receipt.PackagesFolder = "/" + packagesPath;
-        var function = LayerContent.FromFolder(installed.FunctionDirectory, functionPath)
-            .Where(e => e.Path != $"{functionPath}/{InstallLayout.ReceiptFileName}")
-            .Append(LayerEntry.File($"{functionPath}/{InstallLayout.ReceiptFileName}", receipt.Serialize()));
-        Directory.CreateDirectory(installed.PackagesFolder); // a function without dependencies: an empty (but stable) layer
-
-        var hostLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(request.HostDirectory, hostPath), layerFolder);
-        var packagesLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(installed.PackagesFolder, packagesPath), layerFolder);
-        var functionLayer = LayerWriter.WriteToFolder(function, layerFolder);
-
-        var entrypoint = new List<string>
-        {
-            "dotnet", "exec", "--additionalprobingpath", "/" + packagesPath, $"/{hostPath}/{HostAssemblyName}",
-            "serve", "--function", "/" + functionPath,
-        };
-        var runtime = request.Runtime;
-        AddOption(entrypoint, "--invocation-timeout", runtime.InvocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
-        AddOption(entrypoint, "--max-request-body-bytes", runtime.MaxRequestBodyBytes?.ToString(CultureInfo.InvariantCulture));
-        AddOption(entrypoint, "--max-concurrent-invocations", runtime.MaxConcurrentInvocations?.ToString(CultureInfo.InvariantCulture));
-
-        // PORT first so an --env PORT=… overrides it; the host listens on 0.0.0.0:$PORT in a container.
-        var env = new List<KeyValuePair<string, string>> { KeyValuePair.Create("PORT", Port.ToString(CultureInfo.InvariantCulture)), KeyValuePair.Create("DOTNET_RUNNING_IN_CONTAINER", "true") };
-        env.AddRange(runtime.Environment);
-        var image = ImageBuilder.Build(baseImage, new[]
-        {
-            new NewLayer(hostLayer, "fnpkg: function host"),
-            new NewLayer(packagesLayer, "fnpkg: shared packages folder"),
-            new NewLayer(functionLayer, $"fnpkg: {installed.Id} {installed.Version}"),
-        }, new ImageSettings
-        {
-            Entrypoint = entrypoint,
-            Env = env,
-            WorkingDir = "/" + functionPath,
-            User = User,
-            ExposedPorts = new[] { Port },
-            Labels = new Dictionary<string, string>
-            {
-                ["org.opencontainers.image.title"] = installed.Id,
-                ["org.opencontainers.image.version"] = installed.Version,
-                ["org.opencontainers.image.base.name"] = baseReference.ToString(),
-                [LabelPackageId] = installed.Id,
-                [LabelPackageVersion] = installed.Version,
-                [LabelManifestSha512] = receipt.ManifestSha512,
-            },
-        });
-        return new ExportImage(image, functionLayer.Descriptor.Digest);
-    }
-
-    private static void AddOption(List<string> arguments, string name, string? value)
-    {
-        if (value is null) return;
-        arguments.Add(name);
-        arguments.Add(value);
-    }
-
-    internal static Platform ParsePlatform(string value)
-    {
-        var parts = value.Split('/');
-        if (parts.Length is < 2 or > 3 || parts[0] != "linux" || parts.Any(p => p.Length == 0)) throw ExportErrors.BadPlatform(value);
-        return new Platform { Os = parts[0], Architecture = parts[1], Variant = parts.Length == 3 ? parts[2] : null };
-    }
-
-    /// <summary>The .NET RID of an OCI platform (glibc images; Microsoft's default aspnet images are Debian).</summary>
-    internal static string RidFor(Platform platform, string value) => platform.Architecture switch
-    {
-        "amd64" => "linux-x64",
-        "arm64" => "linux-arm64",
-        "arm" => "linux-arm",
-        _ => throw ExportErrors.BadPlatform(value),
-    };
 }
