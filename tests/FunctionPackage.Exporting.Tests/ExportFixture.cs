@@ -24,6 +24,7 @@ public sealed class ExportFixture : IAsyncLifetime
     public string Package { get; private set; } = "";
     public string ChangedPackage { get; private set; } = "";
     public string Registry => Registries.Anonymous.Host;
+    private DependencyPackage _dependency = null!;
 
     public const string Source = """
         namespace Hello.Function;
@@ -54,29 +55,37 @@ public sealed class ExportFixture : IAsyncLifetime
         Assert.True(File.Exists(host), $"{host} is missing: build src/FunctionPackage.Cli in this configuration.");
         Environment.SetEnvironmentVariable(HostLauncher.HostPathVariable, host);
 
-        var dependency = DependencyPackageBuilder.Build(Feed, "Shared.Words", "2.0.0");
+        var dependency = _dependency = DependencyPackageBuilder.Build(Feed, "Shared.Words", "2.0.0");
         Package = Pack("1.0.0", Build("v1", "hello"), dependency);
         ChangedPackage = Pack("1.0.1", Build("v2", "hi"), dependency);
         BaseImage = await baseTask;
     }
 
-    private string Build(string name, string word)
+    private string Build(string name, string word) => BuildSource(name, Source.Replace("WORD", word, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Another function of the same project shape (Hello.Function.dll, one dependency on Shared.Words), packed as
+    /// <paramref name="id"/> 1.0.0 into the run's packages folder: for a target whose tests need other entry points.
+    /// </summary>
+    public string PackFunction(string id, string source) => Pack("1.0.0", BuildSource(id, source), _dependency, id);
+
+    private string BuildSource(string name, string source)
     {
         Root.WriteFile($"{name}/Hello.Function.csproj", """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable><Deterministic>true</Deterministic></PropertyGroup>
             </Project>
             """);
-        Root.WriteFile($"{name}/Greeter.cs", Source.Replace("WORD", word, StringComparison.Ordinal));
+        Root.WriteFile($"{name}/Greeter.cs", source);
         var output = Root.Combine($"{name}-out");
         var build = DotNetCli.Run(new[] { "build", "-c", "Release", "-o", output, "-nologo", "-tl:off", "-p:PathMap=" + Root.Combine(name) + "=/src" }, Root.Combine(name));
         Assert.True(build.ExitCode == 0, build.GetConsoleLog());
         return output;
     }
 
-    private string Pack(string version, string buildOutput, DependencyPackage dependency)
+    private string Pack(string version, string buildOutput, DependencyPackage dependency, string id = FunctionId)
     {
-        var builder = new FunctionPackageBuilder { Id = FunctionId, Version = version };
+        var builder = new FunctionPackageBuilder { Id = id, Version = version };
         builder.FunctionFiles.Clear();
         foreach (var name in new[] { "Hello.Function.dll", "Hello.Function.deps.json" })
             builder.FunctionFiles[name] = File.ReadAllBytes(Path.Combine(buildOutput, name));
