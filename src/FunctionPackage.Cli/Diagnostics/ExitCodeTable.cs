@@ -94,6 +94,8 @@ public static class ExitCodeTable
         [ExportErrors.RuntimeVersionNotPinned] = ExitCodes.RuntimeMissing,
         [ExportErrors.RuntimePackMissing] = ExitCodes.NotFound,
         [ExportErrors.RuntimePackHash] = ExitCodes.VerificationFailed,
+        [ExportErrors.OpenWhiskReservedVariable] = ExitCodes.Usage,
+        [ExportErrors.OpenWhiskInvalidActionName] = ExitCodes.Usage,
     };
 
     /// <summary>Any FPKG6xxx (an OciException): the registry refused, failed or could not be reached, or an image could not be read or written.</summary>

@@ -12,12 +12,12 @@ internal sealed class ExportOptions
 {
     public Option<string?> Image { get; } = new("--image")
     {
-        Description = "Push the image to registry/repository[:tag] (tag default: the package version). Targets: oci.",
+        Description = "Push the image to registry/repository[:tag] (tag default: the package version). Targets: oci, openwhisk.",
     };
 
     public Option<string?> Output { get; } = new("--output", "-o")
     {
-        Description = "Write the export to this path instead of pushing it (oci: an OCI image layout tar).",
+        Description = "Write the export to this path instead of pushing it (oci, openwhisk: an OCI image layout tar).",
     };
 
     public Option<string?> ServiceManifest { get; } = new("--service-manifest")
@@ -27,17 +27,22 @@ internal sealed class ExportOptions
 
     public Option<string?> BaseImage { get; } = new("--base-image")
     {
-        Description = "The image to build on (default: the official ASP.NET Core runtime image of the host's .NET major). It must have the host's .NET runtime and ASP.NET Core. Targets: oci.",
+        Description = "The image to build on (default: the official ASP.NET Core runtime image of the host's .NET major). It must have the host's .NET runtime and ASP.NET Core. Targets: oci, openwhisk.",
     };
 
     public Option<string> Platform { get; } = new("--platform")
     {
-        Description = "The image's os/architecture[/variant], chosen from the base image's index. Targets: oci.",
+        Description = "The image's os/architecture[/variant], chosen from the base image's index. Targets: oci, openwhisk.",
         DefaultValueFactory = _ => "linux/amd64",
     };
 
+    public Option<string?> ActionName { get; } = new("--action-name")
+    {
+        Description = "The action's name in the printed wsk action create (default: the package id as a DNS label, e.g. hello-function). Targets: openwhisk.",
+    };
+
     /// <summary>In the order --help lists them.</summary>
-    public IReadOnlyList<Option> All => new Option[] { Image, Output, ServiceManifest, BaseImage, Platform };
+    public IReadOnlyList<Option> All => new Option[] { Image, Output, ServiceManifest, BaseImage, Platform, ActionName };
 
     /// <summary>The options the user typed (a default value is not "given").</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(option => parse.GetResult(option) is { Implicit: false });
