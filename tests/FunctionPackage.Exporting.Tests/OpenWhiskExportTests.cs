@@ -226,6 +226,16 @@ public sealed class OpenWhiskExportTests : IDisposable
     }
 
     [Fact]
+    public void The_deploy_command_quotes_a_name_with_spaces_and_carries_the_timeout_in_milliseconds()
+    {
+        var image = new Runtime.FunctionImageResult("sha256:ab", null, "/x.tar", "Orders", "1.0.0", 0, Array.Empty<string>(), "sha256:cd");
+        Assert.Equal("wsk action create 'my orders' --docker <registry>/<repository>@sha256:ab --timeout 1500",
+            OpenWhiskExporter.DeployCommand(new OpenWhiskExportResult(image, "my orders", null, 1500)));
+        Assert.Equal("wsk action create orders --docker r.example/fn/o@sha256:ab",
+            OpenWhiskExporter.DeployCommand(new OpenWhiskExportResult(image, "orders", "r.example/fn/o@sha256:ab", null)));
+    }
+
+    [Fact]
     public async Task A_tar_export_names_the_push_then_the_wsk_command_with_the_action_name_given()
     {
         var package = await PackageAsync();

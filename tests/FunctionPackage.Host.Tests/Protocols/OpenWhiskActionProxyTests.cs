@@ -267,6 +267,20 @@ public sealed class OpenWhiskActionProxyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_body_over_the_body_limit_is_FPKG4252_naming_the_limit()
+    {
+        var layout = await InstallAsync("TestFunctions.Greeter", "Greet");
+        await using var host = await StartAsync(layout, "--max-request-body-bytes", "200");
+        using var invoker = await InitializedAsync(host);
+
+        var refused = await invoker.RunAsync(Greet(new string('a', 400)));
+
+        Assert.True(refused.Status == 502, $"{refused}\n{host.Output}");
+        Assert.StartsWith($"{HostErrorCodes.OpenWhiskInvalidBody}: The /run body is not what the OpenWhisk action proxy contract sends: it is larger than --max-request-body-bytes (200 bytes", refused.Error);
+        await SentinelsAsync(host, 1);
+    }
+
+    [Fact]
     public async Task Init_with_code_is_FPKG4253_and_framed_in_the_log()
     {
         var layout = await InstallAsync("TestFunctions.Greeter", "Greet");

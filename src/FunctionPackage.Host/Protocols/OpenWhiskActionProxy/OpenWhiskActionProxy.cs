@@ -107,20 +107,24 @@ public sealed class OpenWhiskActionProxy
             var root = body.RootElement;
             string? activationId = null, actionName = null, deadline = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in root.EnumerateObject())
+            // Activations do not overlap (the contract); the lock only keeps the set whole if an invoker sends them at once.
+            lock (_contextVariables)
             {
-                if (property.NameEquals("value")) continue;
-                var name = ContextPrefix + property.Name.ToUpperInvariant();
-                Environment.SetEnvironmentVariable(name, Text(property.Value));
-                seen.Add(name);
-                if (property.NameEquals("activation_id")) activationId = Text(property.Value);
-                else if (property.NameEquals("action_name")) actionName = Text(property.Value);
-                else if (property.NameEquals("deadline")) deadline = Text(property.Value);
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (property.NameEquals("value")) continue;
+                    var name = ContextPrefix + property.Name.ToUpperInvariant();
+                    Environment.SetEnvironmentVariable(name, Text(property.Value));
+                    seen.Add(name);
+                    if (property.NameEquals("activation_id")) activationId = Text(property.Value);
+                    else if (property.NameEquals("action_name")) actionName = Text(property.Value);
+                    else if (property.NameEquals("deadline")) deadline = Text(property.Value);
+                }
+                // The context is this activation's: a key the previous one had and this one lacks must not linger.
+                foreach (var stale in _contextVariables.Where(name => !seen.Contains(name)).ToList()) Environment.SetEnvironmentVariable(stale, null);
+                _contextVariables.Clear();
+                _contextVariables.UnionWith(seen);
             }
-            // The context is this activation's: a key the previous one had and this one lacks must not linger.
-            foreach (var stale in _contextVariables.Where(name => !seen.Contains(name)).ToList()) Environment.SetEnvironmentVariable(stale, null);
-            _contextVariables.Clear();
-            _contextVariables.UnionWith(seen);
 
             var data = root.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null
                 ? JsonSerializer.SerializeToUtf8Bytes(value)
@@ -168,6 +172,10 @@ public sealed class OpenWhiskActionProxy
         catch (JsonException ex)
         {
             problem = $"it is not JSON ({ex.Message})";
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem = $"it is larger than --max-request-body-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes; export with a larger --max-request-body-bytes)";
         }
         if (problem is null) return document;
         document?.Dispose();
