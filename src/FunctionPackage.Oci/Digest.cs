@@ -7,7 +7,8 @@ public static class Digest
 {
     public const string Sha256Prefix = "sha256:";
 
-    public static string Format(ReadOnlySpan<byte> hash) => Sha256Prefix + Convert.ToHexStringLower(hash);
+    // ToHexString + ToLowerInvariant: Convert.ToHexStringLower is .NET 9+, and this library also runs inside the SDK's net8.0 tasks.
+    public static string Format(ReadOnlySpan<byte> hash) => Sha256Prefix + Convert.ToHexString(hash).ToLowerInvariant();
 
     public static string Of(ReadOnlySpan<byte> content) => Format(SHA256.HashData(content));
 

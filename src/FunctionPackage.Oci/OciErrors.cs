@@ -27,6 +27,7 @@ public static class OciErrors
     public const string OutputFailed = "FPKG6018";
     public const string BlobMissingLocally = "FPKG6019";
     public const string NotExpectedArtifact = "FPKG6020";
+    public const string NotAReferrer = "FPKG6021";
 
     internal static OciException LayerInputError(string detail) =>
         new(LayerInput, $"{detail} Fix the input folder or file list: regular files, directories and symbolic links with relative paths only.");
@@ -89,6 +90,9 @@ public static class OciErrors
 
     internal static OciException NotTheArtifact(string what, string expectedType, string actual) =>
         new(NotExpectedArtifact, $"{what} is not an artifact of type {expectedType}: it is {actual}. Check the reference: it must name what `push` stored there, not an image or another artifact.");
+
+    internal static OciException NotAReferrerOf(string what, string subjectDigest, string? actualSubject) =>
+        new(NotAReferrer, $"{what} is listed as a referrer of {subjectDigest} but its subject is {actualSubject ?? "(none)"}: the registry's referrers list is wrong. Nothing was read from it; push the document again, or report it to the registry's owner.");
 
     internal static OciException MissingLocalBlob(string digest) =>
         new(BlobMissingLocally, $"The blob {digest} is neither on disk nor fetchable from its source registry. Build the image again, or give the base image's registry so its layers can be fetched.");

@@ -5,6 +5,7 @@ using FunctionPackage.Installing.Packages;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Inspection;
 using FunctionPackage.Installing.Installation;
+using FunctionPackage.Installing.Sources.OciRegistry;
 using FunctionPackage.Installing.Verification;
 using FunctionPackage.Model;
 using Microsoft.Extensions.Logging;
@@ -196,27 +197,64 @@ public sealed partial class CliApplication
 
     private Command CreateSbom()
     {
-        var package = PackageArgument("The function package (.nupkg) whose SBOM to print.");
-        var command = new Command("sbom", $"Verify a function package, then print its CycloneDX 1.6 SBOM ({FunctionPackageFormat.SbomPath}) to stdout, byte for byte.") { package };
-        command.SetAction(parse => Guard(() =>
+        var package = PackageArgument("A function package file (.nupkg), id@version to fetch from the sources, or oci://registry/repository:tag (or @sha256:digest): its SBOM referrer, else the package's own.");
+        var sources = SourceOption();
+        var fromPackage = new Option<bool>("--from-package")
         {
-            // Verified first: files[] pins the SBOM's hash, so what is printed is what the SDK wrote.
-            var result = VerifyAndReport(parse.GetValue(package)!, "; its SBOM is not printed");
-            if (result is null) return Task.FromResult(ExitCodes.VerificationFailed);
-            using var archive = FunctionPackageArchive.Open(result.PackagePath);
-            if (archive.Find(FunctionPackageFormat.SbomPath) is not { } entry)
+            Description = "oci:// only: download and verify the package and print the SBOM inside it, instead of the SBOM referrer fnpkg push attached to it.",
+        };
+        var command = new Command("sbom", $"Print a function package's CycloneDX 1.6 SBOM ({FunctionPackageFormat.SbomPath}) to stdout, byte for byte: from the verified package, or from its OCI referrer.") { package, sources, fromPackage };
+        var timeouts = new TimeoutOptions();
+        timeouts.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard(async () =>
+        {
+            var text = parse.GetValue(package)!;
+            var argument = Installing.Installation.PackageArgument.Parse(text, Directory.GetCurrentDirectory());
+            var request = timeouts.Apply(new InstallRequest { Package = text, Root = "", Sources = parse.GetValue(sources) ?? Array.Empty<string>() }, parse);
+            if (argument.IsOci && !parse.GetValue(fromPackage))
             {
-                _logger.LogError("{Message}", $"{SbomMissingCode}: {Path.GetFileName(result.PackagePath)} has no {FunctionPackageFormat.SbomPath}: it was packed before function packages carried an SBOM, or not by the FunctionPackage SDK. Publish it again with the current FunctionPackage.Sdk.");
-                return Task.FromResult(ExitCodes.VerificationFailed);
+                var options = OciPackageArtifact.Options(request.InsecureRegistries, request.RequestTimeout);
+                var sbom = await new OciSbomReader(registry => new FunctionPackage.Oci.Registry.RegistryClient(registry, options)).ReadAsync(argument.OciReference!, cancellationToken);
+                if (sbom is not null)
+                {
+                    _logger.LogInformation("{Message}", $"The SBOM referrer {sbom.ReferrerDigest} of {argument} ({sbom.PackageDigest})");
+                    _output.Write(new System.Text.UTF8Encoding(false).GetString(sbom.Content));
+                    return ExitCodes.Success;
+                }
+                _logger.LogInformation("{Message}", $"{argument} has no SBOM referrer; reading the SBOM inside the package");
             }
-            using (var stream = archive.OpenRead(entry))
-            using (var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false)))
+            if (argument.IsFile) return PrintSbom(argument.FilePath!);
+            var folder = Path.Combine(Path.GetTempPath(), "fnpkg-sbom-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
+            try
             {
-                _output.Write(reader.ReadToEnd());
+                return PrintSbom(await Installer().FetchAsync(request, folder, cancellationToken));
             }
-            return Task.FromResult(ExitCodes.Success);
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
         }));
         return command;
+    }
+
+    /// <summary>Verifies the package, then prints its sbom.cdx.json; exit 2 when it fails verification or has none.</summary>
+    private int PrintSbom(string packagePath)
+    {
+        // Verified first: files[] pins the SBOM's hash, so what is printed is what the SDK wrote.
+        var result = VerifyAndReport(packagePath, "; its SBOM is not printed");
+        if (result is null) return ExitCodes.VerificationFailed;
+        using var archive = FunctionPackageArchive.Open(result.PackagePath);
+        if (archive.Find(FunctionPackageFormat.SbomPath) is not { } entry)
+        {
+            _logger.LogError("{Message}", $"{SbomMissingCode}: {Path.GetFileName(result.PackagePath)} has no {FunctionPackageFormat.SbomPath}: it was packed before function packages carried an SBOM, or not by the FunctionPackage SDK. Publish it again with the current FunctionPackage.Sdk.");
+            return ExitCodes.VerificationFailed;
+        }
+        using (var stream = archive.OpenRead(entry))
+        using (var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false)))
+        {
+            _output.Write(reader.ReadToEnd());
+        }
+        return ExitCodes.Success;
     }
 
     private Command CreateInstall()

@@ -48,7 +48,8 @@ internal static class PushCommand
             var result = await pusher.PushAsync(path, reference, cancellationToken);
             logger().LogInformation("{Message}", result.AlreadyPresent
                 ? $"{result.Id} {result.Version} is already at {OciPackageArtifact.Scheme}{result.Reference}; nothing uploaded"
-                : $"Pushed {result.Id} {result.Version} to {OciPackageArtifact.Scheme}{result.Reference} ({result.BytesUploaded} bytes uploaded)");
+                : $"Pushed {result.Id} {result.Version} to {OciPackageArtifact.Scheme}{result.Reference} ({result.BytesUploaded} bytes uploaded)"
+                  + (result.SbomDigest is null ? "" : $"; its SBOM is the referrer {result.SbomDigest}"));
             // stdout: the pinned reference, ready for `fnpkg install oci://…@sha256:…`.
             output.Write($"{OciPackageArtifact.Scheme}{result.Reference.Registry}/{result.Reference.Repository}:{result.Reference.Tag}@{result.Digest}\n");
             return Diagnostics.ExitCodes.Success;

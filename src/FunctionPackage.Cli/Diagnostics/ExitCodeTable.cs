@@ -49,6 +49,7 @@ public static class ExitCodeTable
         [DiagnosticCodes.SourcePackageTooLarge] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.OciNotAFunctionPackage] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.OciDigestMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.OciSbomAmbiguous] = ExitCodes.VerificationFailed,
         // Not found, or a source failed.
         [DiagnosticCodes.PackageFileNotFound] = ExitCodes.NotFound,
         [DiagnosticCodes.SourceUnreachable] = ExitCodes.NotFound,

@@ -74,4 +74,7 @@ public static class DiagnosticCodes
     public const string OciAccessDenied = "FPKG5263";            // 401/403, an unreadable credentials file, no token
     public const string OciNotAFunctionPackage = "FPKG5264";     // an image, another artifact type, not one .nupkg layer
     public const string OciDigestMismatch = "FPKG5265";          // the registry served bytes that do not match their digest
+
+    // 529x — OCI referrers (the SBOM fnpkg push attaches; fnpkg sbom oci://…)
+    public const string OciSbomAmbiguous = "FPKG5290";           // several SBOM referrers in the package's name
 }

@@ -137,6 +137,41 @@ public sealed class FunctionInstaller
         }
     }
 
+    /// <summary>
+    /// Fetches the package <see cref="InstallRequest.Package"/> names into <paramref name="destinationFolder"/> without
+    /// installing it (<c>fnpkg sbom id@version</c>, <c>sbom oci://… --from-package</c>): id@version from the sources,
+    /// <c>oci://</c> from its registry, within the request's timeouts; a file is returned as it is. Not verified: the
+    /// caller verifies what it reads. Returns the .nupkg's path.
+    /// </summary>
+    public async Task<string> FetchAsync(InstallRequest request, string destinationFolder, CancellationToken cancellationToken = default)
+    {
+        var argument = PackageArgument.Parse(request.Package, request.WorkingDirectory);
+        if (argument.IsFile) return argument.FilePath!;
+        Directory.CreateDirectory(destinationFolder);
+        using var timeout = new CancellationTokenSource(request.Timeout, _clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (argument.IsOci)
+            {
+                _logger.LogInformation("Pulling {Reference}…", argument);
+                return await _ociPuller(OciPackageArtifact.Options(request.InsecureRegistries, request.RequestTimeout)).PullAsync(argument.OciReference!, destinationFolder, deadline.Token);
+            }
+            using var session = _source.Open(new PackageSourceOptions
+            {
+                Requested = request.Sources,
+                WorkingDirectory = request.WorkingDirectory,
+                RequestTimeout = request.RequestTimeout,
+                MaxPackageBytes = (request.Limits ?? PackageLimits.FromEnvironment()).MaxTotalBytes,
+            });
+            return await DownloadFunctionPackageAsync(argument, session, destinationFolder, deadline.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut, DiagnosticMessages.Format("FPKG5115", argument, request.Timeout.TotalSeconds, ""));
+        }
+    }
+
     /// <summary>The one install decision, from the receipt in <c>functions/&lt;id&gt;/&lt;version&gt;</c> and <c>packages/</c>.</summary>
     private static InstallPlan Plan(InstallLayout layout, string id, string version)
     {
@@ -169,7 +204,7 @@ public sealed class FunctionInstaller
             else
             {
                 staging = CreateStaging(layout);
-                packagePath = await DownloadFunctionPackageAsync(argument, session, staging, cancellationToken);
+                packagePath = await DownloadFunctionPackageAsync(argument, session, Path.Combine(staging.Directory, "downloads"), cancellationToken);
             }
 
             using var archive = FunctionPackageArchive.Open(packagePath, limits);
@@ -249,14 +284,13 @@ public sealed class FunctionInstaller
         return StagingArea.Create(layout.StagingFolder);
     }
 
-    private async Task<string> DownloadFunctionPackageAsync(PackageArgument argument, IPackageSourceSession session, StagingArea staging, CancellationToken cancellationToken)
+    private async Task<string> DownloadFunctionPackageAsync(PackageArgument argument, IPackageSourceSession session, string downloads, CancellationToken cancellationToken)
     {
         var sources = session.Select(manifestHints: null);
         if (sources.IsEmpty)
         {
             throw new FunctionPackageException(DiagnosticCodes.NoSources, DiagnosticMessages.Format("FPKG5106_2", argument));
         }
-        var downloads = Path.Combine(staging.Directory, "downloads");
         Directory.CreateDirectory(downloads);
         var (id, version) = (argument.Id!, argument.Version!.ToNormalizedString());
         var file = PackagePaths.CombineNames(downloads, PackageNames.NupkgFileName(id, version));

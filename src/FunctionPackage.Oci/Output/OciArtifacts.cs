@@ -51,11 +51,11 @@ public static class OciArtifacts
     }
 
     /// <summary>
-    /// Pulls the artifact <paramref name="reference"/> (tag or digest) into <paramref name="destinationFolder"/> under its
-    /// title, digest-checked, through a temp file. A manifest of another artifact type, an image, or one without exactly
-    /// one titled layer is FPKG6020.
+    /// The manifest of the artifact <paramref name="reference"/> (tag or digest, digest-checked) and its descriptor; an
+    /// index, an image, another artifact type or a manifest without exactly one layer is FPKG6020.
     /// </summary>
-    public static async Task<string> PullFileAsync(RegistryClient client, string repository, string reference, string artifactType, string destinationFolder, CancellationToken cancellationToken = default)
+    public static async Task<(Descriptor Descriptor, ImageManifest Manifest)> GetManifestAsync(RegistryClient client, string repository, string reference, string artifactType,
+        CancellationToken cancellationToken = default)
     {
         var content = await client.GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
         var what = $"{client.Registry}/{repository}:{reference}";
@@ -64,6 +64,18 @@ public static class OciArtifacts
         var actualType = manifest.ArtifactType ?? manifest.Config.MediaType;
         if (actualType != artifactType) throw OciErrors.NotTheArtifact(what, artifactType, $"of type {actualType}");
         if (manifest.Layers.Count != 1) throw OciErrors.NotTheArtifact(what, artifactType, $"{manifest.Layers.Count} layers, not 1");
+        return (content.Descriptor, manifest);
+    }
+
+    /// <summary>
+    /// Pulls the artifact <paramref name="reference"/> (tag or digest) into <paramref name="destinationFolder"/> under its
+    /// title, digest-checked, through a temp file. A manifest of another artifact type, an image, or one without exactly
+    /// one titled layer is FPKG6020.
+    /// </summary>
+    public static async Task<string> PullFileAsync(RegistryClient client, string repository, string reference, string artifactType, string destinationFolder, CancellationToken cancellationToken = default)
+    {
+        var (_, manifest) = await GetManifestAsync(client, repository, reference, artifactType, cancellationToken).ConfigureAwait(false);
+        var what = $"{client.Registry}/{repository}:{reference}";
         var layer = manifest.Layers[0];
         var title = layer.Annotations?.GetValueOrDefault(Annotations.Title);
         // The title becomes a file name here: only a plain name, never a path that could leave the folder.

@@ -128,15 +128,26 @@ public sealed class OciPersistTests : InstallTestBase
         Assert.Equal(ExitCodes.NotFound, (await RunCli("invoke", $"oci://{Host}/{repo}:9.9.9", "--source", Feed, "--insecure-registry", Host)).ExitCode);
     }
 
+    private static readonly byte[] Sbom = System.Text.Encoding.UTF8.GetBytes("{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\"\n}\n");
+
+    private FunctionPackageBuilder FunctionWithSbom()
+    {
+        var builder = Function();
+        builder.Sbom = Sbom;
+        return builder;
+    }
+
     [Fact]
     public async Task Pushing_the_same_package_twice_is_one_manifest_HEAD_no_upload_and_the_same_digest()
     {
-        var package = Function().Build(Temp.Folder("out"));
+        var package = FunctionWithSbom().Build(Temp.Folder("out"));
         var repo = Repo("twice");
         var options = RegistryEnvironment.Options(null, Host);
         var first = await Pusher(options).PushAsync(package, ImageReference.Parse($"{Host}/{repo}:stable"), CancellationToken.None);
         Assert.False(first.AlreadyPresent);
-        Assert.Equal(new FileInfo(package).Length + Descriptor.EmptyJson.Length, first.BytesUploaded);
+        // The package, the empty config (once: the SBOM referrer's is the same blob) and the SBOM.
+        Assert.Equal(new FileInfo(package).Length + Descriptor.EmptyJson.Length + Sbom.Length, first.BytesUploaded);
+        Assert.NotNull(first.SbomDigest);
 
         // The second push goes through the proxy, which records every request the registry sees.
         using var proxy = new FaultProxy(Host);
@@ -268,5 +279,101 @@ public sealed class OciPersistTests : InstallTestBase
         Assert.Equal(ExitCodes.Usage, (await RunCli("push", good, $"{Host}/{repo}")).ExitCode);
         Assert.Equal(ExitCodes.Usage, (await RunCli("push", good, $"oci://{Host}/{repo}", "--insecure-registry", Host, "--request-timeout", "-1")).ExitCode);
         Assert.Null(await client.HeadManifestAsync(repo, "1.0.0"));
+    }
+    [Fact]
+    public async Task Push_attaches_the_sbom_as_a_referrer_that_skopeo_sees_and_fnpkg_sbom_reads_it_without_downloading_the_package()
+    {
+        var package = FunctionWithSbom().Build(Temp.Folder("out"));
+        var repo = Repo("sbomref");
+        var (exitCode, output) = await RunCli("push", package, $"oci://{Host}/{repo}", "--insecure-registry", Host);
+        Assert.True(exitCode == ExitCodes.Success, output);
+        using var client = _env.AnonymousClient();
+        var packageDigest = (await client.HeadManifestAsync(repo, "1.0.0"))!.Digest;
+
+        // docker-registry 2.8.2 has no referrers API: the referrer is found through the tag schema's index.
+        var referrers = await OciReferrers.ListAsync(client, repo, packageDigest, FunctionPackage.Oci.Packages.FunctionPackageArtifact.SbomArtifactType);
+        var referrer = Assert.Single(referrers);
+        Assert.Equal("Hello.Function", referrer.Annotations![OciPackageArtifact.IdAnnotation]);
+        Assert.NotNull(await client.HeadManifestAsync(repo, RegistryClient.ReferrersTag(packageDigest)));
+
+        // An independent client sees a valid referrer: its subject is the package, its one layer the unchanged SBOM.
+        var raw = JsonDocument.Parse(Tool.Ok("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{Host}/{repo}@{referrer.Digest}")).RootElement;
+        Assert.Equal("application/vnd.cyclonedx+json", raw.GetProperty("artifactType").GetString());
+        Assert.Equal(packageDigest, raw.GetProperty("subject").GetProperty("digest").GetString());
+        var layer = raw.GetProperty("layers").EnumerateArray().Single();
+        Assert.Equal("sbom.cdx.json", layer.GetProperty("annotations").GetProperty(Annotations.Title).GetString());
+        var index = JsonDocument.Parse(Tool.Ok("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{Host}/{repo}:{RegistryClient.ReferrersTag(packageDigest)}")).RootElement;
+        Assert.Equal(referrer.Digest, index.GetProperty("manifests").EnumerateArray().Single().GetProperty("digest").GetString());
+        var layout = Temp.Combine("layout");
+        Tool.Ok("skopeo", "copy", "--src-tls-verify=false", $"docker://{Host}/{repo}@{referrer.Digest}", $"oci:{layout}:sbom");
+        Assert.Equal(Sbom, File.ReadAllBytes(Path.Combine(layout, "blobs", "sha256", Digest.Hex(layer.GetProperty("digest").GetString()!))));
+
+        // fnpkg sbom oci://… through a recording proxy: the SBOM, byte for byte, and the package's blob never fetched.
+        using var proxy = new FaultProxy(Host);
+        var (sbomExit, printed) = await RunCli("sbom", $"oci://{proxy.Host}/{repo}:1.0.0", "--insecure-registry", proxy.Host);
+        Assert.True(sbomExit == ExitCodes.Success, printed);
+        Assert.Equal(Sbom, System.Text.Encoding.UTF8.GetBytes(printed));
+        var packageLayer = (await OciArtifacts.GetManifestAsync(client, repo, "1.0.0", OciPackageArtifact.ArtifactType)).Manifest.Layers[0].Digest;
+        Assert.DoesNotContain(proxy.Requests, r => r.Contains(packageLayer, StringComparison.Ordinal));
+        Assert.Contains(proxy.Requests, r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/blobs/" + layer.GetProperty("digest").GetString(), StringComparison.Ordinal));
+
+        // --from-package reads (and verifies) the package's own copy, by digest too: the same bytes.
+        var (fromPackageExit, fromPackage) = await RunCli("sbom", $"oci://{Host}/{repo}@{packageDigest}", "--from-package", "--insecure-registry", Host);
+        Assert.True(fromPackageExit == ExitCodes.Success, fromPackage);
+        Assert.Equal(printed, fromPackage);
+    }
+
+    [Fact]
+    public async Task Sbom_of_a_package_without_a_referrer_reads_the_package_and_sbom_of_id_at_version_reads_the_sources()
+    {
+        // A package without an SBOM gets no referrer; fnpkg sbom oci://… falls back to the package: FPKG2052, exit 2.
+        var bare = Function().Build(Temp.Folder("bare"));
+        var repo = Repo("nosbom");
+        var pushed = await Pusher(RegistryEnvironment.Options(null, Host)).PushAsync(bare, ImageReference.Parse($"{Host}/{repo}"), CancellationToken.None);
+        Assert.Null(pushed.SbomDigest);
+        using var client = _env.AnonymousClient();
+        Assert.Empty(await OciReferrers.ListAsync(client, repo, pushed.Digest));
+        Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("sbom", $"oci://{Host}/{repo}:1.0.0", "--insecure-registry", Host)).ExitCode);
+        // Not a package: an SBOM artifact under a tag is not read as one (FPKG5264, exit 2); a missing tag is exit 3.
+        var sbomRepo = Repo("sbomonly");
+        await OciArtifacts.PushFileAsync(client, sbomRepo, "1.0.0", "application/vnd.cyclonedx+json", "application/vnd.cyclonedx+json", WriteFile("sbom.cdx.json", "{}"));
+        Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("sbom", $"oci://{Host}/{sbomRepo}:1.0.0", "--insecure-registry", Host)).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await RunCli("sbom", $"oci://{Host}/{repo}:9.9.9", "--insecure-registry", Host)).ExitCode);
+
+        // id@version: fetched from the feed, verified, printed; a version the feed lacks is exit 3.
+        var withSbom = FunctionWithSbom().Build(Temp.Folder("pkg"));
+        File.Copy(withSbom, Path.Combine(Feed, Path.GetFileName(withSbom)));
+        var (exitCode, printed) = await RunCli("sbom", "Hello.Function@1.0.0", "--source", Feed);
+        Assert.True(exitCode == ExitCodes.Success, printed);
+        Assert.Equal(Sbom, System.Text.Encoding.UTF8.GetBytes(printed));
+        Assert.Equal(ExitCodes.NotFound, (await RunCli("sbom", "Hello.Function@9.9.9", "--source", Feed)).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_referrers_list_naming_a_manifest_of_another_subject_is_FPKG6021_and_several_sbom_referrers_are_FPKG5290()
+    {
+        var package = FunctionWithSbom().Build(Temp.Folder("out"));
+        var repo = Repo("badref");
+        var pushed = await Pusher(RegistryEnvironment.Options(null, Host)).PushAsync(package, ImageReference.Parse($"{Host}/{repo}"), CancellationToken.None);
+        using var client = _env.AnonymousClient();
+        var package2 = (await client.HeadManifestAsync(repo, "1.0.0"))!;
+
+        // A referrer of another manifest, read as one of this package (as a broken registry's referrers list might name it).
+        var other = await OciArtifacts.PushFileAsync(client, repo, "other", "application/example", "application/example", WriteFile("other.txt", "x"));
+        var stray = await OciReferrers.PushAsync(client, repo, other, "application/vnd.cyclonedx+json", "application/vnd.cyclonedx+json", "sbom.cdx.json", Sbom,
+            new Dictionary<string, string> { [OciPackageArtifact.IdAnnotation] = "Hello.Function" });
+        var ex = await Assert.ThrowsAsync<OciException>(() => OciReferrers.ReadAsync(client, repo, package2.Digest, stray, "application/vnd.cyclonedx+json"));
+        Assert.Equal(OciErrors.NotAReferrer, ex.Code);
+
+        // A second SBOM referrer in the package's name: which one is meant is unknowable (FPKG5290, exit 2); --from-package still works.
+        var second = System.Text.Encoding.UTF8.GetBytes("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":2}");
+        await OciReferrers.PushAsync(client, repo, package2, "application/vnd.cyclonedx+json", "application/vnd.cyclonedx+json", "sbom.cdx.json", second,
+            new Dictionary<string, string> { [OciPackageArtifact.IdAnnotation] = "Hello.Function" });
+        var ambiguous = await Assert.ThrowsAsync<FunctionPackageException>(() => new OciSbomReader(r => new RegistryClient(r, RegistryEnvironment.Options(null, Host)))
+            .ReadAsync(ImageReference.Parse($"{Host}/{repo}:1.0.0"), CancellationToken.None));
+        Assert.Equal(DiagnosticCodes.OciSbomAmbiguous, ambiguous.Code);
+        Assert.Contains(pushed.SbomDigest!, ambiguous.Message);
+        Assert.Equal(ExitCodes.VerificationFailed, (await RunCli("sbom", $"oci://{Host}/{repo}:1.0.0", "--insecure-registry", Host)).ExitCode);
+        Assert.Equal(ExitCodes.Success, (await RunCli("sbom", $"oci://{Host}/{repo}:1.0.0", "--from-package", "--insecure-registry", Host)).ExitCode);
     }
 }

@@ -1,24 +1,23 @@
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Oci;
+using FunctionPackage.Oci.Packages;
 using FunctionPackage.Oci.Registry;
 
 namespace FunctionPackage.Installing.Sources.OciRegistry;
 
 /// <summary>
-/// How a function package lives in an OCI registry: the unchanged .nupkg as an OCI 1.1 artifact (ORAS's shape, see
-/// <see cref="Oci.Output.OciArtifacts"/>): <see cref="ArtifactType"/>, the empty config, one layer of
-/// <see cref="LayerMediaType"/> titled with the package's file name, and the package's id and version as annotations.
+/// How a function package lives in an OCI registry (<see cref="FunctionPackageArtifact"/>: the unchanged .nupkg as an
+/// OCI 1.1 artifact, its SBOM as a referrer), and the install library's side of it: <c>oci://</c> references, the
+/// mapping of registry failures to install codes, registry options.
 /// </summary>
 public static class OciPackageArtifact
 {
-    /// <summary>Our own artifact type: a manifest of any other type (an image, a signature, an SBOM) is not a package.</summary>
-    public const string ArtifactType = "application/vnd.functionpackage.package.v1";
-    /// <summary>The layer is the .nupkg itself, byte for byte (a zip).</summary>
-    public const string LayerMediaType = "application/vnd.functionpackage.package.v1+zip";
-    public const string IdAnnotation = "dev.functionpackage.package.id";
-    public const string VersionAnnotation = "dev.functionpackage.package.version";
-    /// <summary>The standard annotation for the version, read by generic registry UIs.</summary>
-    public const string OciVersionAnnotation = "org.opencontainers.image.version";
+    // The shape is defined once, in the OCI library, where the SDK's FunctionPackagePush target also reads it.
+    public const string ArtifactType = FunctionPackageArtifact.ArtifactType;
+    public const string LayerMediaType = FunctionPackageArtifact.LayerMediaType;
+    public const string IdAnnotation = FunctionPackageArtifact.IdAnnotation;
+    public const string VersionAnnotation = FunctionPackageArtifact.VersionAnnotation;
+    public const string OciVersionAnnotation = FunctionPackageArtifact.OciVersionAnnotation;
 
     public const string Scheme = "oci://";
 
