@@ -4,8 +4,12 @@
 #     an equivalent project (PackageReferences to exactly that closure at exact versions) from the same feed into an
 #     empty packages folder. Target: median fnpkg / median restore <= 0.5.
 #  2. No-op re-install (the function is already installed in the root). Target: median wall time <= 0.3 s.
-# Both measured with the built tool: `dotnet src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll`.
-# About 4 minutes on 2 cores. Needs the .NET SDK, python3 and the registry (once, for the function's packages).
+#  3. The same package installed from an OCI registry (fnpkg push, Debian's docker-registry), the folder feed and a static
+#     HTTP v3 feed, cold and with the dependencies already in the root. Target: oci / folder and oci / http <= 1.2.
+#     Also times an unchanged push (one manifest HEAD, nothing uploaded). Writes its own section, oci-install.
+# All measured with the built tool: `dotnet src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll`.
+# About 6 minutes on 2 cores. Needs the .NET SDK, python3, docker-registry (build/registry.sh installs it) and the
+# NuGet registry (once, for the function's packages).
 #
 # Usage: build/bench-install.sh [--smoke] [--runs N] [--noop-runs N] [--keep] [--no-doc]
 #   --smoke         one cold round and one no-op run per variant, docs untouched: proves the script still works
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
     --noop-runs) noop_runs="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -365,6 +369,158 @@ with open(tmp, "w", encoding="utf-8") as f:
     f.write(text)
 os.replace(tmp, doc)
 print(f"Wrote the install section of {doc}: cold ratio {ratio:.2f}, no-op {noop_median:.3f} s")
+PY
+# ---- 3. The same function package from an OCI registry, a folder feed and an HTTP v3 feed (section oci-install).
+# A real docker-registry (build/registry.sh) and a static NuGet v3 feed (python3 -m http.server) on 127.0.0.1.
+echo "==> OCI install: starting docker-registry and a static HTTP v3 feed"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+registry_port="$(free_port)"
+"$repo/build/registry.sh" start "$work/registry" "$registry_port"
+http_port="$(free_port)"
+python3 - "$work/feed" "$work/http" "http://127.0.0.1:$http_port/" <<'PY'
+import json, os, shutil, sys, zipfile
+feed, http, base = sys.argv[1:]
+versions = {}
+for name in os.listdir(feed):
+    with zipfile.ZipFile(os.path.join(feed, name)) as z:
+        nuspec = next(n for n in z.namelist() if n.endswith(".nuspec") and "/" not in n)
+        text = z.read(nuspec).decode("utf-8")
+    import re
+    pid = re.search(r"<id>([^<]+)</id>", text).group(1).lower()
+    ver = re.search(r"<version>([^<]+)</version>", text).group(1).lower()
+    os.makedirs(os.path.join(http, "flat", pid, ver), exist_ok=True)
+    shutil.copy(os.path.join(feed, name), os.path.join(http, "flat", pid, ver, f"{pid}.{ver}.nupkg"))
+    versions.setdefault(pid, []).append(ver)
+for pid, vers in versions.items():
+    json.dump({"versions": sorted(vers)}, open(os.path.join(http, "flat", pid, "index.json"), "w"))
+json.dump({"version": "3.0.0", "resources": [{"@id": base + "flat/", "@type": "PackageBaseAddress/3.0.0"}]}, open(os.path.join(http, "index.json"), "w"))
+PY
+python3 -m http.server "$http_port" --bind 127.0.0.1 --directory "$work/http" > "$work/http-server.log" 2>&1 &
+http_pid=$!
+stop_servers() { kill "$http_pid" 2>/dev/null || true; "$repo/build/registry.sh" stop "$work/registry" || true; }
+if [ "$keep" = 0 ]; then trap 'stop_servers; rm -rf "$work"' EXIT; else trap 'stop_servers' EXIT; fi
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/index.json" >/dev/null && break; sleep 0.1; done
+
+BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_RUNS="$runs" BENCH_WRITE_DOC="$write_doc" BENCH_SMOKE="$smoke" \
+BENCH_REGISTRY="127.0.0.1:$registry_port" BENCH_HTTP="http://127.0.0.1:$http_port/index.json" BENCH_BUILT_FROM="$built_from" \
+python3 - <<'PY'
+import datetime, os, shutil, statistics, subprocess, sys, time
+
+repo, work, fnpkg = os.environ["BENCH_REPO"], os.environ["BENCH_WORK"], os.environ["BENCH_FNPKG"]
+runs, registry, http = int(os.environ["BENCH_RUNS"]), os.environ["BENCH_REGISTRY"], os.environ["BENCH_HTTP"]
+bench, feed, logs = os.path.join(work, "bench"), os.path.join(work, "feed"), os.path.join(work, "logs")
+package = os.path.join(feed, "BenchFunction.1.0.0.nupkg")
+reference = f"oci://{registry}/bench/benchfunction:1.0.0"
+
+def run(cmd, name):
+    """Runs cmd from $WORK/bench (NuGet.config: the folder feed only); returns (wall s, CPU s, stderr text)."""
+    path = os.path.join(logs, name + ".log")
+    with open(path, "w") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=bench, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    text = open(path).read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed; {path}:\n{text[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, text
+
+# Push (the first stores the package and its SBOM referrer), then push the unchanged package again.
+first_push = run(["dotnet", fnpkg, "push", package, reference, "--insecure-registry", registry], "oci-push-1")
+again = [run(["dotnet", fnpkg, "push", package, reference, "--insecure-registry", registry], f"oci-push-again-{n}") for n in range(max(1, min(runs, 5)))]
+if not all("nothing uploaded" in a[2] for a in again):
+    sys.exit("An unchanged push uploaded something:\n" + again[0][2])
+
+sources = {
+    "folder": ["BenchFunction@1.0.0"],                   # the folder feed of $WORK/bench/NuGet.config
+    "http": ["BenchFunction@1.0.0", "--source", http],   # function and dependencies over HTTP
+    "oci": [reference, "--insecure-registry", registry], # function from the registry, dependencies from the folder feed
+}
+# A root holding the dependencies already: only the function package's transport differs between the three.
+template = os.path.join(work, "runs", "oci-template")
+run(["dotnet", fnpkg, "install", "BenchFunction@1.0.0", "--root", template], "oci-template")
+shutil.rmtree(os.path.join(template, "functions"))
+
+def install(kind, variant, tag):
+    root = os.path.join(work, "runs", f"oci-{kind}-{variant}-{tag}")
+    if kind == "warm":
+        shutil.copytree(template, root)
+    result = run(["dotnet", fnpkg, "install", *sources[variant], "--root", root], f"oci-{kind}-{variant}-{tag}")
+    if not os.path.isfile(os.path.join(root, "functions", "benchfunction", "1.0.0", "install.json")):
+        sys.exit(f"{variant} {kind} install {tag} did not install the function")
+    shutil.rmtree(root)
+    return result[:2]
+
+order = list(sources)
+results = {(k, v): [] for k in ("cold", "warm") for v in order}
+for kind in ("cold", "warm"):
+    for v in order: install(kind, v, "warmup")
+    for i in range(runs):
+        rotated = order[i % 3:] + order[:i % 3]   # each variant first, second and third in turn
+        for v in rotated:
+            results[(kind, v)].append(install(kind, v, str(i)))
+        print(f"  {kind} round {i + 1}: " + ", ".join(f"{v} {results[(kind, v)][-1][0]:.3f} s" for v in order), flush=True)
+load = os.getloadavg()
+
+med = statistics.median
+def m(kind, v): return med(r[0] for r in results[(kind, v)])
+out = []
+w = out.append
+w("## OCI install: `fnpkg install oci://…` against a folder feed and an HTTP v3 feed")
+w("")
+w("Written by `build/bench-install.sh` (after the install section); rerun it to refresh this section.")
+w("")
+w(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; load average {' '.join(f'{x:.2f}' for x in load)} at the end; "
+  f"fnpkg built from commit {os.environ['BENCH_BUILT_FROM']}; {runs} rounds, the order rotated each round, after one untimed run of each")
+w("- The same `BenchFunction` 1.0.0 package as above (28 dependencies): in the folder feed `$WORK/feed`; in a static HTTP v3 feed of the same files "
+  "(`index.json` + flat container, `python3 -m http.server` on 127.0.0.1); pushed with `fnpkg push` to Debian's docker-registry on 127.0.0.1 (plain HTTP, "
+  "`--insecure-registry`)")
+w("- folder: `fnpkg install BenchFunction@1.0.0` (the folder feed from `NuGet.config`); http: `… --source <http>/index.json` (the function and its "
+  "dependencies over HTTP); oci: `fnpkg install oci://127.0.0.1:<port>/bench/benchfunction:1.0.0 --insecure-registry …` (the function from the "
+  "registry, its dependencies from the folder feed, as an OCI install takes them from NuGet sources)")
+w("- cold: an empty root; warm: a root that already has the 28 dependencies (only the function package moves: a new version of a function)")
+w("")
+w("| case | folder s | http s | oci s | oci / folder | oci / http |")
+w("|---|---:|---:|---:|---:|---:|")
+ratios = []
+for kind in ("cold", "warm"):
+    f, h, o = m(kind, "folder"), m(kind, "http"), m(kind, "oci")
+    ratios += [o / f, o / h]
+    w(f"| {kind} (median) | {f:.3f} | {h:.3f} | {o:.3f} | **{o / f:.2f}** | **{o / h:.2f}** |")
+w("")
+w("Every round (wall s, folder / http / oci):")
+w("")
+for kind in ("cold", "warm"):
+    w(f"- {kind}: " + "; ".join(" / ".join(f"{results[(kind, v)][i][0]:.2f}" for v in order) for i in range(runs)))
+w("")
+worst = max(ratios)
+w(f"Worst ratio **{worst:.2f}** — target {'met' if worst <= 1.2 else 'missed'} (≤ 1.2).")
+w("")
+w(f"Push: the first `fnpkg push` (package, empty config, SBOM referrer and its `sha256-<hex>` index, tag last) {first_push[0]:.3f} s; "
+  f"an unchanged package again, {len(again)} times: median {med(a[0] for a in again):.3f} s, each printing `… is already at …; nothing uploaded`: "
+  "one manifest `HEAD` and no blob upload — the request count is asserted from the registry's request log by "
+  "`OciPersistTests.Pushing_the_same_package_twice_is_one_manifest_HEAD_no_upload_and_the_same_digest`.")
+section = "\n".join(out) + "\n"
+
+if os.environ["BENCH_SMOKE"] == "1":
+    print(f"==> OCI smoke run passed (cold folder/http/oci {m('cold', 'folder'):.2f}/{m('cold', 'http'):.2f}/{m('cold', 'oci'):.2f} s; nothing written)")
+    sys.exit(0)
+if os.environ["BENCH_WRITE_DOC"] != "1":
+    print(section)
+    sys.exit(0)
+doc = os.path.join(repo, "docs", "benchmarks.md")
+begin, end = "<!-- BEGIN oci-install -->", "<!-- END oci-install -->"
+text = open(doc, encoding="utf-8").read()
+block = f"{begin}\n{section}{end}"
+if begin in text and end in text:
+    text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+tmp = doc + ".tmp-oci-install"
+with open(tmp, "w", encoding="utf-8") as f:
+    f.write(text)
+os.replace(tmp, doc)
+print(f"Wrote the oci-install section of {doc}: worst ratio {worst:.2f}")
 PY
 [ "$keep" = 1 ] && echo "Work directory kept: $work"
 exit 0

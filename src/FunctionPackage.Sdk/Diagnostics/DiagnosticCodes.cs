@@ -44,4 +44,10 @@ public static class DiagnosticCodes
     /// <summary>A warning, or an error with FunctionPackageMaxSizeIsError=true: the runtime closure is over FunctionPackageMaxSize.</summary>
     public const string SizeBudgetExceeded = "FPKG2050";
     public const string InvalidMaxSize = "FPKG2051";
+
+    // Pushing to an OCI registry (FunctionPackagePush, after packaging when FunctionPackageRegistry is set).
+    public const string PushTargetInvalid = "FPKG2070";
+    public const string PushFailed = "FPKG2071";
+    public const string PushAccessDenied = "FPKG2072";
+    public const string PushPackageUnreadable = "FPKG2073";
 }

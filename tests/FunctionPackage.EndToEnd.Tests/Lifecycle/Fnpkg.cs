@@ -32,8 +32,16 @@ public static class Fnpkg
 
     public static CliRun Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, null);
 
+    /// <summary>Runs fnpkg with these environment variables set (null removes one), e.g. a registry's credentials file.</summary>
+    public static CliRun Run(IDictionary<string, string?> environment, string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args, environment);
+        process.WaitForExit(DefaultTimeout);
+        return process.Result();
+    }
+
     /// <summary>Starts fnpkg and collects stdout and stderr apart. Dispose kills it with its children if still running.</summary>
-    public static CliProcess Start(string workingDirectory, IEnumerable<string> args)
+    public static CliProcess Start(string workingDirectory, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(DotNetCli.DotNetPath)
         {
@@ -49,6 +57,11 @@ public static class Fnpkg
         start.Environment.Remove("FNPKG_HOST_PATH");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         return new CliProcess(start);
     }
 
