@@ -11,11 +11,12 @@
 # About 6 minutes on 2 cores. Needs the .NET SDK, python3, docker-registry (build/registry.sh installs it) and the
 # NuGet registry (once, for the function's packages).
 #
-# Usage: build/bench-install.sh [--smoke] [--runs N] [--noop-runs N] [--keep] [--no-doc]
+# Usage: build/bench-install.sh [--smoke] [--runs N] [--noop-runs N] [--oci-only] [--keep] [--no-doc]
 #   --smoke         one cold round and one no-op run per variant, docs untouched: proves the script still works
 #                   (build/test.sh runs it; also FPKG_BENCH_SMOKE=1)
 #   --runs N        cold rounds, each one fnpkg install and one restore, alternating which goes first (default 7, min 5)
 #   --noop-runs N   timed no-op re-installs per variant (default 10, min 5)
+#   --oci-only      only part 3 (and only its section is written)
 #   --keep          keep the temporary work directory (projects, feed, logs) and print its path
 #   --no-doc        print the section instead of writing docs/benchmarks.md
 set -euo pipefail
@@ -26,6 +27,7 @@ runs=7
 noop_runs=10
 keep=0
 write_doc=1
+oci_only=0
 smoke="${FPKG_BENCH_SMOKE:-0}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,8 +35,9 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --noop-runs) noop_runs="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --oci-only) oci_only=1; shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -171,6 +174,7 @@ echo 'System.Console.WriteLine("hello");' > "$work/hello/Program.cs"
 cp "$work/function/NuGet.config" "$work/hello/"
 dotnet build "$work/hello/Hello.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false -o "$work/hello/out"
 
+if [ "$oci_only" = 0 ]; then
 echo "==> Timing (cold: $runs rounds; no-op: $noop_runs runs per variant)"
 BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_RUNS="$runs" BENCH_NOOP_RUNS="$noop_runs" \
 BENCH_WRITE_DOC="$write_doc" BENCH_SMOKE="$smoke" BENCH_STARTED="$started" BENCH_HOSTING_VERSION="$hosting_version" BENCH_BUILT_FROM="$built_from" \
@@ -370,6 +374,7 @@ with open(tmp, "w", encoding="utf-8") as f:
 os.replace(tmp, doc)
 print(f"Wrote the install section of {doc}: cold ratio {ratio:.2f}, no-op {noop_median:.3f} s")
 PY
+fi
 # ---- 3. The same function package from an OCI registry, a folder feed and an HTTP v3 feed (section oci-install).
 # A real docker-registry (build/registry.sh) and a static NuGet v3 feed (python3 -m http.server) on 127.0.0.1.
 echo "==> OCI install: starting docker-registry and a static HTTP v3 feed"

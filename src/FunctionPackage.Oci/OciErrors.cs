@@ -29,6 +29,9 @@ public static class OciErrors
     public const string NotExpectedArtifact = "FPKG6020";
     public const string NotAReferrer = "FPKG6021";
 
+    /// <summary>The failures that mean "not allowed" (401, 403, unreadable credentials, no token): the one list fnpkg's and the SDK's codes map from.</summary>
+    public static bool IsAccessDenied(string code) => code is Unauthorized or Forbidden or BadCredentialsFile or TokenEndpointFailed;
+
     internal static OciException LayerInputError(string detail) =>
         new(LayerInput, $"{detail} Fix the input folder or file list: regular files, directories and symbolic links with relative paths only.");
 

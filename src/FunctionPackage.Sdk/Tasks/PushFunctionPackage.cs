@@ -80,7 +80,7 @@ public sealed class PushFunctionPackage : Task, ICancelableTask
         {
             return Error(DiagnosticCodes.PushTargetInvalid, Registry, Repository, tag, ex.Message);
         }
-        catch (OciException ex) when (ex.Code is OciErrors.Unauthorized or OciErrors.Forbidden or OciErrors.BadCredentialsFile or OciErrors.TokenEndpointFailed)
+        catch (OciException ex) when (OciErrors.IsAccessDenied(ex.Code))
         {
             return Error(DiagnosticCodes.PushAccessDenied, $"oci://{target}", ex.Message);
         }

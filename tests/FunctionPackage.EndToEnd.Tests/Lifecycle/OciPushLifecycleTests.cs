@@ -33,7 +33,8 @@ public sealed class OciPushLifecycleTests
         var host = registry.Host;
         // podman's auth file only: no environment credentials, no Docker config, so the file is what authenticates.
         var authFile = Path.Combine(_env.NewFolder("push-auth"), "auth.json");
-        File.WriteAllText(authFile, $$"""{"auths":{"{{host}}":{"auth":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))}}"}}}""");
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"));
+        File.WriteAllText(authFile, System.Text.Json.JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [host] = new { auth } } }));
         var withAuth = new Dictionary<string, string?>
         {
             ["REGISTRY_AUTH_FILE"] = authFile, ["DOCKER_CONFIG"] = _env.NewFolder("push-no-docker-config"),

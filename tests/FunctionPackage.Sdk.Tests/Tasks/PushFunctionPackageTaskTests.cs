@@ -5,6 +5,7 @@ using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
 using FunctionPackage.Sdk.Tasks;
 using FunctionPackage.Testing;
+using Xunit;
 
 namespace FunctionPackage.Sdk.Tests.Tasks;
 

@@ -47,7 +47,7 @@ public static class OciPackageArtifact
         var (code, key) = ex.Code switch
         {
             OciErrors.ManifestNotFound or OciErrors.BlobNotFound => (DiagnosticCodes.OciPackageNotFound, "FPKG5261"),
-            OciErrors.Unauthorized or OciErrors.Forbidden or OciErrors.BadCredentialsFile or OciErrors.TokenEndpointFailed => (DiagnosticCodes.OciAccessDenied, "FPKG5263"),
+            var access when OciErrors.IsAccessDenied(access) => (DiagnosticCodes.OciAccessDenied, "FPKG5263"),
             OciErrors.NotExpectedArtifact or OciErrors.UnknownMediaType => (DiagnosticCodes.OciNotAFunctionPackage, "FPKG5264"),
             OciErrors.DigestMismatch => (DiagnosticCodes.OciDigestMismatch, "FPKG5265"),
             OciErrors.InvalidReference => (DiagnosticCodes.OciReferenceInvalid, "FPKG5260_2"),
