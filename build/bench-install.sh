@@ -416,6 +416,7 @@ runs, registry, http = int(os.environ["BENCH_RUNS"]), os.environ["BENCH_REGISTRY
 bench, feed, logs = os.path.join(work, "bench"), os.path.join(work, "feed"), os.path.join(work, "logs")
 package = os.path.join(feed, "BenchFunction.1.0.0.nupkg")
 reference = f"oci://{registry}/bench/benchfunction:1.0.0"
+os.makedirs(logs, exist_ok=True)
 
 def run(cmd, name):
     """Runs cmd from $WORK/bench (NuGet.config: the folder feed only); returns (wall s, CPU s, stderr text)."""

@@ -23,7 +23,7 @@ public sealed class OciPushLifecycleTests
 
     private static BuildOutput Publish(ProjectCreator project, IDictionary<string, string?> environment, params string[] properties) =>
         DotNetCli.Run(new[] { "publish", project.FullPath, "-p:Configuration=Release", "-p:FunctionPackage=true" }.Concat(properties.Select(p => "-p:" + p)),
-            project.Directory, TimeSpan.FromMinutes(5), environment);
+            project.Directory, TimeSpan.FromMinutes(10), environment); // generous: a first publish on a loaded 2-core machine
 
     [Fact]
     public void Publish_with_FunctionPackageRegistry_pushes_the_package_and_its_sbom_and_fnpkg_installs_and_invokes_it_from_the_registry()
