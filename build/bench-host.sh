@@ -4,7 +4,7 @@
 # docs/benchmarks.md.
 #  1. Start to first response: process start to the first successful POST, for `fnpkg run`, for the host dll started
 #     directly (`dotnet exec --additionalprobingpath …`) and for the baseline; interleaved, medians. fnpkg and its host are
-#     the tool as users install it (`dotnet tool install` from artifacts/feed: ReadyToRun on linux-x64); the same two
+#     the tool as users install it (`dotnet tool install` from artifacts/feed: fnpkg ReadyToRun on linux-x64); the same two
 #     from the JIT build (`dotnet build`) run in the same rounds, so each run shows what ReadyToRun buys.
 #     Targets (issue 12): fnpkg run / baseline <= 1.1, host / baseline <= 1.1.
 #  2. Throughput on loopback with wrk (plain application/json POST and CloudEvents binary mode): requests/s per
