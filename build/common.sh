@@ -17,3 +17,15 @@ ensure_packed() {
     "$repo/build/pack.sh"
   fi
 }
+
+# Installs the packed fnpkg tool (artifacts/feed) into <dir>/tool, as a user gets it with `dotnet tool install`, with its
+# own packages folder (same version, new bytes: never a stale cache), and prints the path of the installed fnpkg.dll. On
+# linux-x64 that is the ReadyToRun FunctionPackage.Cli.linux-x64 package; elsewhere the portable FunctionPackage.Cli.any.
+install_packed_tool() { # dir
+  NUGET_PACKAGES="$1/tool-packages" dotnet tool install FunctionPackage.Cli --version "$version" --tool-path "$1/tool" \
+    --add-source "$repo/artifacts/feed" >&2
+  local dll
+  dll="$(find "$1/tool/.store" -name fnpkg.dll -path '*/tools/net10.0/*' | head -n 1)"
+  [ -n "$dll" ] || { echo "dotnet tool install put no fnpkg.dll under $1/tool/.store" >&2; return 1; }
+  echo "$dll"
+}
