@@ -101,16 +101,7 @@ trap 'exit 143' TERM
 # --- The function: a copy of samples/Hello built as a user project (the samples' props, with absolute paths), its
 # own packages folder, FunctionPackage.Sdk from artifacts/feed.
 echo "==> Packaging samples/Hello"
-mkdir -p "$work/src"
-for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' > "$work/$f"; done
-cp -r samples/Hello "$work/src/Hello"
-rm -rf "$work/src/Hello/bin" "$work/src/Hello/obj"
-sed -e "s|\$(MSBuildThisFileDirectory)../build/|$repo/build/|" \
-    -e "s|<RestorePackagesPath>.*</RestorePackagesPath>|<RestorePackagesPath>$work/packages/</RestorePackagesPath>|" \
-    samples/Directory.Build.props > "$work/src/Directory.Build.props"
-cp samples/Directory.Build.targets samples/Directory.Packages.props "$work/src/"
-sed -e "s|value=\"../artifacts/feed\"|value=\"$repo/artifacts/feed\"|" samples/NuGet.config > "$work/src/NuGet.config"
-grep -q "$repo/artifacts/feed" "$work/src/NuGet.config" || { echo "Could not point the copied NuGet.config at artifacts/feed" >&2; exit 1; }
+copy_sample Hello "$work"
 publish_hello=(dotnet publish "$work/src/Hello/Hello.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false -p:FunctionPackage=true)
 "${publish_hello[@]}"
 package="$work/src/Hello/bin/Release/functionpackage/Hello.1.0.0.nupkg"

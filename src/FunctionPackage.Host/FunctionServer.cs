@@ -18,9 +18,6 @@ namespace FunctionPackage.Host;
 /// <summary><c>serve</c>: Kestrel with two endpoints, <c>POST /</c> and <c>GET /healthz</c>.</summary>
 public static class FunctionServer
 {
-    /// <summary>Time a SIGTERM leaves in-flight requests, beyond the invocation timeout, before the host stops.</summary>
-    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
-
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken stopping = default)
     {
         // A protocol that is a client of the vendor's API, not a server: no Kestrel at all.
@@ -42,8 +39,8 @@ public static class FunctionServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
-            options.InvocationTimeout > TimeSpan.Zero ? options.InvocationTimeout + DrainMargin : TimeSpan.FromSeconds(30));
+        // The drain window after SIGTERM: Kestrel stops accepting at once and aborts what is still open when it ends.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         // A handler that blocks holds a pool thread until it returns, timed out or not: while the pool is starved, its
         // floor goes above the invocation bound, so Kestrel, /healthz and the timeout timers get a thread at once.
         using var starvationGuard = options.MaxConcurrentInvocations > 0 ? new ThreadPoolStarvationGuard(options.MaxConcurrentInvocations) : null;
@@ -100,7 +97,12 @@ public static class FunctionServer
                 await app.DisposeAsync();
                 return ExitCodes.LoadFailed;
             }
-            await app.WaitForShutdownAsync();
+            var drain = new SigtermDrain(pipeline, options.DrainTimeout, logger);
+            using (app.Lifetime.ApplicationStopping.Register(drain.Started))
+            {
+                await app.WaitForShutdownAsync();
+            }
+            drain.Finished();
             await app.DisposeAsync();
         }
         return ExitCodes.Success;

@@ -80,7 +80,7 @@ public sealed class ExportTests : IDisposable
     };
 
     [Fact]
-    public async Task The_exported_image_runs_under_podman_non_root_on_a_read_only_root_and_answers_every_event_mode()
+    public async Task The_exported_image_runs_under_podman_non_root_on_a_read_only_root_answers_every_event_mode_and_drains_on_SIGTERM()
     {
         var sw = Stopwatch.StartNew();
         var manifestPath = _temp.Combine("deploy", "service.yaml");
@@ -155,8 +155,36 @@ public sealed class ExportTests : IDisposable
             AssertReply(replies[0].GetProperty("data").GetRawText(), batch.StatusCode, "hello Di x5");
             AssertReply(replies[1].GetProperty("data").GetRawText(), batch.StatusCode, "hello Ed x6");
             _output.WriteLine($"answers: {sw.Elapsed}");
-            var logs = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name);
-            Assert.Contains("K_SERVICE=hello-function", logs.StandardOutput + logs.StandardError);
+            Assert.Contains("K_SERVICE=hello-function", Logs(podmanDir, name));
+
+            // SIGTERM as the platform stops a revision: a 3 s invocation in flight, `podman stop` with Cloud Run's 10 s
+            // grace (then SIGKILL). The host stops taking requests, answers the one in flight and exits 0 on its own.
+            var slow = http.PostAsync("/", new StringContent("{\"name\":\"slow\",\"count\":3000}", Encoding.UTF8, "application/json"));
+            await EventuallyAsync(() => Logs(podmanDir, name).Contains("slow: started"), "the slow invocation never started", podmanDir, name);
+            var stopping = Stopwatch.StartNew();
+            var stop = Task.Run(() => Tool.Run(Tool.Script("podman.sh"), new[] { podmanDir, Registry, "stop", "-t", "10", name }, TimeSpan.FromMinutes(1)));
+            using (var fresh = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) })
+            {
+                // A new connection while draining is refused (Kestrel closed its listener), the in-flight one still open.
+                await EventuallyAsync(async () =>
+                {
+                    try { (await fresh.GetAsync("/healthz")).Dispose(); return false; }
+                    catch (HttpRequestException) { return true; }
+                }, "the host kept taking new requests after SIGTERM", podmanDir, name);
+            }
+            Assert.False(slow.IsCompleted, "the slow invocation finished before SIGTERM reached the host:\n" + Logs(podmanDir, name));
+            var answer = await slow;
+            AssertReply(await answer.Content.ReadAsStringAsync(), answer.StatusCode, "hello slow x3000");
+            var stopped = await stop;
+            var stopTime = stopping.Elapsed;
+            Assert.True(stopped.ExitCode == 0, stopped.ToString());
+            _output.WriteLine($"podman stop -t 10: {stopTime}");
+            Assert.True(stopTime < TimeSpan.FromSeconds(10), $"the container was still running at the 10 s grace period ({stopTime}):\n{Logs(podmanDir, name)}");
+            var exitCode = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "inspect", "--format", "{{.State.ExitCode}}", name);
+            Assert.True(exitCode.StandardOutput.Trim() == "0", exitCode + "\n" + Logs(podmanDir, name));
+            var log = Logs(podmanDir, name);
+            Assert.Contains("Stopping: no new requests; draining 1 in-flight invocation(s) for up to 8 s (--drain-timeout).", log);
+            Assert.Contains("Drained in ", log);
         }
         finally
         {
@@ -165,6 +193,25 @@ public sealed class ExportTests : IDisposable
             Tool.Run(Tool.Script("podman.sh"), podmanDir, "--cleanup");
         }
     }
+
+    private string Logs(string podmanDir, string name)
+    {
+        var logs = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name);
+        return logs.StandardOutput + logs.StandardError;
+    }
+
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string failure, string podmanDir, string name)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure}:\n{Logs(podmanDir, name)}");
+            await Task.Delay(100);
+        }
+    }
+
+    private Task EventuallyAsync(Func<bool> condition, string failure, string podmanDir, string name)
+        => EventuallyAsync(() => Task.FromResult(condition()), failure, podmanDir, name);
 
     private static string Event(string id, string name, int count) =>
         $"{{\"specversion\":\"1.0\",\"id\":\"{id}\",\"source\":\"/tests\",\"type\":\"com.example.order\",\"datacontenttype\":\"application/json\",\"data\":{{\"name\":\"{name}\",\"count\":{count}}}}}";
@@ -297,5 +344,41 @@ public sealed class ExportTests : IDisposable
         Assert.Matches("FPKG60[0-9]{2}:", failed.Errors);
         using var client = _fixture.Registries.AnonymousClient();
         await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync("fn/fails", "1"));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_blob_fails_the_push_with_no_tag_and_the_output_with_no_file()
+    {
+        // The push: the proxy resets the connection part way through the first blob upload's data.
+        using (var resetting = new FaultProxy(Registry)
+        {
+            FaultFor = (method, path) => method == "POST" && path.Contains("/blobs/uploads/", StringComparison.Ordinal) ? Fault.ResetUpload : Fault.None,
+        })
+        {
+            var repository = $"fn/dropped-{Guid.NewGuid():N}"[..20];
+            var push = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{resetting.Host}/{repository}:1", "--insecure-registry", resetting.Host));
+            Assert.Equal(3, push.ExitCode);
+            Assert.Contains(OciErrors.ConnectionDropped + ":", push.Errors);
+            Assert.Contains(resetting.Requests, request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("/blobs/uploads/", StringComparison.Ordinal));
+            using var client = _fixture.Registries.AnonymousClient();
+            Assert.Null(await client.HeadManifestAsync(repository, "1"));
+        }
+
+        // The tar: the base image's last layer drops half way while the layout is being written.
+        using var registry = _fixture.Registries.AnonymousClient();
+        var baseLayer = (await registry.GetManifestAsync(_fixture.BaseImage.Repository, _fixture.BaseImage.Reference)).AsManifest().Layers[^1].Digest;
+        using var dropping = new FaultProxy(Registry)
+        {
+            FaultFor = (method, path) => method == "GET" && path.EndsWith("/blobs/" + baseLayer, StringComparison.Ordinal) ? Fault.DropMidBody : Fault.None,
+        };
+        var folder = _temp.Combine("dropped-output");
+        Directory.CreateDirectory(folder);
+        var output = Path.Combine(folder, "hello.tar");
+        var tar = await Fnpkg(ExportArgs(_fixture.Package, "--base-image", (_fixture.BaseImage with { Registry = dropping.Host }).ToString(),
+            "--insecure-registry", dropping.Host, "--output", output));
+        Assert.Equal(3, tar.ExitCode);
+        Assert.Contains(OciErrors.ConnectionDropped + ":", tar.Errors);
+        Assert.Contains(dropping.Requests, request => request.StartsWith("GET ", StringComparison.Ordinal) && request.EndsWith("/blobs/" + baseLayer, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder)); // no tar, no temp file, no service.yaml beside it
     }
 }

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using FunctionPackage.Host.Invocation;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionPackage.Host;
+
+/// <summary>
+/// Says in the log what a SIGTERM drain did: how many invocations were in flight when it began, and whether they
+/// finished within <c>--drain-timeout</c> or were cut off when it ended (the window itself is HostOptions.ShutdownTimeout).
+/// </summary>
+internal sealed class SigtermDrain(InvocationPipeline pipeline, TimeSpan timeout, ILogger logger)
+{
+    private readonly Stopwatch _elapsed = new();
+    private int _inFlight;
+
+    public void Started()
+    {
+        _elapsed.Start();
+        _inFlight = pipeline.Running;
+        logger.LogInformation("Stopping: no new requests; draining {InFlight} in-flight invocation(s) for up to {Seconds:0.###} s (--drain-timeout).",
+            _inFlight, timeout.TotalSeconds);
+    }
+
+    public void Finished()
+    {
+        var stillRunning = pipeline.Running;
+        // Kestrel returns from its stop only when every request is answered or the window is over and it aborted them.
+        if (_inFlight > 0 && _elapsed.Elapsed >= timeout)
+        {
+            logger.LogWarning("Drain window of {Seconds:0.###} s (--drain-timeout) ended: requests still open were aborted; {StillRunning} invocation(s) still running are abandoned.",
+                timeout.TotalSeconds, stillRunning);
+            return;
+        }
+        logger.LogInformation("Drained in {Elapsed:0.000} s: every in-flight request was answered{Abandoned}; exiting.",
+            _elapsed.Elapsed.TotalSeconds, stillRunning > 0 ? $" ({stillRunning} timed-out invocation(s) still running are abandoned)" : "");
+    }
+}
