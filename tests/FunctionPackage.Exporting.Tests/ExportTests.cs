@@ -157,10 +157,10 @@ public sealed class ExportTests : IDisposable
             _output.WriteLine($"answers: {sw.Elapsed}");
             Assert.Contains("K_SERVICE=hello-function", Logs(podmanDir, name));
 
-            // SIGTERM as the platform stops a revision: a 3 s invocation in flight, `podman stop` with Cloud Run's 10 s
-            // grace (then SIGKILL). The host stops taking requests, answers the one in flight and exits 0 on its own.
-            var slow = http.PostAsync("/", new StringContent("{\"name\":\"slow\",\"count\":3000}", Encoding.UTF8, "application/json"));
-            await EventuallyAsync(() => Logs(podmanDir, name).Contains("slow: started"), "the slow invocation never started", podmanDir, name);
+            // SIGTERM as the platform stops a revision: a 6 s invocation in flight, `podman stop` with Cloud Run's 10 s
+            // grace, then SIGKILL (exit 137). The host stops taking requests, answers the one in flight and exits 0 itself.
+            var slow = http.PostAsync("/", new StringContent("{\"name\":\"slow\",\"count\":6000}", Encoding.UTF8, "application/json"));
+            await Task.Delay(300);
             var stopping = Stopwatch.StartNew();
             var stop = Task.Run(() => Tool.Run(Tool.Script("podman.sh"), new[] { podmanDir, Registry, "stop", "-t", "10", name }, TimeSpan.FromMinutes(1)));
             using (var fresh = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) })
@@ -172,14 +172,12 @@ public sealed class ExportTests : IDisposable
                     catch (HttpRequestException) { return true; }
                 }, "the host kept taking new requests after SIGTERM", podmanDir, name);
             }
-            Assert.False(slow.IsCompleted, "the slow invocation finished before SIGTERM reached the host:\n" + Logs(podmanDir, name));
             var answer = await slow;
-            AssertReply(await answer.Content.ReadAsStringAsync(), answer.StatusCode, "hello slow x3000");
+            AssertReply(await answer.Content.ReadAsStringAsync(), answer.StatusCode, "hello slow x6000");
             var stopped = await stop;
-            var stopTime = stopping.Elapsed;
             Assert.True(stopped.ExitCode == 0, stopped.ToString());
-            _output.WriteLine($"podman stop -t 10: {stopTime}");
-            Assert.True(stopTime < TimeSpan.FromSeconds(10), $"the container was still running at the 10 s grace period ({stopTime}):\n{Logs(podmanDir, name)}");
+            _output.WriteLine($"podman stop -t 10 (its own start included): {stopping.Elapsed}");
+            // 0, not 137: the host exited on its own before the grace period ended and podman would have killed it.
             var exitCode = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "inspect", "--format", "{{.State.ExitCode}}", name);
             Assert.True(exitCode.StandardOutput.Trim() == "0", exitCode + "\n" + Logs(podmanDir, name));
             var log = Logs(podmanDir, name);
@@ -209,9 +207,6 @@ public sealed class ExportTests : IDisposable
             await Task.Delay(100);
         }
     }
-
-    private Task EventuallyAsync(Func<bool> condition, string failure, string podmanDir, string name)
-        => EventuallyAsync(() => Task.FromResult(condition()), failure, podmanDir, name);
 
     private static string Event(string id, string name, int count) =>
         $"{{\"specversion\":\"1.0\",\"id\":\"{id}\",\"source\":\"/tests\",\"type\":\"com.example.order\",\"datacontenttype\":\"application/json\",\"data\":{{\"name\":\"{name}\",\"count\":{count}}}}}";
@@ -261,6 +256,17 @@ public sealed class ExportTests : IDisposable
         var inspect = Tool.Run("skopeo", "inspect", "--raw", $"oci-archive:{tar.OutputPath}:1.0.0");
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
         Assert.Equal(first.Digest, Digest.Of(Encoding.UTF8.GetBytes(inspect.StandardOutput.TrimEnd('\n'))));
+        // umoci, a second independent reader, unpacks it into a runtime bundle: our layers' files, the non-root user, the entrypoint.
+        var layout = _temp.Combine("out", "layout");
+        Directory.CreateDirectory(layout);
+        Tool.Ok("tar", "-xf", tar.OutputPath!, "-C", layout);
+        var bundle = _temp.Combine("out", "bundle");
+        Tool.Ok("umoci", "unpack", "--image", $"{layout}:1.0.0", bundle);
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs/fnpkg/host/FunctionPackage.Host.dll")));
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs/fnpkg/functions/hello.function/1.0.0/function.json")));
+        var process = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "config.json"))).RootElement.GetProperty("process");
+        Assert.Equal(int.Parse(OciExporter.User, System.Globalization.CultureInfo.InvariantCulture), process.GetProperty("user").GetProperty("uid").GetInt32());
+        Assert.Equal("dotnet", process.GetProperty("args")[0].GetString());
 
         var changed = await exporter.ExportAsync(Request(_fixture.ChangedPackage, image: $"{Registry}/fn/repro:c"));
         Assert.NotEqual(first.Digest, changed.Digest);
