@@ -126,7 +126,7 @@ os.makedirs(logs, exist_ok=True)
 EVENT = {"Hello": (b'{"name":"Ada"}', b'"message":"Hello, Ada!"'), "Inventory": (b'{"sku":"APPLE"}', b'"name":"Pomme"')}[sample]
 # The test base image is ICU-free (invariant globalization); Inventory's French culture needs this in either image.
 RUN_ENV = ["-e", "DOTNET_SYSTEM_GLOBALIZATION_PREDEFINED_CULTURES_ONLY=false"]
-SDK_ENV = dict(env, SDK_CONTAINER_INSECURE_REGISTRIES=registry)
+SDK_ENV = dict(env, DOTNET_CONTAINER_INSECURE_REGISTRIES=registry)
 
 def run(cmd, name, extra_env=None):
     t0 = time.perf_counter()
@@ -318,7 +318,7 @@ w(f"- Registry: Debian's `docker-registry` on 127.0.0.1 (`build/registry.sh`), p
 w(f"- Function: `samples/{sample}`, copied to `$WORK/src` with the samples' props and packaged with `{shown(env['BENCH_PUBLISH_SAMPLE'].split(' '))}`; "
   f"its dependencies installed by fnpkg from the restore's packages folder `$WORK/packages` (a local feed)")
 w(f"- Baseline: `tests/Benchmarks/{os.path.basename(os.path.dirname(baseline))}`, a minimal ASP.NET Core app calling the same handler directly, "
-  "with the host's Kestrel and logging settings; `SDK_CONTAINER_INSECURE_REGISTRIES=<registry>` so the SDK speaks plain HTTP to it; "
+  "with the host's Kestrel and logging settings; `DOTNET_CONTAINER_INSECURE_REGISTRIES=<registry>` so the SDK speaks plain HTTP to it; "
   "`ContainerUser=1654` as fnpkg's images")
 w("")
 w("### 1. Wall time of one export vs one container publish (target: ≤ 0.5×)")

@@ -85,7 +85,7 @@ public sealed class ExportTests : IDisposable
         var sw = Stopwatch.StartNew();
         var manifestPath = _temp.Combine("deploy", "service.yaml");
         var (exit, stdout, _) = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{Registry}/fn/hello:1.0.0", "--env", "CURRENCY=EUR",
-            "--invocation-timeout", "7", "--service-manifest", manifestPath));
+            "--invocation-timeout", "7", "--drain-timeout", "8", "--service-manifest", manifestPath));
         Assert.Equal(0, exit);
         var digest = stdout.Split('\n')[0];
         Assert.Matches("^sha256:[0-9a-f]{64}$", digest);
@@ -109,7 +109,7 @@ public sealed class ExportTests : IDisposable
         Assert.Contains("PORT=8080", config.Env);
         Assert.Contains("CURRENCY=EUR", config.Env);
         Assert.Equal(new[] { "dotnet", "exec", "--additionalprobingpath", "/fnpkg/packages", "/fnpkg/host/FunctionPackage.Host.dll", "serve",
-            "--function", "/fnpkg/functions/hello.function/1.0.0", "--invocation-timeout", "7" }, config.Entrypoint);
+            "--function", "/fnpkg/functions/hello.function/1.0.0", "--invocation-timeout", "7", "--drain-timeout", "8" }, config.Entrypoint);
         Assert.Equal(ExportFixture.FunctionId, config.Labels[OciExporter.LabelPackageId]);
         Assert.Equal("1.0.0", config.Labels[OciExporter.LabelPackageVersion]);
         Assert.False(string.IsNullOrEmpty(config.Labels[OciExporter.LabelManifestSha512]));
@@ -297,6 +297,9 @@ public sealed class ExportTests : IDisposable
         var env = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--env", "1BAD=x"));
         Assert.Equal(1, env.ExitCode);
         Assert.Contains(ExportErrors.InvalidEnvironment + ":", env.Errors);
+        var drain = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--drain-timeout", "-1"));
+        Assert.Equal(1, drain.ExitCode);
+        Assert.Contains("--drain-timeout must be 0 (stop at once) or a positive number of seconds", drain.Errors);
         var platform = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--platform", "windows/amd64"));
         Assert.Equal(1, platform.ExitCode);
         Assert.Contains(ExportErrors.InvalidPlatform + ":", platform.Errors);
