@@ -100,6 +100,7 @@ public sealed class ServeBlockedDrainTests
         // The handlers sleep 60 s; the drain window is --drain-timeout (default 8 s), the 504s come at the 2 s timeout.
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), host.Output);
         Assert.True(host.ExitCode == 0, host.Output);
+        Assert.True(host.Output.Contains("for up to 8 s (--drain-timeout).", StringComparison.Ordinal), host.Output); // the default
     }
 }
 
