@@ -24,8 +24,9 @@ internal sealed class SigtermDrain(InvocationPipeline pipeline, TimeSpan timeout
     public void Finished()
     {
         var stillRunning = pipeline.Running;
-        // Kestrel returns from its stop only when every request is answered or the window is over and it aborted them.
-        if (_inFlight > 0 && _elapsed.Elapsed >= timeout)
+        // Kestrel returns from its stop only when every request is answered or the window is over and it aborted them
+        // (a request still being read counts for Kestrel, not yet for the pipeline: so the time decides, not _inFlight).
+        if (_elapsed.Elapsed >= timeout && (timeout > TimeSpan.Zero || _inFlight > 0))
         {
             logger.LogWarning("Drain window of {Seconds:0.###} s (--drain-timeout) ended: requests still open were aborted; {StillRunning} invocation(s) still running are abandoned.",
                 timeout.TotalSeconds, stillRunning);

@@ -74,12 +74,12 @@ public sealed class ServeShutdownTests
     {
         using var root = new TestRoot("host-drain");
         var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
-            "Test.Drain", "1.0.0", "Greeter", "TestFunctions.Slow", "Wait");
+            "Test.Drain", "1.0.0", "Greeter", "TestFunctions.AnnouncedSlow", "Wait");
         // A window far beyond the 2 s call, so a loaded machine cannot make it end first (the default is asserted below).
         await using var host = await HostProcess.StartServeAsync(layout, "--drain-timeout", "30");
 
         var inFlight = host.Client.SendAsync(Plain("""{"name":"drain","times":2}"""));
-        await Task.Delay(700);
+        await ServeThrowerTests.Eventually(() => host.Output.Contains("slow: started drain"));
         Assert.False(inFlight.IsCompleted, host.Output);
         host.Terminate();
 
@@ -98,11 +98,11 @@ public sealed class ServeShutdownTests
     {
         using var root = new TestRoot("host-drain-timeout");
         var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
-            "Test.DrainTimeout", "1.0.0", "Greeter", "TestFunctions.Slow", "Wait");
+            "Test.DrainTimeout", "1.0.0", "Greeter", "TestFunctions.AnnouncedSlow", "Wait");
         await using var host = await HostProcess.StartServeAsync(layout, "--drain-timeout", "1");
 
         var inFlight = host.Client.SendAsync(Plain("""{"name":"sloth","times":30}"""));
-        await Task.Delay(700);
+        await ServeThrowerTests.Eventually(() => host.Output.Contains("slow: started sloth"));
         var stopping = Stopwatch.StartNew();
         host.Terminate();
 
