@@ -85,8 +85,10 @@ public static class FunctionServer
         using (function)
         {
             // The protocol the host speaks (Protocols/<Name>/); a load failure reaches here only under openwhisk.
+            // The CloudEvents pipeline's running count goes into the drain's log; the OpenWhisk proxy keeps its own.
+            InvocationPipeline? pipeline = null;
             if (openWhisk) new OpenWhiskActionProxy(function, loadFailure, options, logger).Map(app);
-            else MapCloudEventsHttp(app, function!, options, logger);
+            else pipeline = MapCloudEventsHttp(app, function!, options, logger);
             try
             {
                 await app.StartAsync();
@@ -109,7 +111,7 @@ public static class FunctionServer
     }
 
     /// <summary><c>POST /</c> (CloudEvents over HTTP) and <c>GET /healthz</c>.</summary>
-    private static void MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
+    private static InvocationPipeline MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
     {
         var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
         var health = System.Text.Encoding.UTF8.GetBytes(
@@ -121,6 +123,7 @@ public static class FunctionServer
             context.Response.ContentLength = health.Length;
             return context.Response.Body.WriteAsync(health).AsTask();
         });
+        return pipeline;
     }
 
     /// <summary>
