@@ -108,16 +108,7 @@ host_dll="$(dirname "$fnpkg")/host/FunctionPackage.Host.dll"
 # --- The function: a copy of samples/Hello built as a user project (the samples' props, with absolute paths), its
 # own packages folder, FunctionPackage.Sdk from artifacts/feed.
 echo "==> Packaging samples/Hello"
-mkdir -p "$work/src"
-for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' > "$work/$f"; done
-cp -r samples/Hello "$work/src/Hello"
-rm -rf "$work/src/Hello/bin" "$work/src/Hello/obj"
-sed -e "s|\$(MSBuildThisFileDirectory)../build/|$repo/build/|" \
-    -e "s|<RestorePackagesPath>.*</RestorePackagesPath>|<RestorePackagesPath>$work/packages/</RestorePackagesPath>|" \
-    samples/Directory.Build.props > "$work/src/Directory.Build.props"
-cp samples/Directory.Build.targets samples/Directory.Packages.props "$work/src/"
-sed -e "s|value=\"../artifacts/feed\"|value=\"$repo/artifacts/feed\"|" samples/NuGet.config > "$work/src/NuGet.config"
-grep -q "$repo/artifacts/feed" "$work/src/NuGet.config" || { echo "Could not point the copied NuGet.config at artifacts/feed" >&2; exit 1; }
+copy_sample Hello "$work"
 publish_hello=(dotnet publish "$work/src/Hello/Hello.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false -p:FunctionPackage=true)
 "${publish_hello[@]}"
 package="$work/src/Hello/bin/Release/functionpackage/Hello.1.0.0.nupkg"
@@ -518,23 +509,13 @@ if env["BENCH_SMOKE"] == "1":
 if env["BENCH_WRITE_DOC"] != "1":
     print(section)
     sys.exit(0)
-doc = os.path.join(repo, "docs", "benchmarks.md")
-begin, end = "<!-- BEGIN host -->", "<!-- END host -->"
-text = open(doc, encoding="utf-8").read()
-block = f"{begin}\n{section}{end}"
-if begin in text and end in text:
-    text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-tmp = doc + ".tmp-host"
-with open(tmp, "w", encoding="utf-8") as f:
-    f.write(text)
-os.replace(tmp, doc)
-print(f"Wrote the host section of {doc}: start {start_ratio['fnpkg run']:.2f}x (fnpkg run) / {start_ratio['host dll direct']:.2f}x (direct), "
+open(os.path.join(work, "section.md"), "w", encoding="utf-8").write(section)
+print(f"Measured: start {start_ratio['fnpkg run']:.2f}x (fnpkg run) / {start_ratio['host dll direct']:.2f}x (direct), "
       f"throughput {tp_ratio['plain']:.2f}x plain / {tp_ratio['binary']:.2f}x binary (per-round {pair_ratio['plain']:.2f}x / {pair_ratio['binary']:.2f}x), failed {failed['host']}")
 PY
 driver_pid=$!
 status=0
 wait "$driver_pid" || status=$?
 driver_pid=""
-exit "$status"
+[ "$status" = 0 ] || exit "$status"
+if [ "$smoke" != 1 ] && [ "$write_doc" = 1 ]; then write_benchmark_section host "$work/section.md"; fi

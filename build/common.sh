@@ -29,3 +29,40 @@ install_packed_tool() { # dir
   [ -n "$dll" ] || { echo "dotnet tool install put no fnpkg.dll under $1/tool/.store" >&2; return 1; }
   echo "$dll"
 }
+
+# Copies samples/<name> to <work>/src/<name> as a user builds it: the samples' props with absolute paths, restoring
+# into its own <work>/packages/ (a global-packages layout, usable as a local feed), FunctionPackage.Sdk from artifacts/feed.
+copy_sample() { # <name> <work>
+  local name="$1" work="$2" f
+  mkdir -p "$work/src"
+  for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' > "$work/$f"; done
+  cp -r "$repo/samples/$name" "$work/src/$name"
+  rm -rf "$work/src/$name/bin" "$work/src/$name/obj"
+  sed -e "s|\$(MSBuildThisFileDirectory)../build/|$repo/build/|" \
+      -e "s|<RestorePackagesPath>.*</RestorePackagesPath>|<RestorePackagesPath>$work/packages/</RestorePackagesPath>|" \
+      "$repo/samples/Directory.Build.props" > "$work/src/Directory.Build.props"
+  cp "$repo/samples/Directory.Build.targets" "$repo/samples/Directory.Packages.props" "$work/src/"
+  sed -e "s|value=\"../artifacts/feed\"|value=\"$repo/artifacts/feed\"|" "$repo/samples/NuGet.config" > "$work/src/NuGet.config"
+  grep -q "$repo/artifacts/feed" "$work/src/NuGet.config" || { echo "Could not point the copied NuGet.config at artifacts/feed" >&2; exit 1; }
+}
+
+# Puts <file> between `<!-- BEGIN <name> -->` and `<!-- END <name> -->` in docs/benchmarks.md (appended when the
+# markers are not there yet), through a temp file moved into place.
+write_benchmark_section() { # <name> <file>
+  python3 - "$repo/docs/benchmarks.md" "$1" "$2" <<'PY'
+import os, sys
+doc, name, section_file = sys.argv[1:]
+section = open(section_file, encoding="utf-8").read()
+begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+text = open(doc, encoding="utf-8").read()
+block = f"{begin}\n{section}{end}"
+if begin in text and end in text:
+    text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+with open(doc + ".tmp-" + name, "w", encoding="utf-8") as f:
+    f.write(text)
+os.replace(doc + ".tmp-" + name, doc)
+print(f"Wrote the {name} section of {doc}")
+PY
+}

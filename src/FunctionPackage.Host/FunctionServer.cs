@@ -18,9 +18,6 @@ namespace FunctionPackage.Host;
 /// <summary><c>serve</c>: Kestrel with two endpoints, <c>POST /</c> and <c>GET /healthz</c>.</summary>
 public static class FunctionServer
 {
-    /// <summary>Time a SIGTERM leaves in-flight requests, beyond the invocation timeout, before the host stops.</summary>
-    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
-
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken stopping = default)
     {
         // A protocol that is a client of the vendor's API, not a server: no Kestrel at all.
@@ -42,8 +39,8 @@ public static class FunctionServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
-            options.InvocationTimeout > TimeSpan.Zero ? options.InvocationTimeout + DrainMargin : TimeSpan.FromSeconds(30));
+        // The drain window after SIGTERM: Kestrel stops accepting at once and aborts what is still open when it ends.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         // A handler that blocks holds a pool thread until it returns, timed out or not: while the pool is starved, its
         // floor goes above the invocation bound, so Kestrel, /healthz and the timeout timers get a thread at once.
         using var starvationGuard = options.MaxConcurrentInvocations > 0 ? new ThreadPoolStarvationGuard(options.MaxConcurrentInvocations) : null;
@@ -88,8 +85,10 @@ public static class FunctionServer
         using (function)
         {
             // The protocol the host speaks (Protocols/<Name>/); a load failure reaches here only under openwhisk.
+            // The CloudEvents pipeline's running count goes into the drain's log; the OpenWhisk proxy keeps its own.
+            InvocationPipeline? pipeline = null;
             if (openWhisk) new OpenWhiskActionProxy(function, loadFailure, options, logger).Map(app);
-            else MapCloudEventsHttp(app, function!, options, logger);
+            else pipeline = MapCloudEventsHttp(app, function!, options, logger);
             try
             {
                 await app.StartAsync();
@@ -100,14 +99,19 @@ public static class FunctionServer
                 await app.DisposeAsync();
                 return ExitCodes.LoadFailed;
             }
-            await app.WaitForShutdownAsync();
+            var drain = new SigtermDrain(pipeline, options.DrainTimeout, logger);
+            using (app.Lifetime.ApplicationStopping.Register(drain.Started))
+            {
+                await app.WaitForShutdownAsync();
+            }
+            drain.Finished();
             await app.DisposeAsync();
         }
         return ExitCodes.Success;
     }
 
     /// <summary><c>POST /</c> (CloudEvents over HTTP) and <c>GET /healthz</c>.</summary>
-    private static void MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
+    private static InvocationPipeline MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
     {
         var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
         var health = System.Text.Encoding.UTF8.GetBytes(
@@ -119,6 +123,7 @@ public static class FunctionServer
             context.Response.ContentLength = health.Length;
             return context.Response.Body.WriteAsync(health).AsTask();
         });
+        return pipeline;
     }
 
     /// <summary>

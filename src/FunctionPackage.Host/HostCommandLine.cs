@@ -17,6 +17,11 @@ public static class HostCommandLine
     public const int DefaultMaxConcurrentInvocations = 64;
     /// <summary>The longest <c>--invocation-timeout</c>: int.MaxValue milliseconds, about 24.8 days (a timer's limit).</summary>
     public const int MaxInvocationTimeoutSeconds = int.MaxValue / 1000;
+    /// <summary>
+    /// What a SIGTERM leaves in-flight requests before the host stops: below Cloud Run's 10 s between SIGTERM and SIGKILL
+    /// (and Kubernetes' 30 s default terminationGracePeriodSeconds), so the host exits on its own, not killed.
+    /// </summary>
+    public const double DefaultDrainTimeoutSeconds = 8;
 
     public static RootCommand Create()
     {
@@ -61,6 +66,8 @@ public static class HostCommandLine
         serve.Add(serveTimeout);
         serve.Add(maxConcurrent);
         serve.Add(protocol);
+        var drainTimeout = DrainTimeoutOption();
+        serve.Add(drainTimeout);
         maxBody.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<long>() is var bytes and <= 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxBody", bytes));
@@ -71,7 +78,10 @@ public static class HostCommandLine
             parse.GetValue(maxBody),
             TimeSpan.FromSeconds(parse.GetValue(serveTimeout)),
             parse.GetValue(maxConcurrent),
-            HostProtocols.Resolve(parse.GetValue(protocol), Environment.GetEnvironmentVariable)), cancellationToken));
+            HostProtocols.Resolve(parse.GetValue(protocol), Environment.GetEnvironmentVariable))
+        {
+            DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drainTimeout)),
+        }, cancellationToken));
 
         var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
         var invokeFunction = FunctionOption();
@@ -143,6 +153,25 @@ public static class HostCommandLine
         Required = true,
     };
 
+    private static Option<double> DrainTimeoutOption()
+    {
+        var option = new Option<double>("--drain-timeout")
+        {
+            Description = "Seconds a SIGTERM leaves in-flight requests to finish (no new ones are taken) before the host stops and exits 0; "
+                + "keep it below the platform's grace period (Cloud Run: 10 s; Kubernetes/Knative: terminationGracePeriodSeconds). 0 = stop at once.",
+            DefaultValueFactory = _ => DefaultDrainTimeoutSeconds,
+        };
+        option.Validators.Add(result =>
+        {
+            var seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= 0 && seconds <= MaxInvocationTimeoutSeconds))
+            {
+                result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".Drain", seconds, MaxInvocationTimeoutSeconds));
+            }
+        });
+        return option;
+    }
+
     private static Option<double> TimeoutOption()
     {
         var option = new Option<double>("--invocation-timeout")
@@ -166,6 +195,10 @@ public static class HostCommandLine
 /// <summary><paramref name="Urls"/>: null when <c>--urls</c> was not given (the default depends on the container, <see cref="ContainerEnvironment"/>).</summary>
 /// <paramref name="Protocol"/>: one of <see cref="HostProtocols.All"/>, already resolved (<see cref="HostProtocols.Resolve"/>).
 public sealed record ServeOptions(string FunctionDirectory, string? Urls, long MaxRequestBodyBytes, TimeSpan InvocationTimeout, int MaxConcurrentInvocations,
-    string Protocol = HostProtocols.CloudEventsHttp);
+    string Protocol = HostProtocols.CloudEventsHttp)
+{
+    /// <summary>How long a SIGTERM leaves in-flight requests (<c>--drain-timeout</c>); ASP.NET's HostOptions.ShutdownTimeout.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(HostCommandLine.DefaultDrainTimeoutSeconds);
+}
 
 public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);

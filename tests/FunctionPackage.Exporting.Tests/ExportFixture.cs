@@ -20,7 +20,7 @@ public sealed class ExportFixture : IAsyncLifetime
     public TestRoot Root { get; } = new("export");
     public ImageReference BaseImage { get; private set; } = null!;
     public string Feed => Root.Combine("feed");
-    /// <summary>Version 1.0.0 answers "hello"; 1.0.1 is the same code with one line changed ("hi").</summary>
+    /// <summary>Version 1.0.0 answers "hello"; 1.0.1 is the same code with one line changed ("hi"). The name "slow" sleeps count ms.</summary>
     public string Package { get; private set; } = "";
     public string ChangedPackage { get; private set; } = "";
     public string Registry => Registries.Anonymous.Host;
@@ -35,6 +35,11 @@ public sealed class ExportFixture : IAsyncLifetime
             private const string Word = "WORD";
             public static Reply Handle(Order order)
             {
+                if (order.Name == "slow") // an invocation still in flight when SIGTERM comes: Count milliseconds
+                {
+                    System.Console.Error.WriteLine("slow: started");
+                    System.Threading.Thread.Sleep(order.Count);
+                }
                 var uid = System.IO.File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t')[1];
                 return new Reply($"{Word} {order.Name} x{order.Count}", System.Environment.GetEnvironmentVariable("CURRENCY"), uid,
                     CanWrite(System.AppContext.BaseDirectory), CanWrite("/tmp"));

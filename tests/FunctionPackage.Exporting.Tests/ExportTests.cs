@@ -80,12 +80,12 @@ public sealed class ExportTests : IDisposable
     };
 
     [Fact]
-    public async Task The_exported_image_runs_under_podman_non_root_on_a_read_only_root_and_answers_every_event_mode()
+    public async Task The_exported_image_runs_under_podman_non_root_on_a_read_only_root_answers_every_event_mode_and_drains_on_SIGTERM()
     {
         var sw = Stopwatch.StartNew();
         var manifestPath = _temp.Combine("deploy", "service.yaml");
         var (exit, stdout, _) = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{Registry}/fn/hello:1.0.0", "--env", "CURRENCY=EUR",
-            "--invocation-timeout", "7", "--service-manifest", manifestPath));
+            "--invocation-timeout", "7", "--drain-timeout", "8", "--service-manifest", manifestPath));
         Assert.Equal(0, exit);
         var digest = stdout.Split('\n')[0];
         Assert.Matches("^sha256:[0-9a-f]{64}$", digest);
@@ -109,7 +109,7 @@ public sealed class ExportTests : IDisposable
         Assert.Contains("PORT=8080", config.Env);
         Assert.Contains("CURRENCY=EUR", config.Env);
         Assert.Equal(new[] { "dotnet", "exec", "--additionalprobingpath", "/fnpkg/packages", "/fnpkg/host/FunctionPackage.Host.dll", "serve",
-            "--function", "/fnpkg/functions/hello.function/1.0.0", "--invocation-timeout", "7" }, config.Entrypoint);
+            "--function", "/fnpkg/functions/hello.function/1.0.0", "--invocation-timeout", "7", "--drain-timeout", "8" }, config.Entrypoint);
         Assert.Equal(ExportFixture.FunctionId, config.Labels[OciExporter.LabelPackageId]);
         Assert.Equal("1.0.0", config.Labels[OciExporter.LabelPackageVersion]);
         Assert.False(string.IsNullOrEmpty(config.Labels[OciExporter.LabelManifestSha512]));
@@ -155,14 +155,56 @@ public sealed class ExportTests : IDisposable
             AssertReply(replies[0].GetProperty("data").GetRawText(), batch.StatusCode, "hello Di x5");
             AssertReply(replies[1].GetProperty("data").GetRawText(), batch.StatusCode, "hello Ed x6");
             _output.WriteLine($"answers: {sw.Elapsed}");
-            var logs = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name);
-            Assert.Contains("K_SERVICE=hello-function", logs.StandardOutput + logs.StandardError);
+            Assert.Contains("K_SERVICE=hello-function", Logs(podmanDir, name));
+
+            // SIGTERM as the platform stops a revision: a 6 s invocation in flight, `podman stop` with Cloud Run's 10 s
+            // grace, then SIGKILL (exit 137). The host stops taking requests, answers the one in flight and exits 0 itself.
+            var slow = http.PostAsync("/", new StringContent("{\"name\":\"slow\",\"count\":6000}", Encoding.UTF8, "application/json"));
+            await Task.Delay(300);
+            var stopping = Stopwatch.StartNew();
+            var stop = Task.Run(() => Tool.Run(Tool.Script("podman.sh"), new[] { podmanDir, Registry, "stop", "-t", "10", name }, TimeSpan.FromMinutes(1)));
+            using (var fresh = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) })
+            {
+                // A new connection while draining is refused (Kestrel closed its listener), the in-flight one still open.
+                await EventuallyAsync(async () =>
+                {
+                    try { (await fresh.GetAsync("/healthz")).Dispose(); return false; }
+                    catch (HttpRequestException) { return true; }
+                }, "the host kept taking new requests after SIGTERM", podmanDir, name);
+            }
+            var answer = await slow;
+            AssertReply(await answer.Content.ReadAsStringAsync(), answer.StatusCode, "hello slow x6000");
+            var stopped = await stop;
+            Assert.True(stopped.ExitCode == 0, stopped.ToString());
+            _output.WriteLine($"podman stop -t 10 (its own start included): {stopping.Elapsed}");
+            // 0, not 137: the host exited on its own before the grace period ended and podman would have killed it.
+            var exitCode = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "inspect", "--format", "{{.State.ExitCode}}", name);
+            Assert.True(exitCode.StandardOutput.Trim() == "0", exitCode + "\n" + Logs(podmanDir, name));
+            var log = Logs(podmanDir, name);
+            Assert.Contains("Stopping: no new requests; draining 1 in-flight invocation(s) for up to 8 s (--drain-timeout).", log);
+            Assert.Contains("Drained in ", log);
         }
         finally
         {
             _output.WriteLine(Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name).ToString());
             Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "rm", "-f", "-t", "2", name);
             Tool.Run(Tool.Script("podman.sh"), podmanDir, "--cleanup");
+        }
+    }
+
+    private string Logs(string podmanDir, string name)
+    {
+        var logs = Tool.Run(Tool.Script("podman.sh"), podmanDir, Registry, "logs", name);
+        return logs.StandardOutput + logs.StandardError;
+    }
+
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string failure, string podmanDir, string name)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure}:\n{Logs(podmanDir, name)}");
+            await Task.Delay(100);
         }
     }
 
@@ -214,6 +256,17 @@ public sealed class ExportTests : IDisposable
         var inspect = Tool.Run("skopeo", "inspect", "--raw", $"oci-archive:{tar.OutputPath}:1.0.0");
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
         Assert.Equal(first.Digest, Digest.Of(Encoding.UTF8.GetBytes(inspect.StandardOutput.TrimEnd('\n'))));
+        // umoci, a second independent reader, unpacks it into a runtime bundle: our layers' files, the non-root user, the entrypoint.
+        var layout = _temp.Combine("out", "layout");
+        Directory.CreateDirectory(layout);
+        Tool.Ok("tar", "-xf", tar.OutputPath!, "-C", layout);
+        var bundle = _temp.Combine("out", "bundle");
+        Tool.Ok("umoci", "unpack", "--image", $"{layout}:1.0.0", bundle);
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs/fnpkg/host/FunctionPackage.Host.dll")));
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs/fnpkg/functions/hello.function/1.0.0/function.json")));
+        var process = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "config.json"))).RootElement.GetProperty("process");
+        Assert.Equal(int.Parse(OciExporter.User, System.Globalization.CultureInfo.InvariantCulture), process.GetProperty("user").GetProperty("uid").GetInt32());
+        Assert.Equal("dotnet", process.GetProperty("args")[0].GetString());
 
         var changed = await exporter.ExportAsync(Request(_fixture.ChangedPackage, image: $"{Registry}/fn/repro:c"));
         Assert.NotEqual(first.Digest, changed.Digest);
@@ -244,6 +297,9 @@ public sealed class ExportTests : IDisposable
         var env = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--env", "1BAD=x"));
         Assert.Equal(1, env.ExitCode);
         Assert.Contains(ExportErrors.InvalidEnvironment + ":", env.Errors);
+        var drain = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--drain-timeout", "-1"));
+        Assert.Equal(1, drain.ExitCode);
+        Assert.Contains("--drain-timeout must be 0 (stop at once) or a positive number of seconds", drain.Errors);
         var platform = await Fnpkg(ExportArgs(_fixture.Package, "--output", output, "--platform", "windows/amd64"));
         Assert.Equal(1, platform.ExitCode);
         Assert.Contains(ExportErrors.InvalidPlatform + ":", platform.Errors);
@@ -297,5 +353,41 @@ public sealed class ExportTests : IDisposable
         Assert.Matches("FPKG60[0-9]{2}:", failed.Errors);
         using var client = _fixture.Registries.AnonymousClient();
         await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync("fn/fails", "1"));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_blob_fails_the_push_with_no_tag_and_the_output_with_no_file()
+    {
+        // The push: the proxy resets the connection part way through the first blob upload's data.
+        using (var resetting = new FaultProxy(Registry)
+        {
+            FaultFor = (method, path) => method == "POST" && path.Contains("/blobs/uploads/", StringComparison.Ordinal) ? Fault.ResetUpload : Fault.None,
+        })
+        {
+            var repository = $"fn/dropped-{Guid.NewGuid():N}"[..20];
+            var push = await Fnpkg(ExportArgs(_fixture.Package, "--image", $"{resetting.Host}/{repository}:1", "--insecure-registry", resetting.Host));
+            Assert.Equal(3, push.ExitCode);
+            Assert.Contains(OciErrors.ConnectionDropped + ":", push.Errors);
+            Assert.Contains(resetting.Requests, request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("/blobs/uploads/", StringComparison.Ordinal));
+            using var client = _fixture.Registries.AnonymousClient();
+            Assert.Null(await client.HeadManifestAsync(repository, "1"));
+        }
+
+        // The tar: the base image's last layer drops half way while the layout is being written.
+        using var registry = _fixture.Registries.AnonymousClient();
+        var baseLayer = (await registry.GetManifestAsync(_fixture.BaseImage.Repository, _fixture.BaseImage.Reference)).AsManifest().Layers[^1].Digest;
+        using var dropping = new FaultProxy(Registry)
+        {
+            FaultFor = (method, path) => method == "GET" && path.EndsWith("/blobs/" + baseLayer, StringComparison.Ordinal) ? Fault.DropMidBody : Fault.None,
+        };
+        var folder = _temp.Combine("dropped-output");
+        Directory.CreateDirectory(folder);
+        var output = Path.Combine(folder, "hello.tar");
+        var tar = await Fnpkg(ExportArgs(_fixture.Package, "--base-image", (_fixture.BaseImage with { Registry = dropping.Host }).ToString(),
+            "--insecure-registry", dropping.Host, "--output", output));
+        Assert.Equal(3, tar.ExitCode);
+        Assert.Contains(OciErrors.ConnectionDropped + ":", tar.Errors);
+        Assert.Contains(dropping.Requests, request => request.StartsWith("GET ", StringComparison.Ordinal) && request.EndsWith("/blobs/" + baseLayer, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder)); // no tar, no temp file, no service.yaml beside it
     }
 }

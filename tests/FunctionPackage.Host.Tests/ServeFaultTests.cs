@@ -74,11 +74,12 @@ public sealed class ServeShutdownTests
     {
         using var root = new TestRoot("host-drain");
         var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
-            "Test.Drain", "1.0.0", "Greeter", "TestFunctions.Slow", "Wait");
-        await using var host = await HostProcess.StartServeAsync(layout);
+            "Test.Drain", "1.0.0", "Greeter", "TestFunctions.AnnouncedSlow", "Wait");
+        // A window far beyond the 2 s call, so a loaded machine cannot make it end first (the default is asserted below).
+        await using var host = await HostProcess.StartServeAsync(layout, "--drain-timeout", "30");
 
         var inFlight = host.Client.SendAsync(Plain("""{"name":"drain","times":2}"""));
-        await Task.Delay(700);
+        await ServeThrowerTests.Eventually(() => host.Output.Contains("slow: started drain"));
         Assert.False(inFlight.IsCompleted, host.Output);
         host.Terminate();
 
@@ -88,5 +89,28 @@ public sealed class ServeShutdownTests
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(15)), host.Output);
         Assert.True(host.ExitCode == 0, host.Output);
         Assert.Contains("Application is shutting down", host.Output);
+        Assert.True(host.Output.Contains("Stopping: no new requests; draining 1 in-flight invocation(s) for up to 30 s (--drain-timeout).", StringComparison.Ordinal), host.Output);
+        Assert.True(host.Output.Contains("Drained in ", StringComparison.Ordinal), host.Output);
+    }
+
+    [Fact]
+    public async Task A_request_longer_than_the_drain_timeout_is_aborted_at_its_end_and_the_host_exits_0()
+    {
+        using var root = new TestRoot("host-drain-timeout");
+        var layout = InstalledLayout.Create(await TestFunctionBuilds.GetPublishDirectoryAsync("Greeter"), root.Path,
+            "Test.DrainTimeout", "1.0.0", "Greeter", "TestFunctions.AnnouncedSlow", "Wait");
+        await using var host = await HostProcess.StartServeAsync(layout, "--drain-timeout", "1");
+
+        var inFlight = host.Client.SendAsync(Plain("""{"name":"sloth","times":30}"""));
+        await ServeThrowerTests.Eventually(() => host.Output.Contains("slow: started sloth"));
+        var stopping = Stopwatch.StartNew();
+        host.Terminate();
+
+        // Aborted at the end of the 1 s window: no answer (the connection closes), long before the 30 s the call takes.
+        await Assert.ThrowsAnyAsync<Exception>(async () => (await inFlight).EnsureSuccessStatusCode());
+        Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(15)), host.Output);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"{stopping.Elapsed}\n{host.Output}");
+        Assert.True(host.ExitCode == 0, host.Output);
+        Assert.True(host.Output.Contains("Drain window of 1 s (--drain-timeout) ended: requests still open were aborted", StringComparison.Ordinal), host.Output);
     }
 }

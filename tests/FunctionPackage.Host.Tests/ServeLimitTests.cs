@@ -97,9 +97,10 @@ public sealed class ServeBlockedDrainTests
             using var response = await call;
             await ServeLimitAssertions.AssertCodedProblemAsync(response, HttpStatusCode.GatewayTimeout, "FPKG4014", host.Output);
         }
-        // The handlers sleep 60 s; the drain window is the timeout + 5 s.
+        // The handlers sleep 60 s; the drain window is --drain-timeout (default 8 s), the 504s come at the 2 s timeout.
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), host.Output);
         Assert.True(host.ExitCode == 0, host.Output);
+        Assert.True(host.Output.Contains("for up to 8 s (--drain-timeout).", StringComparison.Ordinal), host.Output); // the default
     }
 }
 

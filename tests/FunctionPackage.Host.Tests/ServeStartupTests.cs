@@ -52,6 +52,7 @@ public sealed class ServeStartupTests : IDisposable
     [InlineData("invoke", "--invocation-timeout", "1e300", "--invocation-timeout 1E+300 is out of range")]
     [InlineData("serve", "--max-concurrent-invocations", "-2", "--max-concurrent-invocations -2 is negative")]
     [InlineData("serve", "--max-request-body-bytes", "0", "--max-request-body-bytes 0 is not positive")]
+    [InlineData("serve", "--drain-timeout", "-1", "--drain-timeout -1 is out of range")]
     public async Task A_numeric_option_out_of_range_is_FPKG4102_a_usage_error_naming_a_valid_value(string verb, string option, string value, string problem)
     {
         var (exit, stdout, stderr) = await HostProcess.RunAsync(null, verb, "--function", _root.Combine("nothing"), option, value);

@@ -309,7 +309,8 @@ public sealed partial class CliApplication
             }, parse), cancellationToken);
             var launcher = new HostLauncher();
             return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
-                runtime.InvocationTimeoutSeconds, runtime.MaxConcurrentInvocations, runtime.MaxRequestBodyBytes, runtime.Environment), cancellationToken);
+                runtime.InvocationTimeoutSeconds, runtime.MaxConcurrentInvocations, runtime.MaxRequestBodyBytes, runtime.Environment,
+                runtime.DrainTimeoutSeconds), cancellationToken);
         }));
         return command;
     }

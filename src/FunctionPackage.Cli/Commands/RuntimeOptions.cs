@@ -37,10 +37,16 @@ public sealed partial class CliApplication
             Description = "Invocations the host runs at once (a timed-out one counts until it returns); more get 503 with Retry-After. 0 = no bound (host default: 64).",
         };
 
+        public Option<double?> DrainTimeout { get; } = new("--drain-timeout")
+        {
+            Description = "Seconds a SIGTERM leaves in-flight requests before the host stops and exits 0; keep it below the platform's grace period (Cloud Run: 10 s). Host default: 8.",
+        };
+
         public RuntimeOptions()
         {
             RequireRange(MaxRequestBodyBytes, bytes => bytes > 0 && bytes <= long.MaxValue, "--max-request-body-bytes must be a positive number of bytes.");
             RequireRange(MaxConcurrentInvocations, count => count >= 0, "--max-concurrent-invocations must be 0 (no bound) or positive.");
+            RequireRange(DrainTimeout, seconds => seconds >= 0, "--drain-timeout must be 0 (stop at once) or a positive number of seconds, below the platform's grace period (e.g. 8).");
         }
 
         public void AddTo(Command command)
@@ -50,6 +56,7 @@ public sealed partial class CliApplication
             command.Add(InvocationTimeout);
             command.Add(MaxRequestBodyBytes);
             command.Add(MaxConcurrentInvocations);
+            command.Add(DrainTimeout);
         }
 
         /// <summary>FPKG7002 for a malformed --env or --env-file entry, before anything is installed.</summary>
@@ -59,6 +66,7 @@ public sealed partial class CliApplication
             InvocationTimeoutSeconds = parse.GetValue(InvocationTimeout),
             MaxRequestBodyBytes = parse.GetValue(MaxRequestBodyBytes),
             MaxConcurrentInvocations = parse.GetValue(MaxConcurrentInvocations),
+            DrainTimeoutSeconds = parse.GetValue(DrainTimeout),
         };
     }
 }

@@ -34,13 +34,15 @@ public sealed class HostLauncher
     /// <summary><c>serve</c>; a null setting is left out so the host's default applies (docs/host.md).</summary>
     public ProcessStartInfo CreateServe(string functionDirectory, string packagesFolder, string? urls,
         double? invocationTimeoutSeconds = null, int? maxConcurrentInvocations = null,
-        long? maxRequestBodyBytes = null, IReadOnlyList<KeyValuePair<string, string>>? environment = null)
+        long? maxRequestBodyBytes = null, IReadOnlyList<KeyValuePair<string, string>>? environment = null,
+        double? drainTimeoutSeconds = null)
     {
         var start = CreateBase(packagesFolder, "serve", functionDirectory);
         AddOption(start, "--urls", string.IsNullOrEmpty(urls) ? null : urls);
         AddOption(start, "--invocation-timeout", invocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
         AddOption(start, "--max-concurrent-invocations", maxConcurrentInvocations?.ToString(CultureInfo.InvariantCulture));
         AddOption(start, "--max-request-body-bytes", maxRequestBodyBytes?.ToString(CultureInfo.InvariantCulture));
+        AddOption(start, "--drain-timeout", drainTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
         // --env/--env-file: the function sees them as the image's Env would give them (fnpkg export).
         foreach (var (name, value) in environment ?? Array.Empty<KeyValuePair<string, string>>()) start.Environment[name] = value;
         return start;

@@ -193,6 +193,7 @@ public sealed class FunctionImageExporter
         AddOption(entrypoint, "--invocation-timeout", (runtime.InvocationTimeoutSeconds ?? defaults.InvocationTimeoutSeconds)?.ToString("R", CultureInfo.InvariantCulture));
         AddOption(entrypoint, "--max-request-body-bytes", (runtime.MaxRequestBodyBytes ?? defaults.MaxRequestBodyBytes)?.ToString(CultureInfo.InvariantCulture));
         AddOption(entrypoint, "--max-concurrent-invocations", (runtime.MaxConcurrentInvocations ?? defaults.MaxConcurrentInvocations)?.ToString(CultureInfo.InvariantCulture));
+        AddOption(entrypoint, "--drain-timeout", runtime.DrainTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
 
         // PORT first so an --env PORT=… overrides it; the host listens on 0.0.0.0:$PORT in a container.
         var env = new List<KeyValuePair<string, string>> { KeyValuePair.Create("PORT", Port.ToString(CultureInfo.InvariantCulture)), KeyValuePair.Create("DOTNET_RUNNING_IN_CONTAINER", "true") };

@@ -13,6 +13,8 @@ public sealed record RuntimeConfiguration
     public double? InvocationTimeoutSeconds { get; init; }
     public long? MaxRequestBodyBytes { get; init; }
     public int? MaxConcurrentInvocations { get; init; }
+    /// <summary>Seconds a SIGTERM leaves in-flight requests (the host's <c>--drain-timeout</c>); below the platform's grace period.</summary>
+    public double? DrainTimeoutSeconds { get; init; }
 }
 
 /// <summary>Parses <c>--env-file</c> files and <c>--env K=V</c> entries (later wins), FPKG7002 for a malformed one.</summary>

@@ -20,6 +20,9 @@ public sealed class InvocationPipeline
     private readonly string _dataFix;
     private int _running;
 
+    /// <summary>Invocations running in the function now, timed-out ones included (what a SIGTERM drain waits for).</summary>
+    public int Running => Volatile.Read(ref _running);
+
     /// <summary>
     /// <paramref name="invocationTimeout"/>: zero = no limit. <paramref name="maxConcurrentInvocations"/>: invocations that
     /// may run at once (0 = no bound). <paramref name="dataFix"/>: how this front end's caller supplies event data, the start

@@ -134,6 +134,17 @@ public static class Slow
     public static string CancelledCount() => Cancelled.ToString();
 }
 
+/// <summary>Like <see cref="Slow"/>, but says on stderr when it starts: a test sends SIGTERM once it is surely in flight.</summary>
+public static class AnnouncedSlow
+{
+    public static async Task<string> Wait(GreetRequest request, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"slow: started {request.Name}");
+        await Task.Delay(TimeSpan.FromSeconds(request.Times), cancellationToken);
+        return $"waited {request.Times}s";
+    }
+}
+
 /// <summary>Instance entry point: one instance per function, so state survives between calls.</summary>
 public sealed class Counter
 {
