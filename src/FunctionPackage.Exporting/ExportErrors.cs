@@ -22,6 +22,7 @@ public static class ExportErrors
         LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
         SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
         OpenWhiskReservedVariable, OpenWhiskInvalidActionName,
+        AzureInvalidTrigger, AzureInvalidFunctionName, AzureTriggerOptionMismatch, AzureInvalidValue, AzureOutputNotEmpty, AzureSelfContainedNotAvailable, AzureNoOutput,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
@@ -89,13 +90,9 @@ public static class ExportErrors
     public const string AzureInvalidFunctionName = "FPKG7151";
     public const string AzureTriggerOptionMismatch = "FPKG7152";
     public const string AzureInvalidValue = "FPKG7153";
-    public const string AzureInvalidOutput = "FPKG7154";
+    public const string AzureOutputNotEmpty = "FPKG7154";
     public const string AzureSelfContainedNotAvailable = "FPKG7155";
-
-    public static IReadOnlyList<string> Azure { get; } = new[]
-    {
-        AzureInvalidTrigger, AzureInvalidFunctionName, AzureTriggerOptionMismatch, AzureInvalidValue, AzureInvalidOutput, AzureSelfContainedNotAvailable,
-    };
+    public const string AzureNoOutput = "FPKG7156";
 
     public static FunctionPackageException AzureTrigger(string trigger, IEnumerable<string> known) =>
         new(AzureInvalidTrigger, $"--trigger '{trigger}' is not a trigger the azure-functions target writes. Pass one of: {string.Join(", ", known)}.");
@@ -113,10 +110,10 @@ public static class ExportErrors
         new(AzureInvalidValue, $"{option} '{value}' is not valid here. Pass {expected}.");
 
     public static FunctionPackageException AzureOutputExists(string output) =>
-        new(AzureInvalidOutput, $"the output {output} already exists and is not an empty folder. Remove it, or pass another -o (a new folder, or a file ending in .zip).");
+        new(AzureOutputNotEmpty, $"the output {output} already exists and is not an empty folder. Remove it, or pass another -o (a new folder, or a file ending in .zip).");
 
     public static FunctionPackageException AzureOutputMissing() =>
-        new(AzureInvalidOutput, "--target azure-functions writes an app: pass -o <folder> (a new or empty folder) or -o <file.zip>.");
+        new(AzureNoOutput, "--target azure-functions writes an app: pass -o <folder> (a new or empty folder) or -o <file.zip>.");
 
     public static FunctionPackageException AzureSelfContainedUnavailable() =>
         new(AzureSelfContainedNotAvailable, "a self-contained handler (for a Functions plan without .NET) cannot be built yet: the runtime-pack builder has not landed. Pass --framework-dependent when the platform has the .NET 10 runtime and ASP.NET Core on PATH (e.g. a custom container or a plan that has .NET).");

@@ -166,13 +166,13 @@ public sealed class AzureFunctionsExportTests
     }
 
     [Theory]
-    [InlineData("FPKG7150", 2, "--trigger", "ftp")]
-    [InlineData("FPKG7151", 2, "--function-name", "9lives")]
-    [InlineData("FPKG7152", 2, "--trigger", "queue")]
-    [InlineData("FPKG7152", 2, "--queue-name", "orders")]
-    [InlineData("FPKG7153", 2, "--http-method", "FETCH")]
-    [InlineData("FPKG7153", 2, "--trigger", "queue", "--queue-name", "Orders_Queue")]
-    [InlineData("FPKG7006", 2, "--image", "registry.example.com/fn/hello:1")]
+    [InlineData("FPKG7150", 1, "--trigger", "ftp")]
+    [InlineData("FPKG7151", 1, "--function-name", "9lives")]
+    [InlineData("FPKG7152", 1, "--trigger", "queue")]
+    [InlineData("FPKG7152", 1, "--queue-name", "orders")]
+    [InlineData("FPKG7153", 1, "--http-method", "FETCH")]
+    [InlineData("FPKG7153", 1, "--trigger", "queue", "--queue-name", "Orders_Queue")]
+    [InlineData("FPKG7006", 1, "--image", "registry.example.com/fn/hello:1")]
     public void Bad_export_input_is_a_coded_error_and_nothing_is_written(string code, int exitCode, params string[] options)
     {
         var folder = _env.NewFolder("azure-bad-" + code);
@@ -197,10 +197,10 @@ public sealed class AzureFunctionsExportTests
             "--source", Fnpkg.UnreachableSource);
         var noOutput = Fnpkg.Run(_env.Root.Path, "export", _samples.Hello.IdAtVersion, "--target", "azure-functions", "--framework-dependent", "--source", Fnpkg.UnreachableSource);
 
-        Assert.True(exists.ExitCode == 2 && exists.Stderr.Contains("FPKG7154:"), exists.Log);
+        Assert.True(exists.ExitCode == 5 && exists.Stderr.Contains("FPKG7154:"), exists.Log);
         Assert.Equal(new[] { "keep.txt" }, Directory.GetFileSystemEntries(taken).Select(Path.GetFileName));
-        Assert.True(selfContained.ExitCode == 2 && selfContained.Stderr.Contains("FPKG7155:") && selfContained.Stderr.Contains("--framework-dependent"), selfContained.Log);
-        Assert.True(noOutput.ExitCode == 2 && noOutput.Stderr.Contains("FPKG7154:"), noOutput.Log);
+        Assert.True(selfContained.ExitCode == 1 && selfContained.Stderr.Contains("FPKG7155:") && selfContained.Stderr.Contains("--framework-dependent"), selfContained.Log);
+        Assert.True(noOutput.ExitCode == 1 && noOutput.Stderr.Contains("FPKG7156:"), noOutput.Log);
         Assert.False(Directory.Exists(Path.Combine(folder, "sc")));
     }
 }
