@@ -133,6 +133,7 @@ public sealed partial class AzureFunctionsExporter
         var hostPath = $"{AppInstallRoot}/host";
 
         CopyFolder(request.HostDirectory, Path.Combine(app, hostPath));
+        Directory.CreateDirectory(installed.PackagesFolder); // a function without dependencies: an empty packages folder
         CopyFolder(installed.PackagesFolder, Path.Combine(app, packagesPath));
         var functionFolder = Path.Combine(app, functionPath);
         CopyFolder(installed.FunctionDirectory, functionFolder);
