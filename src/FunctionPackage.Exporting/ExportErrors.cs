@@ -22,6 +22,7 @@ public static class ExportErrors
         LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
         SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
         OpenWhiskReservedVariable, OpenWhiskInvalidActionName,
+        AzureInvalidTrigger, AzureInvalidFunctionName, AzureTriggerOptionMismatch, AzureInvalidValue, AzureOutputNotEmpty, AzureSelfContainedNotAvailable, AzureNoOutput,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
@@ -83,4 +84,37 @@ public static class ExportErrors
 
     public static FunctionPackageException OpenWhiskActionName(string name) =>
         new(OpenWhiskInvalidActionName, $"--action-name '{name}' is not an OpenWhisk entity name. Pass 1-256 letters, digits, '_', '@', '.', '-' or spaces, starting with a letter, digit or '_' and not ending with a space.");
+
+    // FPKG7150-7199: --target azure-functions (Targets/AzureFunctions/).
+    public const string AzureInvalidTrigger = "FPKG7150";
+    public const string AzureInvalidFunctionName = "FPKG7151";
+    public const string AzureTriggerOptionMismatch = "FPKG7152";
+    public const string AzureInvalidValue = "FPKG7153";
+    public const string AzureOutputNotEmpty = "FPKG7154";
+    public const string AzureSelfContainedNotAvailable = "FPKG7155";
+    public const string AzureNoOutput = "FPKG7156";
+
+    public static FunctionPackageException AzureTrigger(string trigger, IEnumerable<string> known) =>
+        new(AzureInvalidTrigger, $"--trigger '{trigger}' is not a trigger the azure-functions target writes. Pass one of: {string.Join(", ", known)}.");
+
+    public static FunctionPackageException AzureFunctionName(string name) =>
+        new(AzureInvalidFunctionName, $"'{name}' is not an Azure function name (a letter, then up to 126 letters, digits, '-' or '_'). Pass --function-name with such a name.");
+
+    public static FunctionPackageException AzureTriggerOption(string option, string trigger, string itsTrigger) =>
+        new(AzureTriggerOptionMismatch, $"{option} belongs to --trigger {itsTrigger}, not {trigger}. Drop it, or pass --trigger {itsTrigger}.");
+
+    public static FunctionPackageException AzureQueueNameMissing() =>
+        new(AzureTriggerOptionMismatch, "--trigger queue needs the storage queue it listens to. Pass --queue-name <name> (e.g. orders).");
+
+    public static FunctionPackageException AzureValue(string option, string value, string expected) =>
+        new(AzureInvalidValue, $"{option} '{value}' is not valid here. Pass {expected}.");
+
+    public static FunctionPackageException AzureOutputExists(string output) =>
+        new(AzureOutputNotEmpty, $"the output {output} already exists and is not an empty folder. Remove it, or pass another -o (a new folder, or a file ending in .zip).");
+
+    public static FunctionPackageException AzureOutputMissing() =>
+        new(AzureNoOutput, "--target azure-functions writes an app: pass -o <folder> (a new or empty folder) or -o <file.zip>.");
+
+    public static FunctionPackageException AzureSelfContainedUnavailable() =>
+        new(AzureSelfContainedNotAvailable, "a self-contained handler (for a Functions plan without .NET) cannot be built yet: the runtime-pack builder has not landed. Pass --framework-dependent when the platform has the .NET 10 runtime and ASP.NET Core on PATH (e.g. a custom container or a plan that has .NET).");
 }

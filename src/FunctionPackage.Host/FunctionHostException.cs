@@ -91,6 +91,13 @@ public static class HostErrorCodes
     public const string OpenWhiskResultNotObject = "FPKG4254";
     /// <summary>openwhisk: the activation passed its <c>deadline</c>.</summary>
     public const string OpenWhiskDeadlineExceeded = "FPKG4255";
+    // 420x-424x: the Azure Functions custom handler (Protocols/AzureCustomHandler/).
+    /// <summary>azure-functions: <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> is unset or not a port number 1-65535 (exit code 3).</summary>
+    public const string AzurePortNotSet = "FPKG4200";
+    /// <summary>azure-functions: the app root has no host.json, no <c>&lt;Name&gt;/function.json</c>, or one the handler cannot read (exit code 3).</summary>
+    public const string AzureAppInvalid = "FPKG4201";
+    /// <summary>azure-functions: a <c>POST /&lt;Name&gt;</c> body is not an invocation request holding the trigger's value (answered 400).</summary>
+    public const string AzureInvocationInvalid = "FPKG4202";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FunctionPackage.Host.Invocation;
 using FunctionPackage.Host.Protocols;
+using FunctionPackage.Host.Protocols.AzureCustomHandler;
 using FunctionPackage.Host.Protocols.CloudEventsHttp;
 using FunctionPackage.Host.Protocols.LambdaRuntimeApi;
 using FunctionPackage.Host.Protocols.OpenWhiskActionProxy;
@@ -51,12 +52,15 @@ public static class FunctionServer
         string[] urls;
         InstalledFunction? function = null;
         FunctionHostException? loadFailure = null;
+        AzureFunctionApp? azureApp = null;
         try
         {
             // Both checked before anything listens; the addresses first: they are cheaper than a load.
             var container = ContainerEnvironment.FromProcess();
-            urls = HostCommandLine.SplitUrls(options.Urls ?? ContainerEnvironment.DefaultUrls(container));
-            if (container is not null)
+            // A custom handler listens where the Functions host says, and serves the functions of the app it reads.
+            if (options.Protocol == HostProtocols.AzureFunctions) azureApp = AzureFunctionApp.Load(Environment.GetEnvironmentVariable);
+            urls = HostCommandLine.SplitUrls(options.Urls ?? azureApp?.ListenUrl ?? ContainerEnvironment.DefaultUrls(container));
+            if (container is not null && azureApp is null)
             {
                 logger.LogInformation("In a container: K_SERVICE={Service} K_REVISION={Revision} K_CONFIGURATION={Configuration}; listening on {Urls}{Given}.",
                     container.Service ?? "(unset)", container.Revision ?? "(unset)", container.Configuration ?? "(unset)", string.Join(';', urls),
@@ -88,7 +92,7 @@ public static class FunctionServer
             // The CloudEvents pipeline's running count goes into the drain's log; the OpenWhisk proxy keeps its own.
             InvocationPipeline? pipeline = null;
             if (openWhisk) new OpenWhiskActionProxy(function, loadFailure, options, logger).Map(app);
-            else pipeline = MapCloudEventsHttp(app, function!, options, logger);
+            else pipeline = MapCloudEventsHttp(app, function!, options, azureApp, logger);
             try
             {
                 await app.StartAsync();
@@ -110,13 +114,15 @@ public static class FunctionServer
         return ExitCodes.Success;
     }
 
-    /// <summary><c>POST /</c> (CloudEvents over HTTP) and <c>GET /healthz</c>.</summary>
-    private static InvocationPipeline MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, ILogger logger)
+    /// <summary><c>POST /</c> (CloudEvents over HTTP) — or, for an Azure Functions app, its functions' routes — and <c>GET /healthz</c>.</summary>
+    private static InvocationPipeline MapCloudEventsHttp(WebApplication app, InstalledFunction function, ServeOptions options, AzureFunctionApp? azureApp, ILogger logger)
     {
-        var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger, CloudEventsHttpHandler.HttpDataFix);
+        var pipeline = new InvocationPipeline(function.Invoker, options.InvocationTimeout, options.MaxConcurrentInvocations, logger,
+            azureApp is null ? CloudEventsHttpHandler.HttpDataFix : AzureFunctionsHandler.DataFix);
         var health = System.Text.Encoding.UTF8.GetBytes(
             $"{{\"status\":\"healthy\",\"id\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Id)},\"version\":{System.Text.Json.JsonSerializer.Serialize(function.Manifest.Version)}}}");
-        app.MapPost("/", new CloudEventsHttpHandler(pipeline, function.Source, options.MaxRequestBodyBytes, logger).HandleAsync);
+        if (azureApp is not null) AzureFunctionsHandler.Map(app, azureApp, pipeline, function.Source, options.MaxRequestBodyBytes, logger);
+        else app.MapPost("/", new CloudEventsHttpHandler(pipeline, function.Source, options.MaxRequestBodyBytes, logger).HandleAsync);
         app.MapGet("/healthz", context =>
         {
             context.Response.ContentType = "application/json";

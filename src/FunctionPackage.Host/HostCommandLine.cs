@@ -43,7 +43,7 @@ public static class HostCommandLine
         };
         var protocol = new Option<string?>("--protocol")
         {
-            Description = $"The protocol to serve: {string.Join(", ", HostProtocols.All)}. Not given: aws-lambda when AWS_LAMBDA_RUNTIME_API is set, else cloudevents-http.",
+            Description = $"The protocol to serve: {string.Join(", ", HostProtocols.All)}. Not given: aws-lambda when AWS_LAMBDA_RUNTIME_API is set, azure-functions when FUNCTIONS_CUSTOMHANDLER_PORT is set, else cloudevents-http.",
         };
         protocol.Validators.Add(result =>
         {

@@ -97,6 +97,14 @@ public static class ExitCodeTable
         [ExportErrors.RuntimePackHash] = ExitCodes.VerificationFailed,
         [ExportErrors.OpenWhiskReservedVariable] = ExitCodes.Usage,
         [ExportErrors.OpenWhiskInvalidActionName] = ExitCodes.Usage,
+        // fnpkg export --target azure-functions.
+        [ExportErrors.AzureInvalidTrigger] = ExitCodes.Usage,
+        [ExportErrors.AzureInvalidFunctionName] = ExitCodes.Usage,
+        [ExportErrors.AzureTriggerOptionMismatch] = ExitCodes.Usage,
+        [ExportErrors.AzureInvalidValue] = ExitCodes.Usage,
+        [ExportErrors.AzureNoOutput] = ExitCodes.Usage,
+        [ExportErrors.AzureSelfContainedNotAvailable] = ExitCodes.Usage,
+        [ExportErrors.AzureOutputNotEmpty] = ExitCodes.Conflict,
     };
 
     /// <summary>Any FPKG6xxx (an OciException): the registry refused, failed or could not be reached, or an image could not be read or written.</summary>

@@ -55,6 +55,9 @@ public static class HostDiagnostics
         new(HostErrorCodes.OpenWhiskCodeNotAccepted, null),
         new(HostErrorCodes.OpenWhiskResultNotObject, null),
         new(HostErrorCodes.OpenWhiskDeadlineExceeded, null),
+        new(HostErrorCodes.AzurePortNotSet, ExitCodes.LoadFailed),
+        new(HostErrorCodes.AzureAppInvalid, ExitCodes.LoadFailed),
+        new(HostErrorCodes.AzureInvocationInvalid, null),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);

@@ -41,8 +41,50 @@ internal sealed class ExportOptions
         Description = "The action's name in the printed wsk action create (default: the package id as a DNS label, e.g. hello-function). Targets: openwhisk.",
     };
 
+    public Option<string?> Trigger { get; } = new("--trigger")
+    {
+        Description = "What invokes the function: http (default; POST /<function-name>), queue (a Storage queue message, --queue-name) or eventgrid (an Event Grid event). Targets: azure-functions.",
+    };
+
+    public Option<string?> FunctionName { get; } = new("--function-name")
+    {
+        Description = "The Azure function's name: its folder and path (default: the package id, dots as '-'). Targets: azure-functions.",
+    };
+
+    public Option<string[]> HttpMethod { get; } = new("--http-method")
+    {
+        Description = "An HTTP method the http trigger takes (default post). Repeatable. Targets: azure-functions.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string?> AuthLevel { get; } = new("--auth-level")
+    {
+        Description = "The http trigger's authLevel: anonymous, function (default) or admin. Targets: azure-functions.",
+    };
+
+    public Option<bool> ForwardHttp { get; } = new("--forward-http")
+    {
+        Description = "host.json enableForwardingHttpRequest: the caller's HTTP request reaches the handler as is (http trigger only). Targets: azure-functions.",
+    };
+
+    public Option<string?> QueueName { get; } = new("--queue-name")
+    {
+        Description = "The Storage queue the queue trigger listens to (required with --trigger queue). Targets: azure-functions.",
+    };
+
+    public Option<string?> QueueConnection { get; } = new("--queue-connection")
+    {
+        Description = "The app setting holding the queue's storage connection (default AzureWebJobsStorage). Targets: azure-functions.",
+    };
+
+    public Option<bool> FrameworkDependent { get; } = new("--framework-dependent")
+    {
+        Description = "The platform has .NET: the handler is `dotnet exec` of the host instead of a self-contained linux-x64 executable. Targets: azure-functions.",
+    };
+
     /// <summary>In the order --help lists them.</summary>
-    public IReadOnlyList<Option> All => new Option[] { Image, Output, ServiceManifest, BaseImage, Platform, ActionName };
+    public IReadOnlyList<Option> All => new Option[] { Image, Output, ServiceManifest, BaseImage, Platform, ActionName,
+        Trigger, FunctionName, HttpMethod, AuthLevel, ForwardHttp, QueueName, QueueConnection, FrameworkDependent };
 
     /// <summary>The options the user typed (a default value is not "given").</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(option => parse.GetResult(option) is { Implicit: false });

@@ -292,17 +292,6 @@ public sealed class CloudEventsHttpHandler
         if (response.HasStarted) return Task.CompletedTask;
         response.Clear();
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = InvocationPipeline.BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, HostJson.HumanReadable))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "about:blank");
-            writer.WriteString("title", problem.Title);
-            writer.WriteNumber("status", problem.Status);
-            writer.WriteString("detail", problem.Detail);
-            if (problem.Code is not null) writer.WriteString("code", problem.Code);
-            writer.WriteEndObject();
-        }
-        return WriteBytesAsync(response, ProblemContentType, buffer.ToArray(), problem.Status);
+        return WriteBytesAsync(response, ProblemContentType, problem.ToJson(), problem.Status);
     }
 }

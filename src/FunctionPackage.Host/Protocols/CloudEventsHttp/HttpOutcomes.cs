@@ -7,6 +7,23 @@ namespace FunctionPackage.Host.Protocols.CloudEventsHttp;
 internal readonly record struct Problem(int Status, string Title, string Detail, string? Code = null)
 {
     public static Problem Coded(int status, string title, string code, params object?[] args) => new(status, title, HostDiagnostics.Message(code, args), code);
+
+    /// <summary>The RFC 9457 body: type, title, status, detail and, for a coded problem, code.</summary>
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, HostJson.HumanReadable))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "about:blank");
+            writer.WriteString("title", Title);
+            writer.WriteNumber("status", Status);
+            writer.WriteString("detail", Detail);
+            if (Code is not null) writer.WriteString("code", Code);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
 }
 
 /// <summary>The one place an invocation's fault becomes an HTTP status (a result is 200, or 204 for a function that returns nothing).</summary>

@@ -1,0 +1,206 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FunctionPackage.EndToEnd.Tests.Support;
+using Xunit;
+
+namespace FunctionPackage.EndToEnd.Tests.Lifecycle;
+
+/// <summary>
+/// <c>fnpkg export --target azure-functions</c> with the real fnpkg, and the exported app run <b>as exported</b> by
+/// <see cref="FakeAzureFunctionsHost"/> (its host.json, function.json and local.settings.json; the handler started as
+/// host.json says): every sample over the HTTP trigger, forwarding mode, a queue and an Event Grid trigger, a zip, a
+/// throwing handler, bad data; bad export input → coded errors and nothing written.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class AzureFunctionsExportTests
+{
+    private readonly EndToEndEnvironment _env;
+    private readonly LifecycleSamples _samples;
+
+    public AzureFunctionsExportTests(EndToEndEnvironment env)
+    {
+        _env = env;
+        _samples = LifecycleSamples.For(env);
+    }
+
+    private CliRun Export(PublishedFunction function, string output, params string[] options)
+    {
+        var args = new List<string>
+        {
+            "export", function.IdAtVersion, "--target", "azure-functions", "-o", output, "--framework-dependent",
+            "--source", _samples.FunctionFeed, "--source", _samples.DependencyFeed,
+        };
+        args.AddRange(options);
+        return Fnpkg.Run(_env.Root.Path, args);
+    }
+
+    private string Exported(PublishedFunction function, string name, params string[] options)
+    {
+        var output = Path.Combine(_env.NewFolder("azure-" + name), "app");
+        var run = Export(function, output, options);
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Contains("deploy (Azure Functions): cd " + output + " && func azure functionapp publish <app>", run.Stdout);
+        return output;
+    }
+
+    private static async Task<JsonElement> PostAsync(FakeAzureFunctionsHost host, string function, string body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await host.Callers.PostAsync(function, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"POST /{function}: {(int)response.StatusCode} {text}\n{host.Output}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static IEnumerable<object[]> Samples() => new[] { new object[] { "Hello" }, new object[] { "Orders" }, new object[] { "Inventory" }, new object[] { "WordCount" } };
+
+    private (PublishedFunction Function, SampleAnswers Answers) Sample(string name) => name switch
+    {
+        "Hello" => (_samples.Hello, SampleAnswers.Hello),
+        "Orders" => (_samples.Orders, SampleAnswers.Orders),
+        "Inventory" => (_samples.Inventory, SampleAnswers.Inventory),
+        _ => (_samples.WordCount, SampleAnswers.WordCount),
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Every_sample_answers_over_the_http_trigger_in_payload_mode_as_exported(string sample)
+    {
+        var (function, answers) = Sample(sample);
+        var app = Exported(function, sample.ToLowerInvariant(), "--trigger", "http", "--function-name", sample);
+
+        await using var host = await FakeAzureFunctionsHost.StartAsync(app);
+
+        Assert.False(host.Forwarding);
+        var source = $"urn:functionpackage:azure-functions:{sample}";
+        answers.CheckFirst(await PostAsync(host, sample, answers.First), source);
+        answers.CheckSecond(await PostAsync(host, sample, answers.Second), source);
+    }
+
+    [Fact]
+    public async Task The_app_layout_is_the_contracts_and_a_second_export_writes_the_same_bytes()
+    {
+        var first = Exported(_samples.Hello, "layout-1", "--env", "GREETING=Hi", "--invocation-timeout", "10");
+        var second = Exported(_samples.Hello, "layout-2", "--invocation-timeout", "10", "--env", "GREETING=Hi");
+
+        var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "host.json"))).RootElement;
+        var description = hostJson.GetProperty("customHandler").GetProperty("description");
+        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal(".", description.GetProperty("workingDirectory").GetString());
+        var arguments = description.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Equal(new[] { "exec", "--additionalprobingpath", "fnpkg/packages", "fnpkg/host/FunctionPackage.Host.dll", "serve", "--function", "fnpkg/functions/hello/1.0.0", "--protocol", "azure-functions", "--invocation-timeout", "10" }, arguments);
+        Assert.Equal("00:00:15", hostJson.GetProperty("functionTimeout").GetString());
+        Assert.Equal("", hostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        var bindings = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "Hello", "function.json"))).RootElement.GetProperty("bindings");
+        Assert.Equal("httpTrigger", bindings[0].GetProperty("type").GetString());
+        Assert.Equal("post", bindings[0].GetProperty("methods")[0].GetString());
+        Assert.Equal("http", bindings[1].GetProperty("type").GetString());
+        var values = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "local.settings.json"))).RootElement.GetProperty("Values");
+        Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal("Hi", values.GetProperty("GREETING").GetString());
+
+        var files = Directory.GetFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, Directory.GetFiles(second, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(second, f)).Order(StringComparer.Ordinal));
+        Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(first, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, f))), $"{f} differs"));
+        // Only the function's folder holds a function.json the Functions host reads (the package's own is under fnpkg/).
+        Assert.Equal(new[] { "Hello" }, Directory.GetDirectories(first).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task With_forward_http_the_callers_request_reaches_the_handler_as_is()
+    {
+        var app = Exported(_samples.Hello, "forward", "--forward-http", "--http-method", "POST", "--auth-level", "anonymous");
+
+        await using var host = await FakeAzureFunctionsHost.StartAsync(app);
+
+        Assert.True(host.Forwarding);
+        var answer = await PostAsync(host, "Hello", SampleAnswers.Hello.First);
+        SampleAnswers.Hello.CheckFirst(answer, "");
+        Assert.Contains("forwarded HTTP requests at /Hello", host.Output);
+    }
+
+    [Fact]
+    public async Task A_queue_message_and_an_event_grid_cloudevent_reach_the_entry_point()
+    {
+        var queueApp = Exported(_samples.Orders, "queue", "--trigger", "queue", "--queue-name", "orders", "--function-name", "OnOrder");
+        var gridApp = Exported(_samples.Inventory, "eventgrid", "--trigger", "eventgrid");
+        Assert.Equal("UseDevelopmentStorage=true",
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(queueApp, "local.settings.json"))).RootElement.GetProperty("Values").GetProperty("AzureWebJobsStorage").GetString());
+
+        await using var queue = await FakeAzureFunctionsHost.StartAsync(queueApp);
+        await using var grid = await FakeAzureFunctionsHost.StartAsync(gridApp);
+
+        var (queueStatus, queueBody) = await queue.EnqueueAsync("OnOrder", SampleAnswers.Orders.First);
+        Assert.True(queueStatus == HttpStatusCode.OK, $"{queueStatus} {queueBody}\n{queue.Output}");
+        SampleAnswers.Orders.CheckFirst(queueBody.GetProperty("ReturnValue"), "");
+
+        var cloudEvent = $$"""{"specversion":"1.0","id":"ev-1","source":"/warehouse/paris","type":"com.example.stock.requested","datacontenttype":"application/json","data":{{SampleAnswers.Inventory.First}}}""";
+        var (gridStatus, gridBody) = await grid.PublishEventAsync("Inventory", cloudEvent);
+        Assert.True(gridStatus == HttpStatusCode.OK, $"{gridStatus} {gridBody}\n{grid.Output}");
+        SampleAnswers.Inventory.CheckFirst(gridBody.GetProperty("ReturnValue"), "/warehouse/paris");
+    }
+
+    [Fact]
+    public async Task A_zip_is_reproducible_and_runs_unpacked_and_a_throwing_handler_or_bad_data_are_answered_by_contract()
+    {
+        var folder = _env.NewFolder("azure-zip");
+        var zip = Path.Combine(folder, "orders.zip");
+        var first = Export(_samples.Orders, zip);
+        var bytes = File.ReadAllBytes(zip);
+        var second = Export(_samples.Orders, zip);
+        Assert.True(first.Succeeded && second.Succeeded, first.Log + second.Log);
+        Assert.Contains($"deploy (Azure Functions): az functionapp deployment source config-zip --resource-group <resource-group> --name <app> --src {zip}", first.Stdout);
+        Assert.Equal(bytes, File.ReadAllBytes(zip));
+        var unpacked = Path.Combine(folder, "unpacked");
+        ZipFile.ExtractToDirectory(zip, unpacked);
+
+        await using var host = await FakeAzureFunctionsHost.StartAsync(unpacked);
+
+        SampleAnswers.Orders.CheckSecond(await PostAsync(host, "Orders", SampleAnswers.Orders.Second), "");
+        // Unknown SKU: Orders.Pricing throws KeyNotFoundException → a failed invocation, 500 to the caller.
+        await PostAsync(host, "Orders", """{"customerId":"c-1","lines":[{"sku":"NOPE","quantity":1}]}""", HttpStatusCode.InternalServerError);
+        Assert.Contains("Unknown SKU 'NOPE'", host.Output);
+        var problem = await PostAsync(host, "Orders", "{not json", HttpStatusCode.BadRequest);
+        Assert.Equal("FPKG4050", problem.GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("FPKG7150", 1, "--trigger", "ftp")]
+    [InlineData("FPKG7151", 1, "--function-name", "9lives")]
+    [InlineData("FPKG7152", 1, "--trigger", "queue")]
+    [InlineData("FPKG7152", 1, "--queue-name", "orders")]
+    [InlineData("FPKG7153", 1, "--http-method", "FETCH")]
+    [InlineData("FPKG7153", 1, "--trigger", "queue", "--queue-name", "Orders_Queue")]
+    [InlineData("FPKG7006", 1, "--image", "registry.example.com/fn/hello:1")]
+    public void Bad_export_input_is_a_coded_error_and_nothing_is_written(string code, int exitCode, params string[] options)
+    {
+        var folder = _env.NewFolder("azure-bad-" + code);
+        var output = Path.Combine(folder, "app");
+
+        var run = Export(_samples.Hello, output, options);
+
+        Assert.True(run.ExitCode == exitCode, run.Log);
+        Assert.Contains(code + ":", run.Stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void A_non_empty_output_folder_and_a_missing_framework_dependent_are_refused_before_anything_is_installed()
+    {
+        var folder = _env.NewFolder("azure-refused");
+        var taken = Directory.CreateDirectory(Path.Combine(folder, "taken")).FullName;
+        File.WriteAllText(Path.Combine(taken, "keep.txt"), "mine");
+
+        var exists = Export(_samples.Hello, taken);
+        var selfContained = Fnpkg.Run(_env.Root.Path, "export", _samples.Hello.IdAtVersion, "--target", "azure-functions", "-o", Path.Combine(folder, "sc"),
+            "--source", Fnpkg.UnreachableSource);
+        var noOutput = Fnpkg.Run(_env.Root.Path, "export", _samples.Hello.IdAtVersion, "--target", "azure-functions", "--framework-dependent", "--source", Fnpkg.UnreachableSource);
+
+        Assert.True(exists.ExitCode == 5 && exists.Stderr.Contains("FPKG7154:"), exists.Log);
+        Assert.Equal(new[] { "keep.txt" }, Directory.GetFileSystemEntries(taken).Select(Path.GetFileName));
+        Assert.True(selfContained.ExitCode == 1 && selfContained.Stderr.Contains("FPKG7155:") && selfContained.Stderr.Contains("--framework-dependent"), selfContained.Log);
+        Assert.True(noOutput.ExitCode == 1 && noOutput.Stderr.Contains("FPKG7156:"), noOutput.Log);
+        Assert.False(Directory.Exists(Path.Combine(folder, "sc")));
+    }
+}
