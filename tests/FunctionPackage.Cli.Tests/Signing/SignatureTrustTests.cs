@@ -128,6 +128,27 @@ public sealed class SignatureTrustTests : InstallTestBase, IClassFixture<Signing
     }
 
     [Fact]
+    public async Task An_unreadable_signature_file_is_FPKG5275_when_a_signature_is_required()
+    {
+        var broken = Temp.Combine("broken", Path.GetFileName(_signed.Signed));
+        Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
+        File.Copy(_signed.Signed, broken);
+        FunctionPackageBuilder.EditZip(broken, zip =>
+        {
+            zip.GetEntry(SignatureFile)!.Delete();
+            using var stream = zip.CreateEntry(SignatureFile, CompressionLevel.NoCompression).Open();
+            stream.Write("not a PKCS #7 signature"u8);
+        });
+
+        var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Trusting(broken, _signed.UnsignedFeed, _signed.Author.Fingerprint)),
+            DiagnosticCodes.SignatureInvalid);
+        Assert.Contains("NU30", ex.Message, StringComparison.Ordinal);
+        AssertNothingInstalled();
+        // NuGet's accept mode allows an illegal signature (allowIllegal); only its integrity check is fatal there.
+        await FunctionInstaller.CreateDefault().InstallAsync(Request(broken, _signed.UnsignedFeed));
+    }
+
+    [Fact]
     public async Task A_signer_that_is_not_trusted_is_FPKG5272()
     {
         var ex = await AssertInstallFails(FunctionInstaller.CreateDefault().InstallAsync(Trusting(_signed.StrangerSigned, _signed.UnsignedFeed, _signed.Author.Fingerprint)),
