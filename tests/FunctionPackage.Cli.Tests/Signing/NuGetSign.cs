@@ -1,4 +1,5 @@
 using FunctionPackage.Testing;
+using Xunit;
 
 namespace FunctionPackage.Cli.Tests.Signing;
 
