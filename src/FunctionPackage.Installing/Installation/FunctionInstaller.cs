@@ -112,11 +112,14 @@ public sealed class FunctionInstaller
 
         // id@version is immutable, so its plan needs only the install root: a complete install is a no-op before any
         // network access (and before NuGet.Protocol is loaded). A file's identity is inside it: it is planned once verified.
+        var plan = argument.IsFile || argument.IsOci ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
+        // The receipt does not say who signed what is installed: a signature required on the command line is checked on the
+        // package again. NuGet.config's policy is not read for a no-op (it costs the no-op its speed), as restore does not
+        // re-check what its packages folder already holds.
+        var signatureOnCommandLine = request.RequireSigned || request.TrustedSigners.Count > 0;
+        if (plan is { Action: InstallAction.NoOp } && !signatureOnCommandLine) return await NoOpAsync(request, layout, plan);
         // The trust policy is read (and a bad fingerprint refused) before anything is fetched.
         var signatures = new PackageSignatureChecker(SignaturePolicy.Load(request.WorkingDirectory, request.RequireSigned, request.TrustedSigners));
-        var plan = argument.IsFile || argument.IsOci ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
-        // The receipt does not say who signed what is installed: a required signature is checked on the package again.
-        if (plan is { Action: InstallAction.NoOp } && !signatures.RequiresSignature) return await NoOpAsync(request, layout, plan);
 
         var limits = request.Limits ?? PackageLimits.FromEnvironment();
         using var timeout = new CancellationTokenSource(request.Timeout, _clock);

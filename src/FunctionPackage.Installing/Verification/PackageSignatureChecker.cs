@@ -18,9 +18,6 @@ public sealed class PackageSignatureChecker
 
     public PackageSignatureChecker(SignaturePolicy policy) => _policy = policy;
 
-    /// <summary>The function package must be signed: an installed copy is checked again rather than trusted as a no-op.</summary>
-    public bool RequiresSignature => _policy.RequireSigned;
-
     /// <summary>The function package, against the whole policy.</summary>
     /// <exception cref="FunctionPackageException">FPKG5270–FPKG5275 when the policy refuses it.</exception>
     public Task CheckFunctionPackageAsync(string packagePath, string subject, CancellationToken cancellationToken)
