@@ -109,7 +109,7 @@ public sealed partial class CliApplication
             }
         });
 
-    /// <summary>--timeout, --request-timeout and --insecure-registry, shared by every command that installs.</summary>
+    /// <summary>--timeout, --request-timeout, --insecure-registry and the <see cref="SignatureOptions"/>, shared by every command that installs.</summary>
     private sealed class TimeoutOptions
     {
         private const double MaxSeconds = 86400;
@@ -138,19 +138,22 @@ public sealed partial class CliApplication
 
         public Option<string[]> InsecureRegistries { get; } = PushCommand.InsecureRegistryOption();
 
+        private readonly SignatureOptions _signatures = new();
+
         public void AddTo(Command command)
         {
             command.Add(Timeout);
             command.Add(RequestTimeout);
             command.Add(InsecureRegistries);
+            _signatures.AddTo(command);
         }
 
-        public InstallRequest Apply(InstallRequest request, ParseResult parse) => request with
+        public InstallRequest Apply(InstallRequest request, ParseResult parse) => _signatures.Apply(request with
         {
             Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(RequestTimeout)),
             InsecureRegistries = parse.GetValue(InsecureRegistries) ?? Array.Empty<string>(),
-        };
+        }, parse);
     }
 
     private Command CreateVerify()

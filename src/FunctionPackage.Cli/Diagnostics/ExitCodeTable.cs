@@ -49,6 +49,12 @@ public static class ExitCodeTable
         [DiagnosticCodes.SourcePackageTooLarge] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.OciNotAFunctionPackage] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.OciDigestMismatch] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignatureMissing] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignatureIntegrityFailed] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignerNotTrusted] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignatureExpired] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignatureChainUntrusted] = ExitCodes.VerificationFailed,
+        [DiagnosticCodes.SignatureInvalid] = ExitCodes.VerificationFailed,
         [DiagnosticCodes.OciSbomAmbiguous] = ExitCodes.VerificationFailed,
         // Not found, or a source failed.
         [DiagnosticCodes.PackageFileNotFound] = ExitCodes.NotFound,
@@ -72,6 +78,8 @@ public static class ExitCodeTable
         [DiagnosticCodes.MaterializeTargetNotEmpty] = ExitCodes.Conflict,
         [DiagnosticCodes.InvalidPackageReference] = ExitCodes.Usage,
         [DiagnosticCodes.OciReferenceInvalid] = ExitCodes.Usage,
+        [DiagnosticCodes.TrustedSignerInvalid] = ExitCodes.Usage,
+        [DiagnosticCodes.TrustPolicyUnreadable] = ExitCodes.Usage,
         // This machine.
         [DiagnosticCodes.DiskFull] = ExitCodes.LocalFailure,
         [DiagnosticCodes.RootNotWritable] = ExitCodes.LocalFailure,

@@ -75,6 +75,16 @@ public static class DiagnosticCodes
     public const string OciNotAFunctionPackage = "FPKG5264";     // an image, another artifact type, not one .nupkg layer
     public const string OciDigestMismatch = "FPKG5265";          // the registry served bytes that do not match their digest
 
+    // 527x — package signatures and the trust policy (Verification/SignaturePolicy, PackageSignatureChecker)
+    public const string SignatureMissing = "FPKG5270";           // unsigned, but a signature is required (NU3004)
+    public const string SignatureIntegrityFailed = "FPKG5271";   // changed after signing: the signed content hash no longer matches (NU3008)
+    public const string SignerNotTrusted = "FPKG5272";           // signed, but not by a trusted signer, or require mode with none listed (NU3034)
+    public const string SignatureExpired = "FPKG5273";           // the signing certificate has expired and no timestamp proves it signed in time (NU3037)
+    public const string SignatureChainUntrusted = "FPKG5274";    // the certificate chain does not build to a trusted root (NU3018)
+    public const string SignatureInvalid = "FPKG5275";           // any other signature error NuGet reports (unreadable .signature.p7s, bad EKU…)
+    public const string TrustedSignerInvalid = "FPKG5276";       // --trusted-signer is not a SHA-256 fingerprint
+    public const string TrustPolicyUnreadable = "FPKG5277";      // NuGet.config's signatureValidationMode or trustedSigners cannot be read
+
     // 529x — OCI referrers (the SBOM fnpkg push attaches; fnpkg sbom oci://…)
     public const string OciSbomAmbiguous = "FPKG5290";           // several SBOM referrers in the package's name
 }

@@ -38,6 +38,10 @@ public sealed record InstallRequest
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
     /// <summary>Size and count limits for the function package and every dependency (default: FNPKG_MAX_* or built-in).</summary>
     public PackageLimits? Limits { get; init; }
+    /// <summary>The function package must be signed by a trusted signer (<c>--require-signed</c>); see <see cref="SignaturePolicy"/>.</summary>
+    public bool RequireSigned { get; init; }
+    /// <summary>SHA-256 fingerprints of trusted signing certificates (<c>--trusted-signer</c>); any one implies <see cref="RequireSigned"/>.</summary>
+    public IReadOnlyList<string> TrustedSigners { get; init; } = Array.Empty<string>();
 }
 
 public sealed record InstallResult(
@@ -109,7 +113,13 @@ public sealed class FunctionInstaller
         // id@version is immutable, so its plan needs only the install root: a complete install is a no-op before any
         // network access (and before NuGet.Protocol is loaded). A file's identity is inside it: it is planned once verified.
         var plan = argument.IsFile || argument.IsOci ? null : Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
-        if (plan is { Action: InstallAction.NoOp }) return await NoOpAsync(request, layout, plan);
+        // The receipt does not say who signed what is installed: a signature required on the command line is checked on the
+        // package again. NuGet.config's policy is not read for a no-op (it costs the no-op its speed), as restore does not
+        // re-check what its packages folder already holds.
+        var signatureOnCommandLine = request.RequireSigned || request.TrustedSigners.Count > 0;
+        if (plan is { Action: InstallAction.NoOp } && !signatureOnCommandLine) return await NoOpAsync(request, layout, plan);
+        // The trust policy is read (and a bad fingerprint refused) before anything is fetched.
+        var signatures = new PackageSignatureChecker(SignaturePolicy.Load(request.WorkingDirectory, request.RequireSigned, request.TrustedSigners));
 
         var limits = request.Limits ?? PackageLimits.FromEnvironment();
         using var timeout = new CancellationTokenSource(request.Timeout, _clock);
@@ -123,7 +133,7 @@ public sealed class FunctionInstaller
         });
         try
         {
-            return await InstallCoreAsync(request, layout, argument, plan, limits, session, deadline.Token);
+            return await InstallCoreAsync(request, layout, argument, plan, limits, session, signatures, deadline.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -183,7 +193,7 @@ public sealed class FunctionInstaller
 
     /// <summary><paramref name="plan"/>: an id@version's (decided before the download); null for a file or an oci:// package, planned here once verified.</summary>
     private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument, InstallPlan? plan,
-        PackageLimits limits, IPackageSourceSession session, CancellationToken cancellationToken)
+        PackageLimits limits, IPackageSourceSession session, PackageSignatureChecker signatures, CancellationToken cancellationToken)
     {
         StagingArea? staging = null;
         try
@@ -217,6 +227,7 @@ public sealed class FunctionInstaller
                 throw new FunctionPackageException(DiagnosticCodes.IdentityMismatch,
                     DiagnosticMessages.Format("FPKG5007_3", manifest.Id, manifest.Version, argument));
             }
+            await signatures.CheckFunctionPackageAsync(packagePath, $"{manifest.Id} {manifest.Version} ({argument})", cancellationToken);
             _runtimeChecker.Check(manifest.Runtime);
 
             plan ??= Plan(layout, manifest.Id, manifest.Version);
@@ -228,13 +239,13 @@ public sealed class FunctionInstaller
             if (plan.Action == InstallAction.Repair)
             {
                 _logger.LogInformation("{Id} {Version} is installed; restoring {Count} missing shared package(s)", manifest.Id, manifest.Version, plan.MissingDependencies.Count);
-                var restored = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, cancellationToken);
+                var restored = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, signatures, cancellationToken);
                 return await FinishAsync(request, layout, plan.Receipt!, plan.FunctionDirectory, alreadyInstalled: true, restored);
             }
 
             using var stagedFunction = StagedFolder.Create(plan.FunctionDirectory, staging.Directory);
             ExtractFunctionFiles(archive, stagedFunction.Path);
-            var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, cancellationToken);
+            var added = await InstallDependenciesAsync(manifest, archive, request, layout, limits, session, staging, signatures, cancellationToken);
             var receipt = CreateReceipt(manifest, verification, layout);
             // The receipt is written last, into the staged folder: its presence in functions/ means the install is complete.
             File.WriteAllBytes(Path.Combine(stagedFunction.Path, InstallLayout.ReceiptFileName), receipt.Serialize());
@@ -326,7 +337,8 @@ public sealed class FunctionInstaller
     }
 
     private async Task<int> InstallDependenciesAsync(FunctionManifest manifest, FunctionPackageArchive archive, InstallRequest request,
-        InstallLayout layout, PackageLimits limits, IPackageSourceSession session, StagingArea staging, CancellationToken cancellationToken)
+        InstallLayout layout, PackageLimits limits, IPackageSourceSession session, StagingArea staging, PackageSignatureChecker signatures,
+        CancellationToken cancellationToken)
     {
         var packages = new SharedPackagesFolder(layout.PackagesFolder, limits);
         var needed = manifest.Dependencies.Where(d => !packages.IsInstalled(d)).ToList();
@@ -374,6 +386,7 @@ public sealed class FunctionInstaller
             {
                 throw new FunctionPackageException(DiagnosticCodes.DependencyHashMismatch, DiagnosticMessages.Format("FPKG5104", dependency.Id, dependency.Version, origin, actual, manifest.Id, manifest.Version, dependency.Sha512));
             }
+            await signatures.CheckDependencyAsync(file, $"{dependency.Id} {dependency.Version} (a dependency of {manifest.Id} {manifest.Version}, from {origin})", ct);
             ct.ThrowIfCancellationRequested();
             packages.Install(dependency, file, actual, origin, staging.Directory);
         });
