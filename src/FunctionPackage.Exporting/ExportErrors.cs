@@ -60,12 +60,6 @@ public static class ExportErrors
     public const string RuntimePackMissing = "FPKG7112";
     public const string RuntimePackHash = "FPKG7113";
 
-    public static IReadOnlyList<string> Lambda { get; } = new[]
-    {
-        LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
-        SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
-    };
-
     public static FunctionPackageException SelfContainedRid(string rid, IEnumerable<string> supported) =>
         new(SelfContainedRuntimeIdentifier, $"a self-contained host cannot be built for '{rid}'. Pass -r with one of: {string.Join(", ", supported)}.");
 
@@ -117,4 +111,25 @@ public static class ExportErrors
 
     public static FunctionPackageException AzureSelfContainedUnavailable() =>
         new(AzureSelfContainedNotAvailable, "a self-contained handler (for a Functions plan without .NET) cannot be built yet: the runtime-pack builder has not landed. Pass --framework-dependent when the platform has the .NET 10 runtime and ASP.NET Core on PATH (e.g. a custom container or a plan that has .NET).");
+
+    public static FunctionPackageException LambdaNoOutput() =>
+        new(LambdaOutput, "--target aws-lambda writes a zip: pass --output <file.zip> (e.g. -o orders-lambda.zip).");
+
+    public static FunctionPackageException LambdaRid(string rid, IEnumerable<string> supported) =>
+        new(LambdaUsage, $"-r '{rid}' is not an architecture Lambda runs. Pass -r with one of: {string.Join(", ", supported)} (x86_64, arm64).");
+
+    public static FunctionPackageException LambdaRuntimeVersionNeedsSelfContained() =>
+        new(LambdaUsage, "--runtime-version chooses the runtime packs of a self-contained host; the dotnet10 runtime brings its own .NET. Add --self-contained, or leave --runtime-version out.");
+
+    public static FunctionPackageException LambdaTimeout(double seconds, int max) =>
+        new(LambdaUsage, $"--invocation-timeout {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} is longer than Lambda's longest function timeout ({max} s). Pass at most {max}.");
+
+    public static FunctionPackageException LambdaSize(string what, long bytes, long limit) =>
+        new(LambdaTooLarge, $"the deployment package would be {bytes:N0} bytes {what}, over Lambda's limit of {limit:N0} bytes ({(what == "zipped" ? "50 MB for a direct upload" : "250 MB unzipped")}); no file was written. Trim the function's dependencies{(what == "zipped" ? ", or use the dotnet10 runtime instead of --self-contained (no .NET in the zip)" : "")}.");
+
+    public static FunctionPackageException LambdaPlatformMismatch(string rid, FunctionPackageException inner) =>
+        new(LambdaPlatform, $"the Lambda architecture {rid} cannot run this package ({inner.Message}). Export with the -r the package was built for, or rebuild it without a RuntimeIdentifier (or for {rid}).", inner);
+
+    public static FunctionPackageException LambdaFrameworkMissing(string runtimeVersion, FunctionPackageException inner) =>
+        new(LambdaFramework, $"Lambda's .NET {runtimeVersion} (Microsoft.NETCore.App, Microsoft.AspNetCore.App) cannot run this function ({inner.Message}). Target net10.0 or lower, framework-dependent.", inner);
 }

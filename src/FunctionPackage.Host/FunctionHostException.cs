@@ -98,6 +98,8 @@ public static class HostErrorCodes
     public const string AzureAppInvalid = "FPKG4201";
     /// <summary>azure-functions: a <c>POST /&lt;Name&gt;</c> body is not an invocation request holding the trigger's value (answered 400).</summary>
     public const string AzureInvocationInvalid = "FPKG4202";
+    /// <summary>Started with no arguments: the launch file beside the host is not valid (exit code 1).</summary>
+    public const string LaunchFileInvalid = "FPKG4160";
 }
 
 /// <summary>Process exit codes of the host (documented in docs/host.md).</summary>

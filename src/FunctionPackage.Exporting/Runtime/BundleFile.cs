@@ -30,10 +30,14 @@ public sealed record BundleFile
 
     public Stream OpenRead() => Content is not null ? new MemoryStream(Content, writable: false) : File.OpenRead(SourceFile!);
 
-    /// <summary>Every file under <paramref name="folder"/>, at <paramref name="prefix"/>/&lt;relative path&gt; (prefix "" for the root).</summary>
+    /// <summary>
+    /// Every file under <paramref name="folder"/>, at <paramref name="prefix"/>/&lt;relative path&gt; (prefix "" for the
+    /// root), as a plain file (0644): the modes on disk depend on how packages were extracted and on the umask, so they
+    /// are not copied; what must run is marked by the one who knows (the bootstrap, createdump).
+    /// </summary>
     public static IEnumerable<BundleFile> FromFolder(string folder, string prefix = "") =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(file => FromFile(Join(prefix, System.IO.Path.GetRelativePath(folder, file).Replace('\\', '/')), file, IsExecutable(file)));
+            .Select(file => FromFile(Join(prefix, System.IO.Path.GetRelativePath(folder, file).Replace('\\', '/')), file));
 
     /// <summary>
     /// Writes <paramref name="files"/> under <paramref name="folder"/> (which must not exist yet) with their modes
@@ -62,8 +66,4 @@ public sealed record BundleFile
         : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     public static string Join(string prefix, string path) => prefix.Length == 0 ? path : $"{prefix.TrimEnd('/')}/{path}";
-
-    /// <summary>An executable file on disk stays executable (user execute bit); on Windows nothing is.</summary>
-    private static bool IsExecutable(string file) =>
-        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0;
 }

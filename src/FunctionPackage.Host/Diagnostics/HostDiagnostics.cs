@@ -58,6 +58,7 @@ public static class HostDiagnostics
         new(HostErrorCodes.AzurePortNotSet, ExitCodes.LoadFailed),
         new(HostErrorCodes.AzureAppInvalid, ExitCodes.LoadFailed),
         new(HostErrorCodes.AzureInvocationInvalid, null),
+        new(HostErrorCodes.LaunchFileInvalid, ExitCodes.Usage),
     };
 
     private static readonly Dictionary<string, HostDiagnostic> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);
