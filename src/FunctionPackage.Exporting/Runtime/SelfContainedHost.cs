@@ -34,7 +34,8 @@ public sealed record SelfContainedHost(string RuntimeIdentifier, string RuntimeV
 /// <item>the files <c>data/RuntimeList.xml</c> lists of Microsoft.NETCore.App.Runtime.&lt;rid&gt; and
 /// Microsoft.AspNetCore.App.Runtime.&lt;rid&gt;, flat at the root (libhostfxr.so there makes the apphost self-contained);</item>
 /// <item><c>&lt;host&gt;.runtimeconfig.json</c>: <c>includedFrameworks</c> (the packs' version) instead of
-/// <c>frameworks</c>, the host's configProperties kept, <c>System.Globalization.Invariant</c> true (no libicu);</item>
+/// <c>frameworks</c>, the host's configProperties kept, <c>System.Globalization.Invariant</c> true (no libicu) and
+/// <c>PredefinedCulturesOnly</c> false (named cultures with invariant data, so satellite resources still resolve);</item>
 /// <item><c>&lt;host&gt;.deps.json</c>: the RID-specific runtime target, with one <c>runtimepack</c> library per pack
 /// listing its files (hostpolicy builds the trusted-platform list from it);</item>
 /// <item>the apphost of Microsoft.NETCore.App.Host.&lt;rid&gt; bound to the host assembly (<see cref="AppHost"/>).</item>
@@ -117,6 +118,9 @@ public sealed class SelfContainedHostBuilder
         options["includedFrameworks"] = new JsonArray(frameworks.Select(name => (JsonNode)new JsonObject { ["name"] = name, ["version"] = version }).ToArray());
         var properties = options["configProperties"] as JsonObject ?? (JsonObject)(options["configProperties"] = new JsonObject());
         properties["System.Globalization.Invariant"] = true;
+        // Without ICU, cultures still exist by name (invariant data): a function asking for "fr" gets its French
+        // satellite resources instead of a CultureNotFoundException.
+        properties["System.Globalization.PredefinedCulturesOnly"] = false;
         return Serialize(config);
     }
 

@@ -56,6 +56,7 @@ public sealed class SelfContainedHostTests : IDisposable
         Assert.False(config.TryGetProperty("frameworks", out _));
         Assert.Equal(new[] { "Microsoft.NETCore.App", "Microsoft.AspNetCore.App" }.Order(), config.GetProperty("includedFrameworks").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).Order());
         Assert.True(config.GetProperty("configProperties").GetProperty("System.Globalization.Invariant").GetBoolean());
+        Assert.False(config.GetProperty("configProperties").GetProperty("System.Globalization.PredefinedCulturesOnly").GetBoolean());
         Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(folder, "bootstrap")) & UnixFileMode.UserExecute);
 
         // No dotnet anywhere the apphost would look; the trace names the hostfxr it loaded.

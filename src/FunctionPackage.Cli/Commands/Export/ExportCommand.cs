@@ -9,7 +9,7 @@ namespace FunctionPackage.Cli.Commands;
 public sealed partial class CliApplication
 {
     /// <summary>Every export target, one class each (Commands/Export/&lt;Name&gt;ExportTarget.cs), in the order --help lists them.</summary>
-    private static readonly IExportTarget[] ExportTargets = { new OciExportTarget(), new OpenWhiskExportTarget(), new AzureFunctionsExportTarget() };
+    private static readonly IExportTarget[] ExportTargets = { new OciExportTarget(), new OpenWhiskExportTarget(), new AzureFunctionsExportTarget(), new AwsLambdaExportTarget() };
 
     /// <summary>
     /// <c>fnpkg export &lt;package&gt; --target &lt;name&gt;</c>: the part every target shares — the package (verified and installed

@@ -17,7 +17,7 @@ internal sealed class ExportOptions
 
     public Option<string?> Output { get; } = new("--output", "-o")
     {
-        Description = "Write the export to this path instead of pushing it (oci, openwhisk: an OCI image layout tar).",
+        Description = "Write the export to this path instead of pushing it (oci, openwhisk: an OCI image layout tar; aws-lambda: the deployment zip).",
     };
 
     public Option<string?> ServiceManifest { get; } = new("--service-manifest")
@@ -82,9 +82,25 @@ internal sealed class ExportOptions
         Description = "The platform has .NET: the handler is `dotnet exec` of the host instead of a self-contained linux-x64 executable. Targets: azure-functions.",
     };
 
+    public Option<bool> SelfContained { get; } = new("--self-contained")
+    {
+        Description = "Ship the host self-contained (.NET from the runtime packs on the sources, invariant globalization) for a platform without .NET. Targets: aws-lambda (a provided.al2023 zip with a bootstrap).",
+    };
+
+    public Option<string?> RuntimeIdentifier { get; } = new("--runtime", "-r")
+    {
+        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64. Targets: aws-lambda (x86_64 or arm64).",
+    };
+
+    public Option<string?> RuntimeVersion { get; } = new("--runtime-version")
+    {
+        Description = "With --self-contained: the .NET runtime packs' version (one fnpkg pins; default the newest pinned of the host's major). Targets: aws-lambda.",
+    };
+
     /// <summary>In the order --help lists them.</summary>
     public IReadOnlyList<Option> All => new Option[] { Image, Output, ServiceManifest, BaseImage, Platform, ActionName,
-        Trigger, FunctionName, HttpMethod, AuthLevel, ForwardHttp, QueueName, QueueConnection, FrameworkDependent };
+        Trigger, FunctionName, HttpMethod, AuthLevel, ForwardHttp, QueueName, QueueConnection, FrameworkDependent,
+        SelfContained, RuntimeIdentifier, RuntimeVersion };
 
     /// <summary>The options the user typed (a default value is not "given").</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(option => parse.GetResult(option) is { Implicit: false });
