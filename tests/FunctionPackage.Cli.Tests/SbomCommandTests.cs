@@ -6,6 +6,7 @@ using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Cli.Tests.Fixtures;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Model;
+using FunctionPackage.Testing;
 
 namespace FunctionPackage.Cli.Tests;
 
@@ -43,9 +44,14 @@ public sealed class SbomCommandTests : InstallTestBase
     {
         var package = new FunctionPackageBuilder().Build(Temp.Folder("out"));
 
-        // Out of process, to read stderr without redirecting the console of tests running beside this one.
+        // Out of process, to read stderr without redirecting the console of tests running beside this one. fnpkg's own
+        // build output, not the copy in this test's folder: the tests reference ASP.NET Core's shared framework, so the
+        // Microsoft.Extensions.* packages fnpkg's deps.json names are not copied here.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var fnpkg = Path.Combine(RepoPaths.Root, "src", "FunctionPackage.Cli", "bin", testOutput.Parent!.Name, testOutput.Name, "fnpkg.dll");
+        Assert.True(File.Exists(fnpkg), $"{fnpkg} is missing: build src/FunctionPackage.Cli in the configuration of the tests.");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(CliApplication).Assembly.Location);
+        start.ArgumentList.Add(fnpkg);
         start.ArgumentList.Add("sbom");
         start.ArgumentList.Add(package);
         using var process = Process.Start(start)!;
