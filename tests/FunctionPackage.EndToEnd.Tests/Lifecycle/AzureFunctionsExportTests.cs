@@ -53,21 +53,11 @@ public sealed class AzureFunctionsExportTests
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    public static IEnumerable<object[]> Samples() => new[] { new object[] { "Hello" }, new object[] { "Orders" }, new object[] { "Inventory" }, new object[] { "WordCount" } };
-
-    private (PublishedFunction Function, SampleAnswers Answers) Sample(string name) => name switch
-    {
-        "Hello" => (_samples.Hello, SampleAnswers.Hello),
-        "Orders" => (_samples.Orders, SampleAnswers.Orders),
-        "Inventory" => (_samples.Inventory, SampleAnswers.Inventory),
-        _ => (_samples.WordCount, SampleAnswers.WordCount),
-    };
-
     [Theory]
-    [MemberData(nameof(Samples))]
+    [MemberData(nameof(LifecycleSamples.Names), MemberType = typeof(LifecycleSamples))]
     public async Task Every_sample_answers_over_the_http_trigger_in_payload_mode_as_exported(string sample)
     {
-        var (function, answers) = Sample(sample);
+        var (function, answers) = _samples.WithAnswers(sample);
         var app = Exported(function, sample.ToLowerInvariant(), "--trigger", "http", "--function-name", sample);
 
         await using var host = await FakeAzureFunctionsHost.StartAsync(app);

@@ -75,6 +75,18 @@ public sealed class LifecycleSamples
     /// </summary>
     public PublishedFunction OrdersEmbedded => Get("Orders", embed: true);
 
+    /// <summary>The four samples' names, as a Theory's data (<c>[MemberData]</c>); <see cref="WithAnswers"/> turns one into its function and answers.</summary>
+    public static IEnumerable<object[]> Names() => new[] { new object[] { "Hello" }, new object[] { "Orders" }, new object[] { "Inventory" }, new object[] { "WordCount" } };
+
+    public (PublishedFunction Function, SampleAnswers Answers) WithAnswers(string name) => name switch
+    {
+        "Hello" => (Hello, SampleAnswers.Hello),
+        "Orders" => (Orders, SampleAnswers.Orders),
+        "Inventory" => (Inventory, SampleAnswers.Inventory),
+        "WordCount" => (WordCount, SampleAnswers.WordCount),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a lifecycle sample"),
+    };
+
     private PublishedFunction Get(string sample, bool embed = false)
     {
         lock (_gate)

@@ -19,7 +19,9 @@ public static class DotNetBaseImage
 
     /// <param name="withAspNetCore">Also Microsoft.AspNetCore.App (the machine's, of the same version) in the dotnet layer, as in
     /// Microsoft's aspnet images: what the function host needs (fnpkg export). Pushed as <c>base/aspnet-runtime</c>.</param>
-    public static async Task<ImageReference> BuildAndPushAsync(RegistryClient client, string workFolder, bool withAspNetCore = false)
+    /// <param name="withIcu">Also the machine's ICU libraries (as Microsoft's Debian/Ubuntu images have), and globalization not
+    /// invariant: for functions that need a culture (the Inventory sample answers in French). Pushed with an <c>-icu</c> suffix.</param>
+    public static async Task<ImageReference> BuildAndPushAsync(RegistryClient client, string workFolder, bool withAspNetCore = false, bool withIcu = false)
     {
         // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>
         var dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
@@ -38,7 +40,13 @@ public static class DotNetBaseImage
             runtime.AddRange(LayerContent.FromFolder(aspNetCore, $"usr/share/dotnet/shared/Microsoft.AspNetCore.App/{version}"));
         }
 
-        var natives = new[] { Path.Combine(dotnetRoot, "dotnet") }.Concat(Directory.GetFiles(fxr, "*.so")).Concat(Directory.GetFiles(shared, "*.so"));
+        // ICU is loaded with dlopen (never in ldd's list): its libraries as ldconfig knows them, e.g. /lib/x86_64-linux-gnu/libicuuc.so.72.
+        var icu = withIcu
+            ? Tool.Ok("ldconfig", "-p").Split('\n').Select(line => line.Split("=>").Last().Trim())
+                .Where(path => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(path), @"^libicu(uc|i18n|data)\.so\.\d+$")).Distinct().ToList()
+            : new List<string>();
+        if (withIcu) Assert.True(icu.Count == 3, $"ICU (libicuuc, libicui18n, libicudata) is not all on this machine ({string.Join(", ", icu)}): install libicu-dev.");
+        var natives = new[] { Path.Combine(dotnetRoot, "dotnet") }.Concat(Directory.GetFiles(fxr, "*.so")).Concat(Directory.GetFiles(shared, "*.so")).Concat(icu);
         var libraries = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var native in natives)
         {
@@ -50,6 +58,7 @@ public static class DotNetBaseImage
             }
         }
         Assert.Contains(libraries, l => l.Contains("libc.so"));
+        libraries.UnionWith(icu);
         var system = libraries.Select(l => LayerEntry.FromDisk(l.TrimStart('/'), new FileInfo(l).ResolveLinkTarget(true)?.FullName ?? l)).ToList();
         system.Add(LayerEntry.File("etc/passwd", System.Text.Encoding.ASCII.GetBytes($"root:x:0:0:root:/root:/sbin/nologin\n{User}:x:{Uid}:{Uid}:{User}:/home/{User}:/sbin/nologin\n")));
         system.Add(LayerEntry.File("etc/group", System.Text.Encoding.ASCII.GetBytes($"root:x:0:\n{User}:x:{Uid}:\n")));
@@ -65,11 +74,11 @@ public static class DotNetBaseImage
             {
                 KeyValuePair.Create("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
                 KeyValuePair.Create("DOTNET_ROOT", "/usr/share/dotnet"),
-                // The image has no libicu.
-                KeyValuePair.Create("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"),
+                // Without ICU in the image, globalization must be invariant.
+                KeyValuePair.Create("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", withIcu ? "0" : "1"),
             },
         });
-        var reference = new ImageReference(client.Registry, withAspNetCore ? "base/aspnet-runtime" : "base/dotnet-runtime", version, null);
+        var reference = new ImageReference(client.Registry, (withAspNetCore ? "base/aspnet-runtime" : "base/dotnet-runtime") + (withIcu ? "-icu" : ""), version, null);
         await ImagePusher.PushAsync(image, client, reference.Repository, reference.Tag!, new BlobResolver(Path.Combine(workFolder, "cache"), _ => client));
         return reference;
     }
