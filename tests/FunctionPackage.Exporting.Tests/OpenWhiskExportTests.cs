@@ -75,24 +75,7 @@ public sealed class OpenWhiskExportTests : IDisposable
         }
     }
 
-    private async Task<(int ExitCode, string Output, string Errors)> Fnpkg(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        int exitCode;
-        try
-        {
-            exitCode = await CliApplication.RunAsync(args, output);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-        _output.WriteLine($"$ fnpkg {string.Join(' ', args)}\n[exit {exitCode}]\n{output}\n--- stderr\n{errors}");
-        return (exitCode, output.ToString(), errors.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Errors)> Fnpkg(params string[] args) => InProcessFnpkg.RunAsync(_output, args);
 
     private string[] ExportArgs(string package, params string[] more) => new[]
     {
