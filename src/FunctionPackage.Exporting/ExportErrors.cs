@@ -22,7 +22,7 @@ public static class ExportErrors
         LambdaUsage, LambdaOutput, LambdaTooLarge, LambdaPlatform, LambdaFramework,
         SelfContainedRuntimeIdentifier, RuntimeVersionNotPinned, RuntimePackMissing, RuntimePackHash,
         OpenWhiskReservedVariable, OpenWhiskInvalidActionName,
-        AzureInvalidTrigger, AzureInvalidFunctionName, AzureTriggerOptionMismatch, AzureInvalidValue, AzureOutputNotEmpty, AzureSelfContainedNotAvailable, AzureNoOutput,
+        AzureInvalidTrigger, AzureInvalidFunctionName, AzureTriggerOptionMismatch, AzureInvalidValue, AzureOutputNotEmpty, AzureFrameworkDependentRuntime, AzureNoOutput, AzurePlatform, AzureFramework,
     };
 
     public static FunctionPackageException Unknown(string target, IEnumerable<string> known) =>
@@ -85,8 +85,10 @@ public static class ExportErrors
     public const string AzureTriggerOptionMismatch = "FPKG7152";
     public const string AzureInvalidValue = "FPKG7153";
     public const string AzureOutputNotEmpty = "FPKG7154";
-    public const string AzureSelfContainedNotAvailable = "FPKG7155";
+    public const string AzureFrameworkDependentRuntime = "FPKG7155";
     public const string AzureNoOutput = "FPKG7156";
+    public const string AzurePlatform = "FPKG7157";
+    public const string AzureFramework = "FPKG7158";
 
     public static FunctionPackageException AzureTrigger(string trigger, IEnumerable<string> known) =>
         new(AzureInvalidTrigger, $"--trigger '{trigger}' is not a trigger the azure-functions target writes. Pass one of: {string.Join(", ", known)}.");
@@ -109,8 +111,14 @@ public static class ExportErrors
     public static FunctionPackageException AzureOutputMissing() =>
         new(AzureNoOutput, "--target azure-functions writes an app: pass -o <folder> (a new or empty folder) or -o <file.zip>.");
 
-    public static FunctionPackageException AzureSelfContainedUnavailable() =>
-        new(AzureSelfContainedNotAvailable, "a self-contained handler (for a Functions plan without .NET) cannot be built yet: the runtime-pack builder has not landed. Pass --framework-dependent when the platform has the .NET 10 runtime and ASP.NET Core on PATH (e.g. a custom container or a plan that has .NET).");
+    public static FunctionPackageException AzureRuntimeWithFrameworkDependent(string option) =>
+        new(AzureFrameworkDependentRuntime, $"{option} chooses the self-contained handler's runtime; with --framework-dependent the handler runs on the platform's own .NET, whatever its RID. Drop {option}, or drop --framework-dependent.");
+
+    public static FunctionPackageException AzurePlatformMismatch(string rid, FunctionPackageException inner) =>
+        new(AzurePlatform, $"the self-contained {rid} handler cannot run this package ({inner.Message}). Export with the -r the package was built for, or rebuild it without a RuntimeIdentifier (or for {rid}).", inner);
+
+    public static FunctionPackageException AzureFrameworkMissing(string runtimeVersion, FunctionPackageException inner) =>
+        new(AzureFramework, $"the self-contained handler's .NET {runtimeVersion} (Microsoft.NETCore.App, Microsoft.AspNetCore.App) cannot run this function ({inner.Message}). Pass a newer --runtime-version that fnpkg pins, or --framework-dependent on a plan with that .NET.", inner);
 
     public static FunctionPackageException LambdaNoOutput() =>
         new(LambdaOutput, "--target aws-lambda writes a zip: pass --output <file.zip> (e.g. -o orders-lambda.zip).");

@@ -111,7 +111,9 @@ public static class ExitCodeTable
         [ExportErrors.AzureTriggerOptionMismatch] = ExitCodes.Usage,
         [ExportErrors.AzureInvalidValue] = ExitCodes.Usage,
         [ExportErrors.AzureNoOutput] = ExitCodes.Usage,
-        [ExportErrors.AzureSelfContainedNotAvailable] = ExitCodes.Usage,
+        [ExportErrors.AzureFrameworkDependentRuntime] = ExitCodes.Usage,
+        [ExportErrors.AzurePlatform] = ExitCodes.RuntimeMissing,
+        [ExportErrors.AzureFramework] = ExitCodes.RuntimeMissing,
         [ExportErrors.AzureOutputNotEmpty] = ExitCodes.Conflict,
     };
 

@@ -33,11 +33,14 @@ public sealed record BundleFile
     /// <summary>
     /// Every file under <paramref name="folder"/>, at <paramref name="prefix"/>/&lt;relative path&gt; (prefix "" for the
     /// root), as a plain file (0644): the modes on disk depend on how packages were extracted and on the umask, so they
-    /// are not copied; what must run is marked by the one who knows (the bootstrap, createdump).
+    /// are not copied; what must run is marked by the one who knows (the bootstrap, createdump). <paramref name="include"/>,
+    /// when given, is asked about each file's path relative to <paramref name="folder"/> (e.g. <see cref="RuntimeAssetFilter.Keeps"/>).
     /// </summary>
-    public static IEnumerable<BundleFile> FromFolder(string folder, string prefix = "") =>
+    public static IEnumerable<BundleFile> FromFolder(string folder, string prefix = "", Func<string, bool>? include = null) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(file => FromFile(Join(prefix, System.IO.Path.GetRelativePath(folder, file).Replace('\\', '/')), file));
+            .Select(file => (File: file, Relative: System.IO.Path.GetRelativePath(folder, file).Replace('\\', '/')))
+            .Where(f => include is null || include(f.Relative))
+            .Select(f => FromFile(Join(prefix, f.Relative), f.File));
 
     /// <summary>
     /// Writes <paramref name="files"/> under <paramref name="folder"/> (which must not exist yet) with their modes

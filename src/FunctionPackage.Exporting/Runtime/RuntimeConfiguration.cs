@@ -15,6 +15,23 @@ public sealed record RuntimeConfiguration
     public int? MaxConcurrentInvocations { get; init; }
     /// <summary>Seconds a SIGTERM leaves in-flight requests (the host's <c>--drain-timeout</c>); below the platform's grace period.</summary>
     public double? DrainTimeoutSeconds { get; init; }
+
+    /// <summary>The limits given, as the host's options (<c>--invocation-timeout 10 --drain-timeout 8 …</c>), in a fixed order; unset ones left out.</summary>
+    public IReadOnlyList<string> HostOptions()
+    {
+        var options = new List<string>();
+        void Add(string option, string? value)
+        {
+            if (value is null) return;
+            options.Add(option);
+            options.Add(value);
+        }
+        Add("--invocation-timeout", InvocationTimeoutSeconds?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        Add("--max-request-body-bytes", MaxRequestBodyBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("--max-concurrent-invocations", MaxConcurrentInvocations?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("--drain-timeout", DrainTimeoutSeconds?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        return options;
+    }
 }
 
 /// <summary>Parses <c>--env-file</c> files and <c>--env K=V</c> entries (later wins), FPKG7002 for a malformed one.</summary>

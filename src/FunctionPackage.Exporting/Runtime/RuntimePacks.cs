@@ -166,4 +166,13 @@ public sealed record RuntimePackRequest
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     public TimeSpan RequestTimeout { get; init; } = InstallRequest.DefaultRequestTimeout;
     public string CacheFolder { get; init; } = RuntimePacks.DefaultCacheFolder;
+
+    /// <summary>The packs of an export: from the install's sources, working directory and request timeout.</summary>
+    public static RuntimePackRequest For(InstallRequest install, string cacheFolder) => new()
+    {
+        Sources = install.Sources,
+        WorkingDirectory = install.WorkingDirectory,
+        RequestTimeout = install.RequestTimeout,
+        CacheFolder = cacheFolder,
+    };
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FunctionPackage.Exporting.Targets.Oci;
+using FunctionPackage.Installing.Installation;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Exporting.Runtime;
@@ -17,6 +19,13 @@ public sealed record SelfContainedHostRequest
     public required string ExecutableName { get; init; }
     /// <summary>Where the packs come from and are cached.</summary>
     public RuntimePackRequest Packs { get; init; } = new();
+    /// <summary>
+    /// The runtimeconfig's <c>additionalProbingPaths</c>: where hostpolicy looks for package assets of deps.json files
+    /// (the function's, through its load context's AssemblyDependencyResolver) — what <c>dotnet exec
+    /// --additionalprobingpath</c> gives a framework-dependent host. hostfxr resolves a relative one against the current
+    /// directory, not the runtimeconfig's folder; a path that does not exist is skipped.
+    /// </summary>
+    public IReadOnlyList<string> ProbingPaths { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>
@@ -66,6 +75,17 @@ public sealed class SelfContainedHostBuilder
     public static string VersionFor(SelfContainedHostRequest request) =>
         request.RuntimeVersion ?? RuntimePacks.DefaultVersion(HostMajor(request.HostDirectory, request.HostAssemblyName));
 
+    /// <summary>
+    /// The install's runtime check judged against the platform rather than this machine: <paramref name="rid"/> and a
+    /// stand-in dotnet root (under <paramref name="scratchFolder"/>) with Microsoft.NETCore.App and
+    /// Microsoft.AspNetCore.App at <paramref name="runtimeVersion"/> — what a self-contained host (or Lambda's dotnet10) runs on.
+    /// </summary>
+    public static RuntimeFrameworkChecker PlatformChecker(string rid, string runtimeVersion, string scratchFolder)
+    {
+        var frameworks = RuntimeFrameworkChecker.HostFrameworks.ToDictionary(name => name, _ => (IReadOnlySet<string>)new HashSet<string> { runtimeVersion }, StringComparer.Ordinal);
+        return new RuntimeFrameworkChecker(BaseImageFrameworks.WriteStandInRoot(frameworks, scratchFolder), rid);
+    }
+
     public async Task<SelfContainedHost> BuildAsync(SelfContainedHostRequest request, CancellationToken cancellationToken = default)
     {
         var rid = request.RuntimeIdentifier;
@@ -96,7 +116,7 @@ public sealed class SelfContainedHostBuilder
         var executable = request.ExecutableName;
         var appHostFile = Path.Combine(appHost.Folder, "runtimes", rid, "native", "apphost");
         files[executable] = BundleFile.FromBytes(executable, AppHost.Bind(await File.ReadAllBytesAsync(appHostFile, cancellationToken).ConfigureAwait(false), request.HostAssemblyName), executable: true);
-        files[runtimeConfig] = BundleFile.FromBytes(runtimeConfig, SelfContainedRuntimeConfig(Path.Combine(request.HostDirectory, runtimeConfig), version));
+        files[runtimeConfig] = BundleFile.FromBytes(runtimeConfig, SelfContainedRuntimeConfig(Path.Combine(request.HostDirectory, runtimeConfig), version, request.ProbingPaths));
         files[depsFile] = BundleFile.FromBytes(depsFile, SelfContainedDeps(Path.Combine(request.HostDirectory, depsFile), rid, runtimeLibraries));
         _logger.LogInformation("Self-contained host for {Rid}: .NET {Version} from the runtime packs, {Count} files", rid, version, files.Count);
         return new SelfContainedHost(rid, version, executable, files.Values.ToList());
@@ -105,7 +125,7 @@ public sealed class SelfContainedHostBuilder
     private static string RuntimeConfigName(string hostAssemblyName) => Path.GetFileNameWithoutExtension(hostAssemblyName) + ".runtimeconfig.json";
 
     /// <summary>The host's runtimeconfig with its frameworks included rather than required, and invariant globalization.</summary>
-    internal static byte[] SelfContainedRuntimeConfig(string hostRuntimeConfig, string version)
+    internal static byte[] SelfContainedRuntimeConfig(string hostRuntimeConfig, string version, IReadOnlyList<string> probingPaths)
     {
         var config = ReadJson(hostRuntimeConfig);
         var options = config["runtimeOptions"]!.AsObject();
@@ -121,6 +141,7 @@ public sealed class SelfContainedHostBuilder
         // Without ICU, cultures still exist by name (invariant data): a function asking for "fr" gets its French
         // satellite resources instead of a CultureNotFoundException.
         properties["System.Globalization.PredefinedCulturesOnly"] = false;
+        if (probingPaths.Count > 0) options["additionalProbingPaths"] = new JsonArray(probingPaths.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
         return Serialize(config);
     }
 

@@ -10,8 +10,9 @@ namespace FunctionPackage.EndToEnd.Tests.Lifecycle;
 /// <summary>
 /// <c>fnpkg export --target azure-functions</c> with the real fnpkg, and the exported app run <b>as exported</b> by
 /// <see cref="FakeAzureFunctionsHost"/> (its host.json, function.json and local.settings.json; the handler started as
-/// host.json says): every sample over the HTTP trigger, forwarding mode, a queue and an Event Grid trigger, a zip, a
-/// throwing handler, bad data; bad export input → coded errors and nothing written.
+/// host.json says): the default self-contained linux-x64 handler on a plan without .NET (no dotnet on PATH) — every
+/// sample over the HTTP trigger, forwarding mode, a queue and an Event Grid trigger, a zip, a throwing handler, bad
+/// data — and the <c>--framework-dependent</c> one on a plan with .NET; bad export input → coded errors and nothing written.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class AzureFunctionsExportTests
@@ -23,13 +24,15 @@ public sealed class AzureFunctionsExportTests
     {
         _env = env;
         _samples = LifecycleSamples.For(env);
+        // Runtime packs kept across runs, re-checked against their pins on each use (the Lambda and Exporting tests share it).
+        Environment.SetEnvironmentVariable("FNPKG_RUNTIME_PACKS", Path.Combine(Path.GetTempPath(), "fpkg-tests", "runtime-packs-cache"));
     }
 
     private CliRun Export(PublishedFunction function, string output, params string[] options)
     {
         var args = new List<string>
         {
-            "export", function.IdAtVersion, "--target", "azure-functions", "-o", output, "--framework-dependent",
+            "export", function.IdAtVersion, "--target", "azure-functions", "-o", output,
             "--source", _samples.FunctionFeed, "--source", _samples.DependencyFeed,
         };
         args.AddRange(options);
@@ -42,8 +45,15 @@ public sealed class AzureFunctionsExportTests
         var run = Export(function, output, options);
         Assert.True(run.Succeeded, run.Log);
         Assert.Contains("deploy (Azure Functions): cd " + output + " && func azure functionapp publish <app>", run.Stdout);
+        Assert.Contains(options.Contains("--framework-dependent")
+            ? "handler: dotnet exec fnpkg/host/FunctionPackage.Host.dll (framework-dependent"
+            : "handler: fnpkg/host/FunctionPackage.Host (self-contained linux-x64, .NET ", run.Stdout);
         return output;
     }
+
+    /// <summary>Every file of the app, relative to it with '/' separators.</summary>
+    private static List<string> Files(string app) =>
+        Directory.GetFiles(app, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(app, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
 
     private static async Task<JsonElement> PostAsync(FakeAzureFunctionsHost host, string function, string body, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -59,8 +69,14 @@ public sealed class AzureFunctionsExportTests
     {
         var (function, answers) = _samples.WithAnswers(sample);
         var app = Exported(function, sample.ToLowerInvariant(), "--trigger", "http", "--function-name", sample);
+        // linux-x64: only the assets of linux-x64 and the RIDs it imports, and no .nupkg repeating the others.
+        var files = Files(app);
+        Assert.DoesNotContain(files, f => f.Contains("/runtimes/win", StringComparison.Ordinal) || f.Contains("/runtimes/osx", StringComparison.Ordinal)
+            || f.Contains("/runtimes/linux-arm", StringComparison.Ordinal) || f.Contains("/runtimes/linux-musl", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f.StartsWith("fnpkg/packages/", StringComparison.Ordinal) && f.EndsWith(".nupkg", StringComparison.Ordinal));
+        if (sample == "Inventory") Assert.Contains(files, f => f.StartsWith("fnpkg/packages/sqlitepclraw.lib.e_sqlite3/", StringComparison.Ordinal) && f.EndsWith("/runtimes/linux-x64/native/libe_sqlite3.so", StringComparison.Ordinal));
 
-        await using var host = await FakeAzureFunctionsHost.StartAsync(app);
+        await using var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet: false);
 
         Assert.False(host.Forwarding);
         var source = $"urn:functionpackage:azure-functions:{sample}";
@@ -69,19 +85,25 @@ public sealed class AzureFunctionsExportTests
     }
 
     [Fact]
-    public async Task The_app_layout_is_the_contracts_and_a_second_export_writes_the_same_bytes()
+    public void The_app_layout_is_the_contracts_and_a_second_export_writes_the_same_bytes()
     {
-        var first = Exported(_samples.Hello, "layout-1", "--env", "GREETING=Hi", "--invocation-timeout", "10");
-        var second = Exported(_samples.Hello, "layout-2", "--invocation-timeout", "10", "--env", "GREETING=Hi");
+        var first = Exported(_samples.Hello, "layout-1", "--env", "GREETING=Hi", "--invocation-timeout", "10", "--drain-timeout", "5");
+        var second = Exported(_samples.Hello, "layout-2", "--invocation-timeout", "10", "--drain-timeout", "5", "--env", "GREETING=Hi");
 
         var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "host.json"))).RootElement;
         var description = hostJson.GetProperty("customHandler").GetProperty("description");
-        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal("fnpkg/host/FunctionPackage.Host", description.GetProperty("defaultExecutablePath").GetString());
         Assert.Equal(".", description.GetProperty("workingDirectory").GetString());
         var arguments = description.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()).ToList();
-        Assert.Equal(new[] { "exec", "--additionalprobingpath", "fnpkg/packages", "fnpkg/host/FunctionPackage.Host.dll", "serve", "--function", "fnpkg/functions/hello/1.0.0", "--protocol", "azure-functions", "--invocation-timeout", "10" }, arguments);
+        Assert.Equal(new[] { "serve", "--function", "fnpkg/functions/hello/1.0.0", "--protocol", "azure-functions", "--invocation-timeout", "10", "--drain-timeout", "5" }, arguments);
         Assert.Equal("00:00:15", hostJson.GetProperty("functionTimeout").GetString());
         Assert.Equal("", hostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        // The self-contained handler: the apphost (0755) and the runtime beside it, the packages folder as its probing path.
+        Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(first, "fnpkg", "host", "FunctionPackage.Host")) & UnixFileMode.UserExecute);
+        Assert.True(File.Exists(Path.Combine(first, "fnpkg", "host", "libhostfxr.so")));
+        var runtimeOptions = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "fnpkg", "host", "FunctionPackage.Host.runtimeconfig.json"))).RootElement.GetProperty("runtimeOptions");
+        Assert.Equal(new[] { "fnpkg/packages" }, runtimeOptions.GetProperty("additionalProbingPaths").EnumerateArray().Select(p => p.GetString()));
+        Assert.True(runtimeOptions.TryGetProperty("includedFrameworks", out _));
         var bindings = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "Hello", "function.json"))).RootElement.GetProperty("bindings");
         Assert.Equal("httpTrigger", bindings[0].GetProperty("type").GetString());
         Assert.Equal("post", bindings[0].GetProperty("methods")[0].GetString());
@@ -90,11 +112,27 @@ public sealed class AzureFunctionsExportTests
         Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.Equal("Hi", values.GetProperty("GREETING").GetString());
 
-        var files = Directory.GetFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(files, Directory.GetFiles(second, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(second, f)).Order(StringComparer.Ordinal));
+        var files = Files(first);
+        Assert.Equal(files, Files(second));
         Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(first, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, f))), $"{f} differs"));
         // Only the function's folder holds a function.json the Functions host reads (the package's own is under fnpkg/).
         Assert.Equal(new[] { "Hello" }, Directory.GetDirectories(first).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task With_framework_dependent_the_handler_is_dotnet_exec_on_the_plans_dotnet_and_answers()
+    {
+        var app = Exported(_samples.Orders, "framework-dependent", "--framework-dependent", "--invocation-timeout", "10", "--drain-timeout", "5");
+
+        var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "host.json"))).RootElement.GetProperty("customHandler").GetProperty("description");
+        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal(new[] { "exec", "--additionalprobingpath", "fnpkg/packages", "fnpkg/host/FunctionPackage.Host.dll", "serve", "--function", "fnpkg/functions/orders/1.0.0", "--protocol", "azure-functions", "--invocation-timeout", "10", "--drain-timeout", "5" },
+            description.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+        Assert.False(File.Exists(Path.Combine(app, "fnpkg", "host", "libhostfxr.so")));
+
+        await using var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet: true);
+
+        SampleAnswers.Orders.CheckFirst(await PostAsync(host, "Orders", SampleAnswers.Orders.First), "");
     }
 
     [Fact]
@@ -102,7 +140,7 @@ public sealed class AzureFunctionsExportTests
     {
         var app = Exported(_samples.Hello, "forward", "--forward-http", "--http-method", "POST", "--auth-level", "anonymous");
 
-        await using var host = await FakeAzureFunctionsHost.StartAsync(app);
+        await using var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet: false);
 
         Assert.True(host.Forwarding);
         var answer = await PostAsync(host, "Hello", SampleAnswers.Hello.First);
@@ -118,8 +156,8 @@ public sealed class AzureFunctionsExportTests
         Assert.Equal("UseDevelopmentStorage=true",
             JsonDocument.Parse(File.ReadAllText(Path.Combine(queueApp, "local.settings.json"))).RootElement.GetProperty("Values").GetProperty("AzureWebJobsStorage").GetString());
 
-        await using var queue = await FakeAzureFunctionsHost.StartAsync(queueApp);
-        await using var grid = await FakeAzureFunctionsHost.StartAsync(gridApp);
+        await using var queue = await FakeAzureFunctionsHost.StartAsync(queueApp, platformHasDotnet: false);
+        await using var grid = await FakeAzureFunctionsHost.StartAsync(gridApp, platformHasDotnet: false);
 
         var (queueStatus, queueBody) = await queue.EnqueueAsync("OnOrder", SampleAnswers.Orders.First);
         Assert.True(queueStatus == HttpStatusCode.OK, $"{queueStatus} {queueBody}\n{queue.Output}");
@@ -143,9 +181,11 @@ public sealed class AzureFunctionsExportTests
         Assert.Contains($"deploy (Azure Functions): az functionapp deployment source config-zip --resource-group <resource-group> --name <app> --src {zip}", first.Stdout);
         Assert.Equal(bytes, File.ReadAllBytes(zip));
         var unpacked = Path.Combine(folder, "unpacked");
+        // .NET's extraction applies the entries' Unix modes, as Azure's unpacking must: the handler stays executable.
         ZipFile.ExtractToDirectory(zip, unpacked);
+        Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(unpacked, "fnpkg", "host", "FunctionPackage.Host")) & UnixFileMode.UserExecute);
 
-        await using var host = await FakeAzureFunctionsHost.StartAsync(unpacked);
+        await using var host = await FakeAzureFunctionsHost.StartAsync(unpacked, platformHasDotnet: false);
 
         SampleAnswers.Orders.CheckSecond(await PostAsync(host, "Orders", SampleAnswers.Orders.Second), "");
         // Unknown SKU: Orders.Pricing throws KeyNotFoundException → a failed invocation, 500 to the caller.
@@ -163,6 +203,10 @@ public sealed class AzureFunctionsExportTests
     [InlineData("FPKG7153", 1, "--http-method", "FETCH")]
     [InlineData("FPKG7153", 1, "--trigger", "queue", "--queue-name", "Orders_Queue")]
     [InlineData("FPKG7006", 1, "--image", "registry.example.com/fn/hello:1")]
+    [InlineData("FPKG7110", 1, "-r", "win-x64")]
+    [InlineData("FPKG7111", 4, "--runtime-version", "10.0.3")]
+    [InlineData("FPKG7155", 1, "--framework-dependent", "-r", "linux-x64")]
+    [InlineData("FPKG7155", 1, "--framework-dependent", "--runtime-version", "10.0.12")]
     public void Bad_export_input_is_a_coded_error_and_nothing_is_written(string code, int exitCode, params string[] options)
     {
         var folder = _env.NewFolder("azure-bad-" + code);
@@ -176,21 +220,17 @@ public sealed class AzureFunctionsExportTests
     }
 
     [Fact]
-    public void A_non_empty_output_folder_and_a_missing_framework_dependent_are_refused_before_anything_is_installed()
+    public void A_non_empty_output_folder_and_a_missing_output_are_refused_before_anything_is_installed()
     {
         var folder = _env.NewFolder("azure-refused");
         var taken = Directory.CreateDirectory(Path.Combine(folder, "taken")).FullName;
         File.WriteAllText(Path.Combine(taken, "keep.txt"), "mine");
 
         var exists = Export(_samples.Hello, taken);
-        var selfContained = Fnpkg.Run(_env.Root.Path, "export", _samples.Hello.IdAtVersion, "--target", "azure-functions", "-o", Path.Combine(folder, "sc"),
-            "--source", Fnpkg.UnreachableSource);
         var noOutput = Fnpkg.Run(_env.Root.Path, "export", _samples.Hello.IdAtVersion, "--target", "azure-functions", "--framework-dependent", "--source", Fnpkg.UnreachableSource);
 
         Assert.True(exists.ExitCode == 5 && exists.Stderr.Contains("FPKG7154:"), exists.Log);
         Assert.Equal(new[] { "keep.txt" }, Directory.GetFileSystemEntries(taken).Select(Path.GetFileName));
-        Assert.True(selfContained.ExitCode == 1 && selfContained.Stderr.Contains("FPKG7155:") && selfContained.Stderr.Contains("--framework-dependent"), selfContained.Log);
         Assert.True(noOutput.ExitCode == 1 && noOutput.Stderr.Contains("FPKG7156:"), noOutput.Log);
-        Assert.False(Directory.Exists(Path.Combine(folder, "sc")));
     }
 }

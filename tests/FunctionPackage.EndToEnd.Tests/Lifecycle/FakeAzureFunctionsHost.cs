@@ -57,7 +57,11 @@ public sealed class FakeAzureFunctionsHost : IAsyncDisposable
         get { lock (_lines) return string.Join('\n', _lines); }
     }
 
-    public static async Task<FakeAzureFunctionsHost> StartAsync(string appRoot)
+    /// <param name="platformHasDotnet">
+    /// true: a plan with .NET (this machine's dotnet first on PATH); false: a plan without it — PATH without dotnet, no
+    /// DOTNET_* variables and DOTNET_ROOT pointing nowhere, so only a self-contained handler can start.
+    /// </param>
+    public static async Task<FakeAzureFunctionsHost> StartAsync(string appRoot, bool platformHasDotnet)
     {
         var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(appRoot, "host.json")))!.AsObject();
         Assert.Equal("2.0", hostJson["version"]?.GetValue<string>());
@@ -85,8 +89,16 @@ public sealed class FakeAzureFunctionsHost : IAsyncDisposable
         };
         foreach (var argument in description["arguments"]?.AsArray() ?? new JsonArray()) start.ArgumentList.Add(argument!.GetValue<string>());
         foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "K_SERVICE", "PORT", "DOTNET_RUNNING_IN_CONTAINER", "AWS_LAMBDA_RUNTIME_API", "FNPKG_HOST_PATH" }) start.Environment.Remove(name);
-        // The machine's dotnet first on PATH: the platform "has .NET" for a framework-dependent app.
-        start.Environment["PATH"] = Path.GetDirectoryName(DotNetCli.DotNetPath) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        if (platformHasDotnet)
+        {
+            start.Environment["PATH"] = Path.GetDirectoryName(DotNetCli.DotNetPath) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        }
+        else
+        {
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("COREHOST", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
+            start.Environment["PATH"] = "/nonexistent-dotnet-free-path";
+            start.Environment["DOTNET_ROOT"] = "/nonexistent-dotnet-root";
+        }
         var settings = Path.Combine(appRoot, "local.settings.json");
         if (File.Exists(settings))
         {

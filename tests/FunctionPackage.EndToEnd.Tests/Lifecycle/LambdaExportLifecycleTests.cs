@@ -13,7 +13,9 @@ namespace FunctionPackage.EndToEnd.Tests.Lifecycle;
 /// Every sample through <c>fnpkg export --target aws-lambda</c> (the real fnpkg, from the samples' folder feeds), the
 /// zip unzipped as Lambda does and run AS EXPORTED against <see cref="LambdaEmulator"/>: dotnet10's executable-assembly
 /// start (<c>dotnet exec /var/task/FunctionPackage.Host.dll</c>, handler <c>FunctionPackage.Host</c>), and Orders — a
-/// data file and Newtonsoft.Json — also as a self-contained <c>provided.al2023</c> <c>./bootstrap</c> with no .NET on PATH. Each answer is the sample's (SampleAnswers), invoked through the emulator's invoke endpoint.
+/// data file and Newtonsoft.Json — and Inventory — SQLitePCLRaw's natives for every RID, trimmed to linux-x64 — also as a
+/// self-contained <c>provided.al2023</c> <c>./bootstrap</c> with no .NET on PATH. Each answer is the sample's
+/// (SampleAnswers), invoked through the emulator's invoke endpoint.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class LambdaExportLifecycleTests
@@ -42,11 +44,36 @@ public sealed class LambdaExportLifecycleTests
     [Fact]
     public Task WordCount_in_FSharp_runs_on_dotnet10() => ExportAndRun(_samples.WordCount, SampleAnswers.WordCount, "wordcount");
 
-    // Orders, not Inventory: Inventory's zip is 68 MB self-contained (SQLitePCLRaw's natives for every RID ride along),
-    // over Lambda's 50 MB direct-upload limit, so export refuses it with FPKG7102 (docs/export.md).
     [Fact]
     public Task Orders_runs_self_contained_on_provided_al2023_with_no_dotnet()
         => ExportAndRun(_samples.Orders, SampleAnswers.Orders, "orders-al2023", "--self-contained", "-r", "linux-x64");
+
+    // Untrimmed, this zip was 68 MB (SQLitePCLRaw's natives for every RID), over the 50 MB direct-upload limit (FPKG7102).
+    [Fact]
+    public async Task Inventory_self_contained_keeps_only_linux_x64_natives_fits_50_MB_and_answers()
+    {
+        var zip = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-al2023", "--self-contained", "-r", "linux-x64");
+
+        Assert.InRange(new FileInfo(zip).Length, 1, 52_428_800);
+        using var archive = ZipFile.OpenRead(zip);
+        var names = archive.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("function/function/runtimes/linux-x64/native/libe_sqlite3.so", names);
+        Assert.DoesNotContain(names, n => n.Contains("runtimes/win", StringComparison.Ordinal) || n.Contains("runtimes/osx", StringComparison.Ordinal)
+            || n.Contains("runtimes/linux-arm", StringComparison.Ordinal) || n.Contains("runtimes/linux-musl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_managed_zip_keeps_every_rid_unless_r_is_given()
+    {
+        var everyRid = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-every-rid", run: false);
+        var linuxX64 = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-x64", run: false, "-r", "linux-x64");
+
+        using var all = ZipFile.OpenRead(everyRid);
+        Assert.Contains(all.Entries, e => e.FullName.StartsWith("function/function/runtimes/win-x64/", StringComparison.Ordinal));
+        using var trimmed = ZipFile.OpenRead(linuxX64);
+        Assert.Contains(trimmed.Entries, e => e.FullName == "function/function/runtimes/linux-x64/native/libe_sqlite3.so");
+        Assert.DoesNotContain(trimmed.Entries, e => e.FullName.StartsWith("function/function/runtimes/win-x64/", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void Bad_export_input_is_coded_with_its_exit_code_and_writes_nothing()
@@ -63,7 +90,11 @@ public sealed class LambdaExportLifecycleTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
     }
 
-    private async Task ExportAndRun(PublishedFunction function, SampleAnswers answers, string label, params string[] options)
+    private Task<string> ExportAndRun(PublishedFunction function, SampleAnswers answers, string label, params string[] options)
+        => ExportAndRun(function, answers, label, run: true, options);
+
+    /// <summary>Exports the sample (with <c>--env CURRENCY=EUR</c>) and, when <paramref name="run"/>, runs the zip as Lambda does and checks both answers; returns the zip.</summary>
+    private async Task<string> ExportAndRun(PublishedFunction function, SampleAnswers answers, string label, bool run, params string[] options)
     {
         var folder = _env.NewFolder("lambda-" + label);
         var zip = Path.Combine(folder, label + ".zip");
@@ -76,6 +107,7 @@ public sealed class LambdaExportLifecycleTests
         Assert.Contains($"handler: {handler}\n", export.Stdout);
         var deploy = Assert.Single(export.Stdout.Split('\n'), l => l.StartsWith("deploy: ", StringComparison.Ordinal));
         Assert.Equal($"deploy: aws lambda create-function --function-name {function.Id} --runtime {runtime} --handler {handler} --architectures x86_64 --timeout 30 --role arn:aws:iam::<account-id>:role/<execution-role> --zip-file fileb://{zip}", deploy);
+        if (!run) return zip;
 
         var taskRoot = Path.Combine(folder, "task");
         using (var archive = ZipFile.OpenRead(zip))
@@ -115,5 +147,6 @@ public sealed class LambdaExportLifecycleTests
             Assert.True(result.StatusCode == HttpStatusCode.OK && result.FunctionError is null, $"{result}\n{process.Output}");
             check(JsonDocument.Parse(result.Body).RootElement, emulator.FunctionArn);
         }
+        return zip;
     }
 }

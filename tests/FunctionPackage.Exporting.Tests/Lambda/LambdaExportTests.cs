@@ -2,11 +2,13 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Exporting.Runtime;
 using FunctionPackage.Exporting.Targets.AwsLambda;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Testing;
 using FunctionPackage.Testing.Lambda;
+using Xunit.Abstractions;
 
 namespace FunctionPackage.Exporting.Tests.Lambda;
 
@@ -20,9 +22,14 @@ public sealed class LambdaExportTests : IClassFixture<LambdaExportFixture>, IDis
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly LambdaExportFixture _fixture;
+    private readonly ITestOutputHelper _log;
     private readonly TestRoot _root = new("lambda-run");
 
-    public LambdaExportTests(LambdaExportFixture fixture) => _fixture = fixture;
+    public LambdaExportTests(LambdaExportFixture fixture, ITestOutputHelper log)
+    {
+        _fixture = fixture;
+        _log = log;
+    }
 
     public void Dispose() => _root.Dispose();
 
@@ -119,7 +126,7 @@ public sealed class LambdaExportTests : IClassFixture<LambdaExportFixture>, IDis
         {
             SelfContained = true,
             RuntimeIdentifier = "linux-x64",
-            Runtime = r.Runtime with { Environment = new[] { KeyValuePair.Create("CURRENCY", "EUR") }, InvocationTimeoutSeconds = 10 },
+            Runtime = r.Runtime with { Environment = new[] { KeyValuePair.Create("CURRENCY", "EUR") }, InvocationTimeoutSeconds = 10, DrainTimeoutSeconds = 2.5 },
         });
 
         Assert.Equal(("provided.al2023", "bootstrap", "x86_64", 10), (export.Runtime, export.Handler, export.Architecture, export.TimeoutSeconds));
@@ -130,8 +137,12 @@ public sealed class LambdaExportTests : IClassFixture<LambdaExportFixture>, IDis
         {
             Assert.Equal(0x81EDu, (uint)zip.GetEntry("bootstrap")!.ExternalAttributes >> 16); // regular file, 0755
             Assert.NotNull(zip.GetEntry("libcoreclr.so"));
+            // The runtime options reach the host's command line as the OCI target passes them (--drain-timeout included).
             var launch = JsonDocument.Parse(zip.GetEntry(LambdaExporter.HostLaunchFileName)!.Open()).RootElement;
-            Assert.Contains("--invocation-timeout", launch.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+            Assert.Equal(new[] { "serve", "--protocol", "aws-lambda", "--function", "function", "--invocation-timeout", "10", "--drain-timeout", "2.5" },
+                launch.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+            // The fixture's dependency has a linux-x64 native only: kept (the RID is known, so runtimes/ is trimmed to it).
+            Assert.NotNull(zip.GetEntry("function/function/runtimes/linux-x64/native/libshared.words.so"));
         }
         var taskRoot = LambdaExportFixture.Unzip(output, _root.Combine("task"));
         await AssertLambdaContractAsync(taskRoot, export, globalization: "invariant");
@@ -148,6 +159,26 @@ public sealed class LambdaExportTests : IClassFixture<LambdaExportFixture>, IDis
         var header = new byte[20];
         bootstrap.ReadExactly(header);
         Assert.Equal(183, BitConverter.ToUInt16(header, 18)); // EM_AARCH64
+    }
+
+    [Fact]
+    public async Task An_option_of_another_target_is_FPKG7006_with_its_exit_code_and_nothing_is_written()
+    {
+        var folder = Directory.CreateDirectory(_root.Combine("foreign")).FullName;
+        var output = Path.Combine(folder, "x.zip");
+
+        var image = await InProcessFnpkg.RunAsync(_log, "export", _fixture.Package, "--target", "aws-lambda", "-o", output, "--image", "registry.example.com/fn/x:1", "--source", _fixture.Feed);
+        var trigger = await InProcessFnpkg.RunAsync(_log, "export", _fixture.Package, "--target", "aws-lambda", "-o", output, "--trigger", "http", "--source", _fixture.Feed);
+        var selfContained = await InProcessFnpkg.RunAsync(_log, "export", _fixture.Package, "--target", "azure-functions", "-o", Path.Combine(folder, "app"), "--self-contained", "--source", _fixture.Feed);
+
+        foreach (var (run, option, takers) in new[] { (image, "--image", "oci, openwhisk"), (trigger, "--trigger", "azure-functions"), (selfContained, "--self-contained", "aws-lambda") })
+        {
+            Assert.Equal(ExitCodeTable.For(ExportErrors.OptionNotForTarget), run.ExitCode);
+            Assert.Contains($"{ExportErrors.OptionNotForTarget}: {option} does not apply", run.Errors);
+            Assert.Contains($"(it is an option of: {takers})", run.Errors);
+        }
+        Assert.Equal(1, ExitCodeTable.For(ExportErrors.OptionNotForTarget)); // docs/export.md: usage
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
     }
 
     [Fact]

@@ -89,12 +89,12 @@ internal sealed class ExportOptions
 
     public Option<string?> RuntimeIdentifier { get; } = new("--runtime", "-r")
     {
-        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64. Targets: aws-lambda (x86_64 or arm64).",
+        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64; a self-contained export (and an aws-lambda one given -r) keeps only that RID's runtimes/ assets. Targets: aws-lambda (x86_64 or arm64), azure-functions (the self-contained handler).",
     };
 
     public Option<string?> RuntimeVersion { get; } = new("--runtime-version")
     {
-        Description = "With --self-contained: the .NET runtime packs' version (one fnpkg pins; default the newest pinned of the host's major). Targets: aws-lambda.",
+        Description = "For a self-contained host: the .NET runtime packs' version (one fnpkg pins; default the newest pinned of the host's major). Targets: aws-lambda (with --self-contained), azure-functions (without --framework-dependent).",
     };
 
     /// <summary>In the order --help lists them.</summary>

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FunctionPackage.Exporting.Runtime;
-using FunctionPackage.Exporting.Targets.Oci;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Installation;
 using FunctionPackage.Installing.Sources.NuGetFeeds;
@@ -75,13 +74,7 @@ public sealed partial class LambdaExporter
             RuntimeIdentifier = rid,
             RuntimeVersion = request.RuntimeVersion,
             ExecutableName = Bootstrap,
-            Packs = new RuntimePackRequest
-            {
-                Sources = request.Install.Sources,
-                WorkingDirectory = request.Install.WorkingDirectory,
-                RequestTimeout = request.Install.RequestTimeout,
-                CacheFolder = request.RuntimePackCache,
-            },
+            Packs = RuntimePackRequest.For(request.Install, request.RuntimePackCache),
         };
         // The runtime the function will run on: the packs' version, or (managed) the newest .NET 10 Lambda keeps patched.
         var runtimeVersion = SelfContainedHostBuilder.VersionFor(hostRequest);
@@ -109,7 +102,9 @@ public sealed partial class LambdaExporter
                 files.AddRange(BundleFile.FromFolder(request.HostDirectory).Where(f => f.Path != ManagedHandler));
             }
             files.Add(BundleFile.FromFile($"{FunctionFolder}/{FunctionPackageFormat.ManifestFileName}", Path.Combine(installed.FunctionDirectory, FunctionPackageFormat.ManifestFileName)));
-            files.AddRange(BundleFile.FromFolder(materialized, $"{FunctionFolder}/{FunctionPackageFormat.FunctionFolder.TrimEnd('/')}"));
+            // A known RID (self-contained, or -r given) keeps only the runtimes/ assets that RID can load (RuntimeAssetFilter).
+            var assets = request.SelfContained || request.RuntimeIdentifier is not null ? RuntimeAssetFilter.For(rid, installed.PackagesFolder) : null;
+            files.AddRange(BundleFile.FromFolder(materialized, $"{FunctionFolder}/{FunctionPackageFormat.FunctionFolder.TrimEnd('/')}", assets is null ? null : assets.Keeps));
             files.Add(BundleFile.FromBytes(HostLaunchFileName, LaunchFile(request.Runtime)));
 
             var unzipped = files.Sum(f => f.Length);
@@ -143,8 +138,7 @@ public sealed partial class LambdaExporter
     /// </summary>
     private async Task<InstallResult> InstallAsync(LambdaExportRequest request, string rid, string runtimeVersion, string root, CancellationToken cancellationToken)
     {
-        var frameworks = RuntimeFrameworkChecker.HostFrameworks.ToDictionary(name => name, _ => (IReadOnlySet<string>)new HashSet<string> { runtimeVersion }, StringComparer.Ordinal);
-        var checker = new RuntimeFrameworkChecker(BaseImageFrameworks.WriteStandInRoot(frameworks, root + "-dotnet"), rid);
+        var checker = SelfContainedHostBuilder.PlatformChecker(rid, runtimeVersion, root + "-dotnet");
         var installer = new FunctionInstaller(new NuGetFeedSource(_logger), new PackageVerifier(), checker, TimeProvider.System, _logger);
         try
         {
@@ -172,9 +166,7 @@ public sealed partial class LambdaExporter
     internal static byte[] LaunchFile(RuntimeConfiguration runtime)
     {
         var arguments = new List<string> { "serve", "--protocol", "aws-lambda", "--function", FunctionFolder };
-        if (runtime.InvocationTimeoutSeconds is { } timeout) arguments.AddRange(new[] { "--invocation-timeout", timeout.ToString("R", CultureInfo.InvariantCulture) });
-        if (runtime.MaxRequestBodyBytes is { } body) arguments.AddRange(new[] { "--max-request-body-bytes", body.ToString(CultureInfo.InvariantCulture) });
-        if (runtime.MaxConcurrentInvocations is { } concurrent) arguments.AddRange(new[] { "--max-concurrent-invocations", concurrent.ToString(CultureInfo.InvariantCulture) });
+        arguments.AddRange(runtime.HostOptions());
         var launch = new Dictionary<string, object>
         {
             ["arguments"] = arguments,

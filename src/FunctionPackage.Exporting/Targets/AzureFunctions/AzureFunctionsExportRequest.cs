@@ -36,10 +36,16 @@ public sealed record AzureFunctionsExportRequest
     public string? QueueConnection { get; init; }
     /// <summary>The platform has .NET: <c>dotnet exec</c> the host instead of a self-contained executable.</summary>
     public bool FrameworkDependent { get; init; }
+    /// <summary>Self-contained: <c>-r</c>, linux-x64 (default) or linux-arm64.</summary>
+    public string? RuntimeIdentifier { get; init; }
+    /// <summary>Self-contained: the runtime packs' version (pinned in RuntimePacks.json); default the newest pinned of the host's major.</summary>
+    public string? RuntimeVersion { get; init; }
+    /// <summary>Where runtime packs are cached (self-contained).</summary>
+    public string RuntimePackCache { get; init; } = RuntimePacks.DefaultCacheFolder;
     public RuntimeConfiguration Runtime { get; init; } = new();
     /// <summary>Scratch space (the temp install root); deleted afterwards.</summary>
     public string TempFolder { get; init; } = Path.GetTempPath();
 }
 
-/// <summary>What an export made: the app folder or zip, the function's name and trigger, its bytes, and the deploy line.</summary>
-public sealed record AzureFunctionsExportResult(string OutputPath, bool IsZip, string FunctionName, string Trigger, long Bytes, string PublishCommand);
+/// <summary>What an export made: the app folder or zip, the function's name and trigger, its bytes, the deploy line, and what the handler is.</summary>
+public sealed record AzureFunctionsExportResult(string OutputPath, bool IsZip, string FunctionName, string Trigger, long Bytes, string PublishCommand, string Handler);

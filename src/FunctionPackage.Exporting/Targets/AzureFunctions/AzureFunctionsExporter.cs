@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using FunctionPackage.Exporting.Runtime;
+using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Installation;
 using FunctionPackage.Installing.Sources.NuGetFeeds;
 using FunctionPackage.Installing.Verification;
+using FunctionPackage.Model;
 using FunctionPackage.Shared;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +17,21 @@ namespace FunctionPackage.Exporting.Targets.AzureFunctions;
 /// temp root (the install library), then laid out as an app root — host.json, <c>&lt;Name&gt;/function.json</c>,
 /// local.settings.json, and the install root under <c>fnpkg/</c> (host, shared packages folder, function) — staged
 /// beside the target and moved into place, or written to a zip. Every check runs before anything is written.
+/// The handler is self-contained by default (<see cref="SelfContainedHostBuilder"/>, as Lambda's provided.al2023:
+/// the apphost <c>fnpkg/host/FunctionPackage.Host</c>, .NET from the runtime packs, the packages folder given as the
+/// runtimeconfig's probing path, the packages' <c>runtimes/</c> trimmed to the RID); <c>--framework-dependent</c>:
+/// <c>dotnet exec</c> of the host with <c>--additionalprobingpath</c>.
 /// </summary>
 public sealed partial class AzureFunctionsExporter
 {
     /// <summary>Where the app's install root is: <c>fnpkg/host</c>, <c>fnpkg/packages</c>, <c>fnpkg/functions/&lt;id&gt;/&lt;version&gt;</c>.</summary>
     public const string AppInstallRoot = "fnpkg";
     public const string HostAssemblyName = "FunctionPackage.Host.dll";
+    /// <summary>The self-contained handler's apphost, in <c>fnpkg/host/</c>.</summary>
+    public const string HostExecutableName = "FunctionPackage.Host";
+    public const string DefaultRuntimeIdentifier = "linux-x64";
+    private const string HostPath = AppInstallRoot + "/host";
+    private static readonly string PackagesPath = $"{AppInstallRoot}/{InstallLayout.PackagesFolderName}";
     public const string DefaultAuthLevel = "function";
     public static IReadOnlyList<string> AuthLevels { get; } = new[] { "anonymous", "function", "admin" };
     public static IReadOnlyList<string> HttpMethodNames { get; } = new[] { "get", "post", "put", "delete", "patch", "head", "options", "trace" };
@@ -45,7 +57,21 @@ public sealed partial class AzureFunctionsExporter
         // Usage first: nothing is fetched for a request that cannot be carried out.
         var (methods, authLevel) = CheckTriggerOptions(request);
         if (request.FunctionName is { } given && !FunctionNamePattern().IsMatch(given)) throw ExportErrors.AzureFunctionName(given);
-        if (!request.FrameworkDependent) throw ExportErrors.AzureSelfContainedUnavailable();
+        if (request.FrameworkDependent && request.RuntimeIdentifier is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("-r");
+        if (request.FrameworkDependent && request.RuntimeVersion is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("--runtime-version");
+        var hostRequest = request.FrameworkDependent ? null : new SelfContainedHostRequest
+        {
+            HostDirectory = request.HostDirectory,
+            HostAssemblyName = HostAssemblyName,
+            RuntimeIdentifier = request.RuntimeIdentifier ?? DefaultRuntimeIdentifier,
+            RuntimeVersion = request.RuntimeVersion,
+            ExecutableName = HostExecutableName,
+            Packs = RuntimePackRequest.For(request.Install, request.RuntimePackCache),
+            // Relative to the working directory, which host.json makes the app root.
+            ProbingPaths = new[] { PackagesPath },
+        };
+        var runtimeVersion = hostRequest is null ? null : SelfContainedHostBuilder.VersionFor(hostRequest);
+        if (hostRequest is not null) RuntimePacks.EnsureSupported(hostRequest.RuntimeIdentifier, runtimeVersion!);
         var workingDirectory = request.Install.WorkingDirectory;
         var output = Path.GetFullPath(request.Output, workingDirectory);
         var isZip = output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
@@ -55,23 +81,23 @@ public sealed partial class AzureFunctionsExporter
         var work = Directory.CreateDirectory(Path.Combine(request.TempFolder, "fnpkg-export-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var installer = new FunctionInstaller(new NuGetFeedSource(_logger), new PackageVerifier(), new RuntimeFrameworkChecker(), TimeProvider.System, _logger);
-            var installed = await installer.InstallAsync(request.Install with { Root = Path.Combine(work, "root"), MaterializeDirectory = null }, cancellationToken).ConfigureAwait(false);
+            var installed = await InstallAsync(request.Install, hostRequest?.RuntimeIdentifier, runtimeVersion, Path.Combine(work, "root"), cancellationToken).ConfigureAwait(false);
             var name = request.FunctionName ?? DefaultFunctionName(installed.Id);
             if (!FunctionNamePattern().IsMatch(name)) throw ExportErrors.AzureFunctionName(name);
+            var handler = hostRequest is null ? null : await new SelfContainedHostBuilder(new RuntimePacks(new NuGetFeedSource(_logger), _logger), _logger).BuildAsync(hostRequest, cancellationToken).ConfigureAwait(false);
 
             long bytes;
             if (isZip)
             {
                 var app = Path.Combine(work, "app");
-                WriteApp(request, installed, name, methods, authLevel, app);
+                WriteApp(request, installed, handler, name, methods, authLevel, app);
                 AtomicFile.Write(output, stream => WriteZip(app, stream), cancellationToken: cancellationToken);
                 bytes = new FileInfo(output).Length;
             }
             else
             {
                 using var staged = StagedFolder.Create(output);
-                WriteApp(request, installed, name, methods, authLevel, staged.Path);
+                WriteApp(request, installed, handler, name, methods, authLevel, staged.Path);
                 bytes = FolderBytes(staged.Path);
                 // An empty folder given as -o is replaced; anything else was refused above.
                 staged.Commit(() =>
@@ -85,11 +111,36 @@ public sealed partial class AzureFunctionsExporter
             var publish = isZip
                 ? $"az functionapp deployment source config-zip --resource-group <resource-group> --name <app> --src {output}"
                 : $"cd {output} && func azure functionapp publish <app>{(request.Runtime.Environment.Count > 0 ? " --publish-local-settings" : "")}";
-            return new AzureFunctionsExportResult(output, isZip, name, request.Trigger, bytes, publish);
+            var handlerLine = handler is null
+                ? $"dotnet exec {HostPath}/{HostAssemblyName} (framework-dependent: the plan's .NET)"
+                : $"{HostPath}/{HostExecutableName} (self-contained {handler.RuntimeIdentifier}, .NET {handler.RuntimeVersion})";
+            return new AzureFunctionsExportResult(output, isZip, name, request.Trigger, bytes, publish, handlerLine);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The install as <c>fnpkg install</c> does it: judged against this machine for a framework-dependent app, else
+    /// against the self-contained handler (its RID, .NET at the packs' version), refusals re-coded to say so.
+    /// </summary>
+    private async Task<InstallResult> InstallAsync(InstallRequest install, string? rid, string? runtimeVersion, string root, CancellationToken cancellationToken)
+    {
+        var checker = rid is null ? new RuntimeFrameworkChecker() : SelfContainedHostBuilder.PlatformChecker(rid, runtimeVersion!, root + "-dotnet");
+        var installer = new FunctionInstaller(new NuGetFeedSource(_logger), new PackageVerifier(), checker, TimeProvider.System, _logger);
+        try
+        {
+            return await installer.InstallAsync(install with { Root = root, MaterializeDirectory = null }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FunctionPackageException ex) when (rid is not null && ex.Code == DiagnosticCodes.RuntimeIdentifierMismatch)
+        {
+            throw ExportErrors.AzurePlatformMismatch(rid, ex);
+        }
+        catch (FunctionPackageException ex) when (rid is not null && ex.Code is DiagnosticCodes.RuntimeFrameworkMissing or DiagnosticCodes.FrameworkNotRunnableByHost)
+        {
+            throw ExportErrors.AzureFrameworkMissing(runtimeVersion!, ex);
         }
     }
 
@@ -125,57 +176,50 @@ public sealed partial class AzureFunctionsExporter
     }
 
     /// <summary>The app root: the install root under <c>fnpkg/</c>, then the three files the Functions host reads.</summary>
-    private static void WriteApp(AzureFunctionsExportRequest request, InstallResult installed, string name, IReadOnlyList<string> methods, string authLevel, string app)
+    private static void WriteApp(AzureFunctionsExportRequest request, InstallResult installed, SelfContainedHost? handler, string name, IReadOnlyList<string> methods, string authLevel, string app)
     {
         var layout = new InstallLayout(Path.GetDirectoryName(installed.PackagesFolder)!);
         var functionPath = $"{AppInstallRoot}/{Path.GetRelativePath(layout.Root, installed.FunctionDirectory).Replace('\\', '/')}";
-        var packagesPath = $"{AppInstallRoot}/{InstallLayout.PackagesFolderName}";
-        var hostPath = $"{AppInstallRoot}/host";
+        // The self-contained handler's RID is known: only the runtimes/ assets it can load (RuntimeAssetFilter).
+        var assets = handler is null ? null : RuntimeAssetFilter.For(handler.RuntimeIdentifier, installed.PackagesFolder);
 
-        CopyFolder(request.HostDirectory, Path.Combine(app, hostPath));
+        if (handler is null) CopyFolder(request.HostDirectory, Path.Combine(app, HostPath));
+        else BundleFile.WriteFolder(handler.Files, Path.Combine(app, HostPath));
         Directory.CreateDirectory(installed.PackagesFolder); // a function without dependencies: an empty packages folder
-        CopyFolder(installed.PackagesFolder, Path.Combine(app, packagesPath));
+        CopyFolder(installed.PackagesFolder, Path.Combine(app, PackagesPath), assets is null ? null : assets.KeepsInPackagesFolder);
         var functionFolder = Path.Combine(app, functionPath);
-        CopyFolder(installed.FunctionDirectory, functionFolder);
+        // An embedded dependency's assets are in the function's own folder, publish layout (function/runtimes/<rid>/…).
+        var functionFiles = FunctionPackageFormat.FunctionFolder;
+        CopyFolder(installed.FunctionDirectory, functionFolder, assets is null ? null : path => !path.StartsWith(functionFiles, StringComparison.Ordinal) || assets.Keeps(path[functionFiles.Length..]));
         // The receipt names the packages folder by the temp root's absolute path: in the app it is relative to the function folder.
         var receipt = InstallReceipt.TryRead(installed.FunctionDirectory)!;
-        receipt.PackagesFolder = Path.GetRelativePath(functionFolder, Path.Combine(app, packagesPath)).Replace('\\', '/');
+        receipt.PackagesFolder = Path.GetRelativePath(functionFolder, Path.Combine(app, PackagesPath)).Replace('\\', '/');
         File.WriteAllBytes(Path.Combine(functionFolder, InstallLayout.ReceiptFileName), receipt.Serialize());
 
         // Paths relative to the working directory, the app root: the app runs wherever it is unpacked (/home/site/wwwroot, func start).
-        var arguments = new List<string>
-        {
-            "exec", "--additionalprobingpath", packagesPath, $"{hostPath}/{HostAssemblyName}",
-            "serve", "--function", functionPath, "--protocol", "azure-functions",
-        };
-        var runtime = request.Runtime;
-        AddOption(arguments, "--invocation-timeout", runtime.InvocationTimeoutSeconds?.ToString("R", CultureInfo.InvariantCulture));
-        AddOption(arguments, "--max-request-body-bytes", runtime.MaxRequestBodyBytes?.ToString(CultureInfo.InvariantCulture));
-        AddOption(arguments, "--max-concurrent-invocations", runtime.MaxConcurrentInvocations?.ToString(CultureInfo.InvariantCulture));
+        var serve = new List<string> { "serve", "--function", functionPath, "--protocol", "azure-functions" };
+        serve.AddRange(request.Runtime.HostOptions());
+        var (executable, arguments) = handler is null
+            ? ("dotnet", new[] { "exec", "--additionalprobingpath", PackagesPath, $"{HostPath}/{HostAssemblyName}" }.Concat(serve).ToList())
+            : ($"{HostPath}/{handler.ExecutablePath}", serve);
 
-        File.WriteAllBytes(Path.Combine(app, "host.json"), AzureAppFiles.HostJson("dotnet", arguments, request.ForwardHttpRequest, runtime.InvocationTimeoutSeconds));
+        File.WriteAllBytes(Path.Combine(app, "host.json"), AzureAppFiles.HostJson(executable, arguments, request.ForwardHttpRequest, request.Runtime.InvocationTimeoutSeconds));
         Directory.CreateDirectory(Path.Combine(app, name));
         File.WriteAllBytes(Path.Combine(app, name, "function.json"), AzureAppFiles.FunctionJson(request, methods, authLevel));
-        File.WriteAllBytes(Path.Combine(app, "local.settings.json"), AzureAppFiles.LocalSettings(request, runtime));
+        File.WriteAllBytes(Path.Combine(app, "local.settings.json"), AzureAppFiles.LocalSettings(request, request.Runtime));
     }
 
-    private static void AddOption(List<string> arguments, string option, string? value)
-    {
-        if (value is null) return;
-        arguments.Add(option);
-        arguments.Add(value);
-    }
-
-    private static void CopyFolder(string source, string target)
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/>: every file whose path relative to it (<c>/</c> separators) <paramref name="include"/> accepts.</summary>
+    private static void CopyFolder(string source, string target, Func<string, bool>? include = null)
     {
         Directory.CreateDirectory(target);
-        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
-        }
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
+            var relative = Path.GetRelativePath(source, file);
+            if (include is not null && !include(relative.Replace('\\', '/'))) continue;
+            var destination = Path.Combine(target, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
         }
     }
 
