@@ -7,10 +7,10 @@ namespace FunctionPackage.Exporting.Runtime;
 /// Which RID-specific assets (<c>runtimes/&lt;rid&gt;/…</c> of a package or a publish folder) an export for one RID keeps:
 /// those of the RID and of every RID it imports in NuGet's RID graph (linux-x64 → linux-x64, linux, unix-x64, unix, any,
 /// base) — the assets NuGet and the .NET host could ever pick on it. Everything under <c>runtimes/</c> of another RID
-/// (win-*, osx-*, linux-musl-*, another architecture) is dropped. The graph is the .NET SDK's portable one
-/// (<c>RuntimeIdentifierGraph.json</c>, shipped in this assembly, copied from the SDK's
-/// <c>PortableRuntimeIdentifierGraph.json</c>) merged, as NuGet's restore does, with the <c>runtime.json</c> of every
-/// installed package that has one. Files outside <c>runtimes/</c> are always kept.
+/// (win-*, osx-*, linux-musl-*, another architecture) is dropped. The graph is the one NuGet restores with on .NET 8+
+/// (the SDK's portable graph: <c>RuntimeIdentifierGraph.json</c>, shipped in this assembly, copied from the SDK's
+/// <c>PortableRuntimeIdentifierGraph.json</c>), read and expanded by NuGet.RuntimeModel. Files outside
+/// <c>runtimes/</c> are always kept.
 /// </summary>
 public sealed class RuntimeAssetFilter
 {
@@ -28,19 +28,8 @@ public sealed class RuntimeAssetFilter
     /// <summary>The RIDs whose assets are kept, sorted.</summary>
     public IReadOnlyList<string> Kept => _kept.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The filter for <paramref name="rid"/>: the shipped graph plus each <c>&lt;id&gt;/&lt;version&gt;/runtime.json</c> under <paramref name="packagesFolder"/>.</summary>
-    public static RuntimeAssetFilter For(string rid, string? packagesFolder = null)
-    {
-        var graph = ShippedGraph();
-        if (packagesFolder is not null && Directory.Exists(packagesFolder))
-        {
-            // Sorted: the merge, and so the result, does not depend on the order the file system lists folders in.
-            var packageGraphs = Directory.EnumerateDirectories(packagesFolder).SelectMany(Directory.EnumerateDirectories)
-                .Select(version => Path.Combine(version, "runtime.json")).Where(File.Exists).Order(StringComparer.Ordinal);
-            foreach (var file in packageGraphs) graph = RuntimeGraph.Merge(graph, JsonRuntimeFormat.ReadRuntimeGraph(file));
-        }
-        return new RuntimeAssetFilter(rid, graph.ExpandRuntime(rid));
-    }
+    /// <summary>The filter for <paramref name="rid"/>.</summary>
+    public static RuntimeAssetFilter For(string rid) => new(rid, Graph.Value.ExpandRuntime(rid));
 
     /// <summary>Keep <paramref name="path"/> (relative to a package's folder or a publish folder, <c>/</c> separators)?</summary>
     public bool Keeps(string path)
@@ -64,9 +53,9 @@ public sealed class RuntimeAssetFilter
         return Keeps(parts[2]);
     }
 
-    private static RuntimeGraph ShippedGraph()
+    private static readonly Lazy<RuntimeGraph> Graph = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("FunctionPackage.Exporting.RuntimeIdentifierGraph.json")!;
         return JsonRuntimeFormat.ReadRuntimeGraph(stream);
-    }
+    });
 }

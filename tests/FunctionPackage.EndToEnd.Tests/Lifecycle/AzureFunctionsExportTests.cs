@@ -190,7 +190,7 @@ public sealed class AzureFunctionsExportTests
         SampleAnswers.Orders.CheckSecond(await PostAsync(host, "Orders", SampleAnswers.Orders.Second), "");
         // Unknown SKU: Orders.Pricing throws KeyNotFoundException → a failed invocation, 500 to the caller.
         await PostAsync(host, "Orders", """{"customerId":"c-1","lines":[{"sku":"NOPE","quantity":1}]}""", HttpStatusCode.InternalServerError);
-        Assert.Contains("Unknown SKU 'NOPE'", host.Output);
+        Assert.True(await host.OutputShowsAsync("Unknown SKU 'NOPE'", TimeSpan.FromSeconds(10)), host.Output);
         var problem = await PostAsync(host, "Orders", "{not json", HttpStatusCode.BadRequest);
         Assert.Equal("FPKG4050", problem.GetProperty("code").GetString());
     }

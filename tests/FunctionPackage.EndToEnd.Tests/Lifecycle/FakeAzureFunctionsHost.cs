@@ -128,6 +128,18 @@ public sealed class FakeAzureFunctionsHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Whether the handler's output shows <paramref name="text"/> within <paramref name="timeout"/>: its logger writes in the background, after the answer.</summary>
+    public async Task<bool> OutputShowsAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(100);
+        }
+        return true;
+    }
+
     private void Collect(string stream, string? line)
     {
         if (line is null) return;

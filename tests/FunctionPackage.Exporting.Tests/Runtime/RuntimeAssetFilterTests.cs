@@ -1,15 +1,10 @@
 using FunctionPackage.Exporting.Runtime;
-using FunctionPackage.Testing;
 
 namespace FunctionPackage.Exporting.Tests;
 
-/// <summary><see cref="RuntimeAssetFilter"/>: the RID's ancestors in NuGet's graph keep their runtimes/ assets, every other RID's are dropped; packages' runtime.json files are merged in.</summary>
-public sealed class RuntimeAssetFilterTests : IDisposable
+/// <summary><see cref="RuntimeAssetFilter"/>: the RID's ancestors in NuGet's graph keep their runtimes/ assets, every other RID's are dropped.</summary>
+public sealed class RuntimeAssetFilterTests
 {
-    private readonly TestRoot _root = new("rid-filter");
-
-    public void Dispose() => _root.Dispose();
-
     [Theory]
     [InlineData("linux-x64", "any,base,linux,linux-x64,unix,unix-x64")]
     [InlineData("linux-arm64", "any,base,linux,linux-arm64,unix,unix-arm64")]
@@ -44,16 +39,5 @@ public sealed class RuntimeAssetFilterTests : IDisposable
         Assert.False(filter.KeepsInPackagesFolder("sqlitepclraw.lib.e_sqlite3/2.1.10/sqlitepclraw.lib.e_sqlite3.2.1.10.nupkg"));
         Assert.True(filter.KeepsInPackagesFolder("sqlitepclraw.lib.e_sqlite3/2.1.10/.nupkg.metadata"));
         Assert.True(filter.KeepsInPackagesFolder("sqlitepclraw.lib.e_sqlite3/2.1.10/sqlitepclraw.lib.e_sqlite3.nuspec"));
-    }
-
-    [Fact]
-    public void A_packages_runtime_json_is_merged_as_NuGet_merges_it()
-    {
-        // A package whose runtime.json says linux-x64 also imports a RID of its own.
-        _root.WriteFile("packages/vendor.natives/1.0.0/runtime.json", """{"runtimes":{"linux-x64":{"#import":["vendor-gnu-x64"]},"vendor-gnu-x64":{"#import":[]}}}""");
-        var merged = RuntimeAssetFilter.For("linux-x64", _root.Combine("packages"));
-        Assert.True(merged.Keeps("runtimes/vendor-gnu-x64/native/libv.so"));
-        Assert.True(merged.Keeps("runtimes/unix-x64/native/libv.so"));
-        Assert.False(RuntimeAssetFilter.For("linux-x64").Keeps("runtimes/vendor-gnu-x64/native/libv.so"));
     }
 }

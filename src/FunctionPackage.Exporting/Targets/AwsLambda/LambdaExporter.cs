@@ -103,7 +103,7 @@ public sealed partial class LambdaExporter
             }
             files.Add(BundleFile.FromFile($"{FunctionFolder}/{FunctionPackageFormat.ManifestFileName}", Path.Combine(installed.FunctionDirectory, FunctionPackageFormat.ManifestFileName)));
             // A known RID (self-contained, or -r given) keeps only the runtimes/ assets that RID can load (RuntimeAssetFilter).
-            var assets = request.SelfContained || request.RuntimeIdentifier is not null ? RuntimeAssetFilter.For(rid, installed.PackagesFolder) : null;
+            var assets = request.SelfContained || request.RuntimeIdentifier is not null ? RuntimeAssetFilter.For(rid) : null;
             files.AddRange(BundleFile.FromFolder(materialized, $"{FunctionFolder}/{FunctionPackageFormat.FunctionFolder.TrimEnd('/')}", assets is null ? null : assets.Keeps));
             files.Add(BundleFile.FromBytes(HostLaunchFileName, LaunchFile(request.Runtime)));
 

@@ -181,7 +181,7 @@ public sealed partial class AzureFunctionsExporter
         var layout = new InstallLayout(Path.GetDirectoryName(installed.PackagesFolder)!);
         var functionPath = $"{AppInstallRoot}/{Path.GetRelativePath(layout.Root, installed.FunctionDirectory).Replace('\\', '/')}";
         // The self-contained handler's RID is known: only the runtimes/ assets it can load (RuntimeAssetFilter).
-        var assets = handler is null ? null : RuntimeAssetFilter.For(handler.RuntimeIdentifier, installed.PackagesFolder);
+        var assets = handler is null ? null : RuntimeAssetFilter.For(handler.RuntimeIdentifier);
 
         if (handler is null) CopyFolder(request.HostDirectory, Path.Combine(app, HostPath));
         else BundleFile.WriteFolder(handler.Files, Path.Combine(app, HostPath));
