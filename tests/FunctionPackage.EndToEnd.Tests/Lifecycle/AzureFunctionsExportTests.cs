@@ -24,8 +24,7 @@ public sealed class AzureFunctionsExportTests
     {
         _env = env;
         _samples = LifecycleSamples.For(env);
-        // Runtime packs kept across runs, re-checked against their pins on each use (the Lambda and Exporting tests share it).
-        Environment.SetEnvironmentVariable("FNPKG_RUNTIME_PACKS", Path.Combine(Path.GetTempPath(), "fpkg-tests", "runtime-packs-cache"));
+        RuntimePackCache.UseWithLinuxX64Packs();
     }
 
     private CliRun Export(PublishedFunction function, string output, params string[] options)

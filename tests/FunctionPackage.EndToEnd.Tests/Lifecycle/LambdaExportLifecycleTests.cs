@@ -28,8 +28,7 @@ public sealed class LambdaExportLifecycleTests
     {
         _env = env;
         _samples = LifecycleSamples.For(env);
-        // Runtime packs kept across runs, re-checked against their pins on each use (the Exporting tests share it).
-        Environment.SetEnvironmentVariable("FNPKG_RUNTIME_PACKS", Path.Combine(Path.GetTempPath(), "fpkg-tests", "runtime-packs-cache"));
+        RuntimePackCache.UseWithLinuxX64Packs();
     }
 
     [Fact]
