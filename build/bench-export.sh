@@ -27,21 +27,8 @@ cd "$repo"
 
 rounds=5
 starts=5
-keep=0
-write_doc=1
-smoke="${FPKG_BENCH_SMOKE:-0}"
-args_given="$*"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --smoke) smoke=1; shift ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --starts) starts="$2"; shift 2 ;;
-    --keep) keep=1; shift ;;
-    --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
-  esac
-done
+bench_option() { case "$1" in --rounds) rounds="$2"; bench_shift=2 ;; --starts) starts="$2"; bench_shift=2 ;; *) return 1 ;; esac; }
+bench_parse_args "$@"
 if [ "$smoke" = 1 ]; then
   # Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
   rounds=1; starts=1; write_doc=0
@@ -52,8 +39,7 @@ else
   sample=Inventory; baseline_project=InventoryBaseline; baseline_property="InventoryProject"
 fi
 
-started=$(date +%s)
-load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench_start
 "$repo/build/prerequisites.sh" python3 docker-registry podman runc
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 
@@ -64,32 +50,12 @@ ensure_packed
 echo "==> Building fnpkg and its host (Release)"
 dotnet build src/FunctionPackage.Cli/FunctionPackage.Cli.csproj -c Release -nologo -v:q -p:UseSharedCompilation=false
 fnpkg="$repo/src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll"
-built_from="$(git -C "$repo" rev-parse --short HEAD)"
-if [ -n "$(git -C "$repo" status --porcelain -- src/)" ]; then built_from="$built_from, with uncommitted changes in src/"; fi
+bench_built_from
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/fpkg-bench-export.XXXXXX")"
-case "$work/" in "$repo"/*) echo "The work directory must be outside the repository: $work" >&2; exit 2 ;; esac
-registry_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-registry="127.0.0.1:$registry_port"
-driver_pid=""
-cleanup() {
-  if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
-    kill -TERM "$driver_pid" 2>/dev/null || true
-    wait "$driver_pid" 2>/dev/null || true
-  fi
-  "$repo/build/podman.sh" "$work/podman" "$registry" rm -a -f -t 0 >/dev/null 2>&1 || true
-  "$repo/build/podman.sh" "$work/podman" --cleanup >/dev/null 2>&1 || true
-  "$repo/build/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true
-  if [ "$keep" = 1 ]; then echo "Work directory kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_work_with_registry export
 
 echo "==> Starting the loopback registry on $registry and pushing the base image"
-"$repo/build/registry.sh" start "$work/registry" "$registry_port"
-dotnet build tests/Benchmarks/TestBaseImage/TestBaseImage.csproj -c Release -nologo -v:q -p:UseSharedCompilation=false -o "$work/base-tool"
-base_image="$(dotnet "$work/base-tool/TestBaseImage.dll" "$registry" "$work/base")"
+bench_start_registry_with_base_image
 echo "    base image: $base_image"
 
 # --- The function: a copy of samples/<sample> built as a user project (the samples' props, with absolute paths), its

@@ -35,25 +35,14 @@ duration=10
 warmup=3
 connections=64
 threads=2
-keep=0
-write_doc=1
-smoke="${FPKG_BENCH_SMOKE:-0}"
-args_given="$*"
-while [ $# -gt 0 ]; do
+bench_option() {
   case "$1" in
-    --smoke) smoke=1; shift ;;
-    --starts) starts="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --warmup) warmup="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --keep) keep=1; shift ;;
-    --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
+    --starts) starts="$2" ;; --rounds) rounds="$2" ;; --duration) duration="$2" ;; --warmup) warmup="$2" ;;
+    --connections) connections="$2" ;; --threads) threads="$2" ;; *) return 1 ;;
   esac
-done
+  bench_shift=2
+}
+bench_parse_args "$@"
 if [ "$smoke" = 1 ]; then
   # Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
   starts=1; rounds=1; duration=1; warmup=1; write_doc=0
@@ -61,8 +50,7 @@ elif [ "$starts" -lt 5 ] || [ "$rounds" -lt 3 ]; then
   echo "--starts must be at least 5 and --rounds at least 3" >&2; exit 1
 fi
 
-started=$(date +%s)
-load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench_start
 "$repo/build/prerequisites.sh" curl wrk python3
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is needed: run build/prerequisites.sh (apt-get install wrk)" >&2; exit 1; }
@@ -80,10 +68,7 @@ fnpkg_built="$repo/src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll"
 host_built="$repo/src/FunctionPackage.Cli/bin/Release/net10.0/host/FunctionPackage.Host.dll"
 [ -f "$host_built" ] || { echo "The build did not put the host at $host_built" >&2; exit 1; }
 # What was built, recorded now: other commits may land while the benchmark runs.
-built_from="$(git -C "$repo" rev-parse --short HEAD)"
-if [ -n "$(git -C "$repo" status --porcelain -- src/FunctionPackage.Cli src/FunctionPackage.Model src/FunctionPackage.Host)" ]; then
-  built_from="$built_from, with uncommitted changes in src/"
-fi
+bench_built_from src/FunctionPackage.Cli src/FunctionPackage.Model src/FunctionPackage.Host
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fpkg-bench-host.XXXXXX")"
 case "$work/" in "$repo"/*) echo "The work directory must be outside the repository: $work" >&2; exit 2 ;; esac

@@ -27,22 +27,13 @@ cd "$repo"
 
 runs=7
 noop_runs=10
-keep=0
-write_doc=1
 oci_only=0
-smoke="${FPKG_BENCH_SMOKE:-0}"
-while [ $# -gt 0 ]; do
+bench_option() {
   case "$1" in
-    --smoke) smoke=1; shift ;;
-    --runs) runs="$2"; shift 2 ;;
-    --noop-runs) noop_runs="$2"; shift 2 ;;
-    --keep) keep=1; shift ;;
-    --oci-only) oci_only=1; shift ;;
-    --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "Unknown argument '$1' (see --help)" >&2; exit 1 ;;
+    --runs) runs="$2"; bench_shift=2 ;; --noop-runs) noop_runs="$2"; bench_shift=2 ;; --oci-only) oci_only=1; bench_shift=1 ;; *) return 1 ;;
   esac
-done
+}
+bench_parse_args "$@"
 if [ "$smoke" = 1 ]; then
   # Below the measuring minimums on purpose: a smoke run proves the code paths, it measures nothing.
   runs=1; noop_runs=1; write_doc=0
@@ -50,7 +41,7 @@ elif [ "$runs" -lt 5 ] || [ "$noop_runs" -lt 5 ]; then
   echo "--runs and --noop-runs must be at least 5" >&2; exit 1
 fi
 
-started=$(date +%s)
+bench_start
 "$repo/build/prerequisites.sh" python3
 command -v python3 >/dev/null || { echo "python3 is needed (apt-get install python3)" >&2; exit 1; }
 
@@ -64,10 +55,7 @@ echo "==> Building fnpkg (Release)"
 dotnet build src/FunctionPackage.Cli/FunctionPackage.Cli.csproj -c Release -nologo -v:q -p:UseSharedCompilation=false
 fnpkg_built="$repo/src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll"
 # What was built, recorded now: other commits may land while the benchmark runs.
-built_from="$(git -C "$repo" rev-parse --short HEAD)"
-if [ -n "$(git -C "$repo" status --porcelain -- src/FunctionPackage.Cli src/FunctionPackage.Model src/FunctionPackage.Host)" ]; then
-  built_from="$built_from, with uncommitted changes in src/"
-fi
+bench_built_from src/FunctionPackage.Cli src/FunctionPackage.Model src/FunctionPackage.Host
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fpkg-bench-install.XXXXXX")"
 if [ "$keep" = 0 ]; then trap 'rm -rf "$work"' EXIT; fi

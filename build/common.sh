@@ -66,3 +66,87 @@ os.replace(doc + ".tmp-" + name, doc)
 print(f"Wrote the {name} section of {doc}")
 PY
 }
+
+# --- The benchmark scripts' shared preamble (build/bench-*.sh).
+
+# Parses the options every benchmark takes and sets: smoke (--smoke, or FPKG_BENCH_SMOKE=1), keep (--keep),
+# write_doc (0 with --no-doc), args_given (the arguments as given, for the docs). -h/--help prints the script's leading
+# comment. Any other option goes to the script's own bench_option function, which sets its variable, puts how many
+# words it used in bench_shift and returns 0 (non-zero: the option is unknown).
+bench_parse_args() { # "$@"
+  smoke="${FPKG_BENCH_SMOKE:-0}"
+  keep=0
+  write_doc=1
+  args_given="$*"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --smoke) smoke=1; shift ;;
+      --keep) keep=1; shift ;;
+      --no-doc) write_doc=0; shift ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+      *)
+        bench_shift=0
+        if declare -F bench_option >/dev/null && bench_option "$@" && [ "$bench_shift" -gt 0 ]; then shift "$bench_shift"
+        else echo "Unknown argument '$1' (see --help)" >&2; exit 1; fi ;;
+    esac
+  done
+}
+
+# Records what the section's header reports about the start: started (epoch seconds), load_at_start (1/5/15 min).
+bench_start() {
+  started=$(date +%s)
+  load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Sets built_from: the commit being measured, recorded now (other commits may land while the benchmark runs), and
+# whether <paths> (default src/) have uncommitted changes.
+bench_built_from() { # [paths...]
+  built_from="$(git -C "$repo" rev-parse --short HEAD)"
+  if [ -n "$(git -C "$repo" status --porcelain -- "${@:-src/}")" ]; then built_from="$built_from, with uncommitted changes in src/"; fi
+}
+
+# Prints the section's header lines: date, run time and arguments; the machine (plus <extra>, e.g. a tool's version);
+# the load average at the start (bench_start) and now. Needs bench_start and bench_built_from first.
+bench_header_lines() { # [extra machine text]
+  local cpu os load_end
+  cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+  os="$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") $(uname -m)"
+  load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M') UTC; whole run $(( ($(date +%s) - started + 30) / 60 )) min (builds included); arguments: \`${args_given:-(none)}\`; built from commit $built_from"
+  echo "- Machine: \`nproc\` = $(nproc) (${cpu:-unknown CPU}), \`dotnet --version\` = $(dotnet --version), $os${1:+, $1}"
+  echo "- Load average (1/5/15 min, \`/proc/loadavg\`): **${load_at_start// / \/ } at the start of the script**, ${load_end// / \/ } at the end." \
+    "The machine was shared with other engineers' builds and tests: single numbers are noisy, every comparison is interleaved and medians are what count"
+}
+
+# Makes the benchmark's work directory (outside the repository) and picks a free loopback port for its registry; sets
+# work, registry_port, registry and driver_pid (the script's measuring process, stopped first on exit). On exit: the
+# driver stopped, the containers removed, podman's run root and the registry stopped, the work directory removed
+# (kept and printed with --keep).
+bench_work_with_registry() { # <name>
+  work="$(mktemp -d "${TMPDIR:-/tmp}/fpkg-bench-$1.XXXXXX")"
+  case "$work/" in "$repo"/*) echo "The work directory must be outside the repository: $work" >&2; exit 2 ;; esac
+  registry_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  registry="127.0.0.1:$registry_port"
+  driver_pid=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+bench_cleanup() {
+  if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
+    kill -TERM "$driver_pid" 2>/dev/null || true
+    wait "$driver_pid" 2>/dev/null || true
+  fi
+  "$repo/build/podman.sh" "$work/podman" "$registry" rm -a -f -t 0 >/dev/null 2>&1 || true
+  "$repo/build/podman.sh" "$work/podman" --cleanup >/dev/null 2>&1 || true
+  "$repo/build/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true
+  if [ "$keep" = 1 ]; then echo "Work directory kept: $work"; else rm -rf "$work"; fi
+}
+
+# Starts the loopback registry (bench_work_with_registry) and pushes the OCI tests' base image to it (this machine's
+# .NET runtime and ASP.NET Core, tests/Benchmarks/TestBaseImage); sets base_image.
+bench_start_registry_with_base_image() {
+  "$repo/build/registry.sh" start "$work/registry" "$registry_port"
+  dotnet build "$repo/tests/Benchmarks/TestBaseImage/TestBaseImage.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false -o "$work/base-tool"
+  base_image="$(dotnet "$work/base-tool/TestBaseImage.dll" "$registry" "$work/base")"
+}

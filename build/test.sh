@@ -24,7 +24,7 @@ smoke_passed=0
 smoke_failed=0
 if [ "${FPKG_SKIP_BENCH_SMOKE:-0}" != 1 ]; then
   mkdir -p "$results"
-  for bench in bench-sdk bench-install bench-host bench-export; do
+  for bench in bench-sdk bench-install bench-host bench-export bench-protocols; do
     echo "==> Smoke: build/$bench.sh --smoke"
     smoke_log="$results/$bench-smoke.log"
     smoke_start=$(date +%s)
