@@ -1,3 +1,3 @@
 using FunctionPackage.Cli.Commands;
 
-return await CliApplication.RunAsync(args, Console.Out);
+return await CliApplication.RunAsync(args, Console.Out, ownsProcess: true);

@@ -7,18 +7,31 @@ namespace FunctionPackage.Host;
 /// <summary>
 /// The function's own collectible load context. Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
 /// on the entry assembly, which reads the function's deps.json and finds package assets — managed, satellite and
-/// native — through the host process's probing paths (<c>dotnet exec --additionalprobingpath &lt;root&gt;/packages</c>).
+/// native — through the host process's probing paths (<c>dotnet exec --additionalprobingpath &lt;root&gt;/packages</c>),
+/// or, in a process started without that probing path (<c>--packages</c>: fnpkg's own), through an
+/// <see cref="InstalledAssetResolver"/> over the install's layout.
 /// Assemblies whose types cross the host/function boundary are deferred to the default context so there is one copy.
 /// </summary>
 public sealed class FunctionLoadContext : AssemblyLoadContext
 {
-    private readonly AssemblyDependencyResolver _resolver;
+    private readonly Func<AssemblyName, string?> _resolveAssembly;
+    private readonly Func<string, string?> _resolveUnmanagedDll;
 
     public FunctionLoadContext(string entryAssemblyPath)
         : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
     {
         EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
-        _resolver = new AssemblyDependencyResolver(EntryAssemblyPath);
+        var resolver = new AssemblyDependencyResolver(EntryAssemblyPath);
+        _resolveAssembly = resolver.ResolveAssemblyToPath;
+        _resolveUnmanagedDll = resolver.ResolveUnmanagedDllToPath;
+    }
+
+    internal FunctionLoadContext(string entryAssemblyPath, InstalledAssetResolver resolver)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    {
+        EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
+        _resolveAssembly = resolver.ResolveAssemblyToPath;
+        _resolveUnmanagedDll = resolver.ResolveUnmanagedDllToPath;
     }
 
     public string EntryAssemblyPath { get; }
@@ -29,13 +42,13 @@ public sealed class FunctionLoadContext : AssemblyLoadContext
     {
         // null = let the default context load it: one copy of CloudEvent, JsonElement, Task, ILogger...
         if (SharedAssemblies.IsShared(assemblyName)) return null;
-        var path = _resolver.ResolveAssemblyToPath(assemblyName);
+        var path = _resolveAssembly(assemblyName);
         return path is null ? null : LoadFromAssemblyPath(path);
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {
-        var path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
+        var path = _resolveUnmanagedDll(unmanagedDllName);
         return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
     }
 }
@@ -61,18 +74,24 @@ internal static class SharedAssemblies
     private static Dictionary<string, string> FindHostAssemblies()
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // The framework folders and the CloudEvents SDK's folder are listed, not taken from the trusted-platform list:
+        // in fnpkg's own process (fnpkg run/invoke) ASP.NET Core and the host's dependencies are loaded from their
+        // folders, not from that list.
         var frameworkDirectories = new[]
         {
             Path.GetDirectoryName(typeof(object).Assembly.Location),
             Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location),
-        }.Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.TrimEndingDirectorySeparator(d!)).ToHashSet(StringComparer.Ordinal);
-
-        var tpa = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
-        foreach (var path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        }.Where(d => !string.IsNullOrEmpty(d)).Distinct(StringComparer.Ordinal);
+        foreach (var directory in frameworkDirectories)
         {
-            var name = Path.GetFileNameWithoutExtension(path);
-            var directory = Path.TrimEndingDirectorySeparator(Path.GetDirectoryName(path) ?? "");
-            if (frameworkDirectories.Contains(directory) || IsCloudEventsSdk(name)) result[name] = path;
+            foreach (var path in Directory.EnumerateFiles(directory!, "*.dll")) result[Path.GetFileNameWithoutExtension(path)] = path;
+        }
+        if (Path.GetDirectoryName(typeof(CloudNative.CloudEvents.CloudEvent).Assembly.Location) is { Length: > 0 } cloudEvents)
+        {
+            foreach (var path in Directory.EnumerateFiles(cloudEvents, "CloudNative.CloudEvents*.dll"))
+            {
+                if (IsCloudEventsSdk(Path.GetFileNameWithoutExtension(path))) result[Path.GetFileNameWithoutExtension(path)] = path;
+            }
         }
         return result;
     }

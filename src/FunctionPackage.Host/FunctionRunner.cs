@@ -63,7 +63,7 @@ public static class FunctionRunner
         InstalledFunction function;
         try
         {
-            function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
+            function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true, options.PackagesFolder);
         }
         catch (FunctionHostException ex)
         {

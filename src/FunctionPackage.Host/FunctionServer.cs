@@ -68,7 +68,7 @@ public static class FunctionServer
             }
             try
             {
-                function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true);
+                function = InstalledFunction.Load(options.FunctionDirectory, logger, enterFunctionFolder: true, options.PackagesFolder);
             }
             catch (FunctionHostException ex) when (openWhisk)
             {
@@ -104,6 +104,8 @@ public static class FunctionServer
                 return ExitCodes.LoadFailed;
             }
             var drain = new SigtermDrain(pipeline, options.DrainTimeout, logger);
+            // The caller's token (fnpkg running the host in its own process) stops it as SIGTERM does.
+            using (stopping.Register(app.Lifetime.StopApplication))
             using (app.Lifetime.ApplicationStopping.Register(drain.Started))
             {
                 await app.WaitForShutdownAsync();

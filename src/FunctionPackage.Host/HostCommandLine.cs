@@ -60,7 +60,9 @@ public static class HostCommandLine
         {
             if (result.GetValueOrDefault<int>() is var max and < 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxConcurrent", max));
         });
+        var servePackages = PackagesOption();
         serve.Add(serveFunction);
+        serve.Add(servePackages);
         serve.Add(urls);
         serve.Add(maxBody);
         serve.Add(serveTimeout);
@@ -81,6 +83,7 @@ public static class HostCommandLine
             HostProtocols.Resolve(parse.GetValue(protocol), Environment.GetEnvironmentVariable))
         {
             DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drainTimeout)),
+            PackagesFolder = parse.GetValue(servePackages)?.FullName,
         }, cancellationToken));
 
         var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
@@ -100,7 +103,9 @@ public static class HostCommandLine
             DefaultValueFactory = _ => FunctionRunner.DefaultEventSource,
         };
         var invokeTimeout = TimeoutOption();
+        var invokePackages = PackagesOption();
         invoke.Add(invokeFunction);
+        invoke.Add(invokePackages);
         invoke.Add(data);
         invoke.Add(type);
         invoke.Add(source);
@@ -110,10 +115,21 @@ public static class HostCommandLine
             parse.GetValue(data),
             parse.GetValue(type)!,
             parse.GetValue(source)!,
-            TimeSpan.FromSeconds(parse.GetValue(invokeTimeout))), cancellationToken));
+            TimeSpan.FromSeconds(parse.GetValue(invokeTimeout)))
+        {
+            PackagesFolder = parse.GetValue(invokePackages)?.FullName,
+        }, cancellationToken));
 
         return new RootCommand("FunctionPackage host: runs one installed function package (see docs/host.md).") { serve, invoke };
     }
+
+    /// <summary>
+    /// The host's command line, run to its exit code: by Program.cs, and by fnpkg when it runs the host in its own
+    /// process (<c>fnpkg run</c>/<c>invoke</c>, docs/host.md). System.CommandLine must not handle SIGTERM/Ctrl+C
+    /// itself: ASP.NET's host does, and drains in-flight requests.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken);
 
     /// <summary>The <c>--urls</c> entries, as Kestrel reads them.</summary>
     public static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -151,6 +167,12 @@ public static class HostCommandLine
     {
         Description = "The installed function folder: <root>/functions/<id>/<version> (holds function.json and function/).",
         Required = true,
+    };
+
+    private static Option<DirectoryInfo?> PackagesOption() => new("--packages")
+    {
+        Description = "The install root's packages folder (<root>/packages), for a process not started with "
+            + "'dotnet exec --additionalprobingpath <root>/packages': the function's package assets are then found from function.json.",
     };
 
     private static Option<double> DrainTimeoutOption()
@@ -199,6 +221,13 @@ public sealed record ServeOptions(string FunctionDirectory, string? Urls, long M
 {
     /// <summary>How long a SIGTERM leaves in-flight requests (<c>--drain-timeout</c>); ASP.NET's HostOptions.ShutdownTimeout.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(HostCommandLine.DefaultDrainTimeoutSeconds);
+
+    /// <summary><c>--packages</c>: null when the process's probing paths find the function's packages.</summary>
+    public string? PackagesFolder { get; init; }
 }
 
-public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout);
+public sealed record InvokeOptions(string FunctionDirectory, string? Data, string Type, string Source, TimeSpan InvocationTimeout)
+{
+    /// <summary><c>--packages</c>: null when the process's probing paths find the function's packages.</summary>
+    public string? PackagesFolder { get; init; }
+}

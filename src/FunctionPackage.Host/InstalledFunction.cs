@@ -31,9 +31,11 @@ public sealed class InstalledFunction : IDisposable
     /// <summary>
     /// Loads the function. <paramref name="enterFunctionFolder"/>: the host process runs this one function, so make
     /// <c>function/</c> its <c>AppContext.BaseDirectory</c> and current directory before any of its code runs.
+    /// <paramref name="packagesFolder"/>: the install's packages folder, when the process was not started with it as a
+    /// probing path (<c>--packages</c>; <see cref="InstalledAssetResolver"/>); null: the process's probing paths.
     /// </summary>
     /// <exception cref="FunctionHostException">The folder is not an installed function, or its entry point cannot be bound.</exception>
-    public static InstalledFunction Load(string directory, ILogger logger, bool enterFunctionFolder = false)
+    public static InstalledFunction Load(string directory, ILogger logger, bool enterFunctionFolder = false, string? packagesFolder = null)
     {
         directory = Path.GetFullPath(directory);
         var manifest = ReadManifest(directory);
@@ -46,13 +48,15 @@ public sealed class InstalledFunction : IDisposable
             throw HostDiagnostics.Error(HostErrorCodes.EntryAssemblyMissing, manifest.EntryPoint.Assembly, FunctionPackageFormat.ManifestFileName, functionFolder);
         }
         var depsPath = Path.ChangeExtension(entryPath, ".deps.json");
-        if (!File.Exists(depsPath))
+        if (packagesFolder is null && !File.Exists(depsPath))
         {
             logger.LogWarning("{DepsFile} is missing beside the entry assembly: package dependencies will not resolve.", Path.GetFileName(depsPath));
         }
 
         if (enterFunctionFolder) EnterFunctionFolder(functionFolder);
-        var context = new FunctionLoadContext(entryPath);
+        var context = packagesFolder is null
+            ? new FunctionLoadContext(entryPath)
+            : new FunctionLoadContext(entryPath, new InstalledAssetResolver(manifest, functionFolder, Path.GetFullPath(packagesFolder)));
         try
         {
             Assembly assembly;

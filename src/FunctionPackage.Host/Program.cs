@@ -1,4 +1,3 @@
-using System.CommandLine;
 using FunctionPackage.Host;
 
 // No arguments: a platform started the host as its program (Lambda, a custom runtime's bootstrap): the export's
@@ -20,5 +19,4 @@ if (args.Length == 0)
     }
 }
 
-// System.CommandLine must not handle SIGTERM/Ctrl+C itself: ASP.NET's host does, and drains in-flight requests.
-return await HostCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await HostCommandLine.RunAsync(args);

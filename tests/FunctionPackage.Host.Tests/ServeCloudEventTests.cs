@@ -86,20 +86,24 @@ public sealed class ServeProbingTests : IClassFixture<HumaneHost>
     }
 
     [Fact]
-    public async Task Managed_satellite_and_native_package_assets_load_through_the_probing_path()
+    public Task Managed_satellite_and_native_package_assets_load_through_the_probing_path()
+        => AssertPackageAssetsLoadFromTheInstall(_fixture);
+
+    /// <summary>Humane's answer names where each asset came from: the packages folder, or function/ for its own files.</summary>
+    internal static async Task AssertPackageAssetsLoadFromTheInstall(HostFixture fixture)
     {
-        using var response = await _fixture.Client.SendAsync(Plain("""{"number":123,"days":2}"""));
+        using var response = await fixture.Client.SendAsync(Plain("""{"number":123,"days":2}"""));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{body}\n{_fixture.Host.Output}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{body}\n{fixture.Host.Output}");
         var result = JsonDocument.Parse(body).RootElement;
         Assert.Equal("one hundred and twenty-three", result.GetProperty("words").GetString());
         Assert.Equal("2 jours", result.GetProperty("french").GetString());          // fr satellite from humanizer.core.fr
         Assert.StartsWith("3.", result.GetProperty("sqliteVersion").GetString());   // native libe_sqlite3 from runtimes/<rid>/native
         Assert.Equal("Bonjour", result.GetProperty("dataFile").GetString());
-        var packages = _fixture.Layout.PackagesDirectory + Path.DirectorySeparatorChar;
+        var packages = fixture.Layout.PackagesDirectory + Path.DirectorySeparatorChar;
         Assert.StartsWith(packages + "humanizer.core" + Path.DirectorySeparatorChar, result.GetProperty("humanizerPath").GetString());
         Assert.StartsWith(packages + "microsoft.data.sqlite.core" + Path.DirectorySeparatorChar, result.GetProperty("sqlitePath").GetString());
-        Assert.Equal(Path.Combine(_fixture.Layout.FunctionFiles, "Humane.Words.dll"), result.GetProperty("wordsPath").GetString());
+        Assert.Equal(Path.Combine(fixture.Layout.FunctionFiles, "Humane.Words.dll"), result.GetProperty("wordsPath").GetString());
         Assert.Equal("Function:Humane", result.GetProperty("loadContext").GetString());
     }
 }

@@ -19,15 +19,26 @@ namespace FunctionPackage.Cli.Commands;
 public sealed partial class CliApplication
 {
     private readonly TextWriter _output;
+    private readonly bool _ownsProcess;
     private ILoggerFactory _loggerFactory = null!;
     private ILogger _logger = null!;
 
-    public CliApplication(TextWriter output) => _output = output;
+    /// <param name="output">Where results go (stdout).</param>
+    /// <param name="ownsProcess">
+    /// This process is fnpkg's own (Program.cs), not a test's or another program's: run/invoke may then run the host
+    /// inside it (<see cref="HostLauncher.RunAsync(System.Diagnostics.ProcessStartInfo, bool, ILogger, CancellationToken)"/>),
+    /// which sets process-wide state for the function: current directory, AppContext.BaseDirectory, Console.Out.
+    /// </param>
+    public CliApplication(TextWriter output, bool ownsProcess = false)
+    {
+        _output = output;
+        _ownsProcess = ownsProcess;
+    }
 
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default, bool ownsProcess = false)
     {
-        var app = new CliApplication(output);
+        var app = new CliApplication(output, ownsProcess);
         var root = app.CreateRootCommand();
         var parse = root.Parse(args);
         var verbosity = parse.GetValue(app._verbosity);
@@ -44,7 +55,11 @@ public sealed partial class CliApplication
             Console.Error.WriteLine($"Run '{commandPath} --help' for the usage.");
             return exitCode;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);
+        // run serves until SIGTERM/Ctrl+C, which the host handles itself (its drain; forwarded to a child host):
+        // System.CommandLine's own handling would cut the drain short after its timeout.
+        var configuration = new InvocationConfiguration();
+        if (parse.CommandResult.Command.Name == "run" && parse.CommandResult.Parent?.Parent is null) configuration.ProcessTerminationTimeout = null;
+        return await parse.InvokeAsync(configuration, cancellationToken);
     }
 
     private readonly Option<string> _verbosity = new("--verbosity", "-v")
@@ -296,7 +311,8 @@ public sealed partial class CliApplication
         var root = RootOption(required: true);
         var sources = SourceOption();
         var urls = new Option<string?>("--urls") { Description = "Addresses the host listens on, ';'-separated (host default: http://127.0.0.1:8080)." };
-        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls };
+        var isolated = IsolatedOption();
+        var command = new Command("run", "Install if needed, then serve the function over HTTP (CloudEvents) until Ctrl+C.") { package, root, sources, urls, isolated };
         var runtimeOptions = new RuntimeOptions();
         runtimeOptions.AddTo(command);
         var timeouts = new TimeoutOptions();
@@ -311,9 +327,11 @@ public sealed partial class CliApplication
                 Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
             }, parse), cancellationToken);
             var launcher = new HostLauncher();
+            // --env/--env-file: the function's environment must be a process's own (native code reads it too).
+            var inProcess = _ownsProcess && !parse.GetValue(isolated) && runtime.Environment.Count == 0;
             return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
                 runtime.InvocationTimeoutSeconds, runtime.MaxConcurrentInvocations, runtime.MaxRequestBodyBytes, runtime.Environment,
-                runtime.DrainTimeoutSeconds), cancellationToken);
+                runtime.DrainTimeoutSeconds), inProcess, _logger, cancellationToken);
         }));
         return command;
     }
@@ -326,7 +344,8 @@ public sealed partial class CliApplication
         var root = RootOption(required: false);
         root.Description = "Install root to reuse; default: a temporary root deleted afterwards.";
         var timeout = InvocationTimeoutOption();
-        var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root, timeout };
+        var isolated = IsolatedOption();
+        var command = new Command("invoke", "Install to a temporary root and invoke the function once; prints only the result to stdout, logs to stderr.") { package, data, sources, root, timeout, isolated };
         var timeouts = new TimeoutOptions();
         timeouts.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard(async () =>
@@ -342,7 +361,8 @@ public sealed partial class CliApplication
                     Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
                 }, parse), cancellationToken);
                 var launcher = new HostLauncher();
-                return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data), parse.GetValue(timeout)), cancellationToken);
+                return await launcher.RunAsync(launcher.CreateInvoke(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(data), parse.GetValue(timeout)),
+                    _ownsProcess && !parse.GetValue(isolated), _logger, cancellationToken);
             }
             finally
             {
@@ -351,6 +371,12 @@ public sealed partial class CliApplication
         }));
         return command;
     }
+
+    private static Option<bool> IsolatedOption() => new("--isolated")
+    {
+        Description = "Start the host as its own process (dotnet exec …) instead of inside fnpkg's: one more runtime start, "
+            + "for a function that must not share fnpkg's process. --env/--env-file imply it.",
+    };
 
     private FunctionInstaller Installer() => FunctionInstaller.CreateDefault(_loggerFactory.CreateLogger<FunctionInstaller>());
 

@@ -4,13 +4,15 @@ using System.Runtime.InteropServices;
 using FunctionPackage.Cli.Diagnostics;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Installation;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Cli.Hosting;
 
 /// <summary>
 /// Starts the function host (src/FunctionPackage.Host, shipped in the tool's <c>host/</c> folder) for an installed function:
 /// <c>dotnet exec --additionalprobingpath &lt;root&gt;/packages host/FunctionPackage.Host.dll serve|invoke --function &lt;dir&gt; …</c>.
-/// The probing path is absolute because relative ones resolve against the current directory.
+/// The probing path is absolute because relative ones resolve against the current directory. When fnpkg is its own
+/// process, the host runs inside it instead (<see cref="InProcessHost"/>), unless something needs a process of its own.
 /// </summary>
 public sealed class HostLauncher
 {
@@ -64,7 +66,29 @@ public sealed class HostLauncher
         start.ArgumentList.Add(value);
     }
 
-    /// <summary>Runs the host with inherited stdin/stdout/stderr and returns fnpkg's exit code for it.</summary>
+    /// <summary>
+    /// Runs the host for <paramref name="start"/> (<see cref="CreateServe"/>, <see cref="CreateInvoke"/>) in this process
+    /// when <paramref name="inProcess"/> and ASP.NET Core for this runtime is found (<see cref="InProcessHost"/>) — the same
+    /// arguments plus <c>--packages</c> — else as a child process (<see cref="RunAsync(ProcessStartInfo, CancellationToken)"/>).
+    /// </summary>
+    public async Task<int> RunAsync(ProcessStartInfo start, bool inProcess, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (inProcess)
+        {
+            if (InProcessHost.FindAspNetCore(HostAssemblyPath, out var reason) is { } aspNetCore)
+            {
+                // start.ArgumentList: exec --additionalprobingpath <packages> <host dll> <verb> … (CreateBase).
+                var args = start.ArgumentList.Skip(ChildArgumentsBeforeVerb).Concat(new[] { "--packages", start.ArgumentList[2] }).ToArray();
+                return ExitCodeFor(await InProcessHost.RunAsync(HostAssemblyPath, aspNetCore, args, cancellationToken));
+            }
+            logger.LogInformation("The host runs as its own process: {Reason}.", reason);
+        }
+        return await RunAsync(start, cancellationToken);
+    }
+
+    private static int ExitCodeFor(int hostExitCode) => hostExitCode == 0 ? ExitCodes.Success : HostExitCodeBase + hostExitCode;
+
+    /// <summary>Runs the host as a child process with inherited stdin/stdout/stderr and returns fnpkg's exit code for it.</summary>
     public async Task<int> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken)
     {
         using var process = Process.Start(start)
@@ -88,7 +112,7 @@ public sealed class HostLauncher
             if (!process.WaitForExit(TimeSpan.FromMilliseconds(1500))) process.Kill(entireProcessTree: true);
             return ExitCodes.Success;
         }
-        return process.ExitCode == 0 ? ExitCodes.Success : HostExitCodeBase + process.ExitCode;
+        return ExitCodeFor(process.ExitCode);
     }
 
     private static void Terminate(Process process)
@@ -109,6 +133,9 @@ public sealed class HostLauncher
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
+
+    /// <summary><c>exec --additionalprobingpath &lt;packages&gt; &lt;host dll&gt;</c>: what only a child process needs.</summary>
+    private const int ChildArgumentsBeforeVerb = 4;
 
     private ProcessStartInfo CreateBase(string packagesFolder, string verb, string functionDirectory)
     {

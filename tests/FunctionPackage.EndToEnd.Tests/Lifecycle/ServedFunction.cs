@@ -31,13 +31,16 @@ public sealed class ServedFunction : IDisposable
     /// <summary>What fnpkg and the host printed so far (the host inherits fnpkg's stdout and stderr).</summary>
     public string Log => _process.Log;
 
-    public static async Task<ServedFunction> StartAsync(string workingDirectory, string package, string root, IEnumerable<string> sources)
+    /// <param name="options">More options for <c>fnpkg run</c> (<c>--isolated</c>, <c>--env</c>…).</param>
+    public static async Task<ServedFunction> StartAsync(string workingDirectory, string package, string root, IEnumerable<string> sources,
+        IEnumerable<string>? options = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var baseUrl = $"http://127.0.0.1:{FreePort()}";
             var args = new List<string> { "run", package, "--root", root };
             foreach (var source in sources) args.AddRange(new[] { "--source", source });
+            args.AddRange(options ?? Array.Empty<string>());
             args.AddRange(new[] { "--urls", baseUrl });
             var server = new ServedFunction(Fnpkg.Start(workingDirectory, args), baseUrl);
             try
@@ -85,6 +88,20 @@ public sealed class ServedFunction : IDisposable
         }
         Assert.Fail($"GET {BaseUrl}/healthz did not answer 200 within {StartTimeout}.\n{_process.Log}");
         return false;
+    }
+
+    /// <summary>The command lines of fnpkg's child processes now (Linux <c>/proc</c>): a host it started, or none.</summary>
+    public IReadOnlyList<string> ChildProcesses()
+    {
+        var children = new List<string>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            foreach (var pid in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                children.Add(File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim());
+            }
+        }
+        return children;
     }
 
     /// <summary>

@@ -12,6 +12,8 @@ public abstract class HostFixture : IAsyncLifetime
     protected abstract string EntryType { get; }
     protected abstract string EntryMethod { get; }
     protected virtual string[] Options => Array.Empty<string>();
+    /// <summary>false: started as fnpkg runs the host in its own process (<c>--packages</c>, no probing path).</summary>
+    protected virtual bool ProbingPath => true;
     public virtual string Id => $"Test.{Project}.{EntryMethod}";
     public string Version => "1.0.0";
 
@@ -24,7 +26,7 @@ public abstract class HostFixture : IAsyncLifetime
         var publish = await TestFunctionBuilds.GetPublishDirectoryAsync(Project);
         _root = new TestRoot($"host-{Project.ToLowerInvariant()}");
         Layout = InstalledLayout.Create(publish, _root.Path, Id, Version, Project, EntryType, EntryMethod);
-        Host = await HostProcess.StartServeAsync(Layout, Options);
+        Host = ProbingPath ? await HostProcess.StartServeAsync(Layout, Options) : await HostProcess.StartServeWithPackagesOptionAsync(Layout, Options);
     }
 
     public async Task DisposeAsync()
@@ -71,6 +73,15 @@ public sealed class HumaneHost : HostFixture
     protected override string Project => "Humane";
     protected override string EntryType => "TestFunctions.Humane";
     protected override string EntryMethod => "Describe";
+}
+
+/// <summary>Humane with its packages found from function.json (<c>--packages</c>), not through a probing path.</summary>
+public sealed class HumanePackagesOptionHost : HostFixture
+{
+    protected override string Project => "Humane";
+    protected override string EntryType => "TestFunctions.Humane";
+    protected override string EntryMethod => "Describe";
+    protected override bool ProbingPath => false;
 }
 
 /// <summary>Blocker::BlockAsync (Thread.Sleep before its first await) with a 1 s timeout.</summary>

@@ -41,12 +41,22 @@ internal sealed class HostProcess : IAsyncDisposable
         => StartServeAsync(layout, new Dictionary<string, string>(), options);
 
     /// <summary><paramref name="environment"/>: variables set for the host process (e.g. a container platform's).</summary>
-    public static async Task<HostProcess> StartServeAsync(InstalledLayout layout, Dictionary<string, string> environment, params string[] options)
+    public static Task<HostProcess> StartServeAsync(InstalledLayout layout, Dictionary<string, string> environment, params string[] options)
+        => StartServeAsync(layout, probingPath: true, environment, options);
+
+    /// <summary>
+    /// The host as fnpkg runs it in its own process: no <c>--additionalprobingpath</c>, the packages folder given with
+    /// <c>--packages</c> instead.
+    /// </summary>
+    public static Task<HostProcess> StartServeWithPackagesOptionAsync(InstalledLayout layout, params string[] options)
+        => StartServeAsync(layout, probingPath: false, new Dictionary<string, string>(), new[] { "--packages", layout.PackagesDirectory }.Concat(options).ToArray());
+
+    private static async Task<HostProcess> StartServeAsync(InstalledLayout layout, bool probingPath, Dictionary<string, string> environment, string[] options)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var args = new List<string> { "serve", "--function", layout.FunctionDirectory, "--urls", url };
         args.AddRange(options);
-        var host = new HostProcess(Start(layout, args, redirectInput: false, environment));
+        var host = new HostProcess(Start(probingPath ? layout : null, args, redirectInput: false, environment));
         host.Attach();
         host.BaseAddress = new Uri(url + "/");
         host.Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
