@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using FunctionPackage.Host.Invocation;
 using FunctionPackage.Host.Protocols;
@@ -19,11 +20,14 @@ namespace FunctionPackage.Host;
 /// <summary><c>serve</c>: Kestrel with two endpoints, <c>POST /</c> and <c>GET /healthz</c>.</summary>
 public static class FunctionServer
 {
-    public static async Task<int> RunAsync(ServeOptions options, CancellationToken stopping = default)
-    {
-        // A protocol that is a client of the vendor's API, not a server: no Kestrel at all.
-        if (options.Protocol == HostProtocols.AwsLambda) return await LambdaRuntimeClient.RunAsync(options, stopping);
+    // A protocol that is a client of the vendor's API, not a server: no Kestrel at all. Dispatched in a method that names
+    // no ASP.NET Core type, so compiling it loads none of Kestrel, Hosting or Routing (a Lambda cold start pays for each).
+    public static Task<int> RunAsync(ServeOptions options, CancellationToken stopping = default) =>
+        options.Protocol == HostProtocols.AwsLambda ? LambdaRuntimeClient.RunAsync(options, stopping) : ServeHttpAsync(options, stopping);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<int> ServeHttpAsync(ServeOptions options, CancellationToken stopping)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = Array.Empty<string>(),

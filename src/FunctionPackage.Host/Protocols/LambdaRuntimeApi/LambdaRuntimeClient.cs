@@ -1,3 +1,4 @@
+using FunctionPackage.Host.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
@@ -46,8 +47,9 @@ public sealed class LambdaRuntimeClient : IDisposable
 
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken stopping)
     {
-        using var loggerFactory = LoggerFactory.Create(logging => FunctionServer.UseStderrLogging(logging));
-        var logger = loggerFactory.CreateLogger("FunctionPackage.Host");
+        // Synchronous lines on stderr (CloudWatch reads them), without the console logger's hosting stack.
+        using var loggers = new LineLoggerProvider();
+        var logger = loggers.CreateLogger("FunctionPackage.Host");
         var apiAddress = Environment.GetEnvironmentVariable(RuntimeApiVariable);
         if (!IsHostAndPort(apiAddress))
         {

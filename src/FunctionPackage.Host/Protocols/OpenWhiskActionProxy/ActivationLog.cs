@@ -1,3 +1,4 @@
+using FunctionPackage.Host.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Host.Protocols.OpenWhiskActionProxy;
@@ -26,38 +27,5 @@ public static class ActivationLog
     {
         logging.ClearProviders();
         logging.AddProvider(new LineLoggerProvider());
-    }
-}
-
-/// <summary>One line per entry on stderr, as the simple console formatter's single-line mode prints it, written at once.</summary>
-internal sealed class LineLoggerProvider : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new LineLogger(categoryName);
-
-    public void Dispose() { }
-
-    private sealed class LineLogger(string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!IsEnabled(logLevel)) return;
-            var line = $"{Level(logLevel)}: {category}[{eventId.Id}] {formatter(state, exception)}";
-            if (exception is not null) line += " " + exception.ToString().ReplaceLineEndings(" ");
-            Console.Error.WriteLine(line.ReplaceLineEndings(" "));
-        }
-
-        private static string Level(LogLevel level) => level switch
-        {
-            LogLevel.Trace => "trce",
-            LogLevel.Debug => "dbug",
-            LogLevel.Information => "info",
-            LogLevel.Warning => "warn",
-            LogLevel.Error => "fail",
-            _ => "crit",
-        };
     }
 }
