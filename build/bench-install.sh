@@ -65,7 +65,7 @@ dotnet build src/FunctionPackage.Cli/FunctionPackage.Cli.csproj -c Release -nolo
 fnpkg_built="$repo/src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll"
 # What was built, recorded now: other commits may land while the benchmark runs.
 built_from="$(git -C "$repo" rev-parse --short HEAD)"
-if [ -n "$(git -C "$repo" status --porcelain -- src/FunctionPackage.Cli src/FunctionPackage.Model src/FunctionPackage.Host)" ]; then
+if [ -n "$(git -C "$repo" status --porcelain -- src)" ]; then   # any project fnpkg is built from
   built_from="$built_from, with uncommitted changes in src/"
 fi
 
