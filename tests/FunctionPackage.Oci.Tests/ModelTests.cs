@@ -111,6 +111,35 @@ public sealed class ModelTests : IDisposable
             Encoding.UTF8.GetString(OciJson.Serialize(Descriptor.Empty)));
     }
 
+    [Fact]
+    public void Source_generated_documents_are_byte_for_byte_what_the_reflection_serializer_wrote()
+    {
+        // Digests of what earlier fnpkg versions pushed depend on these bytes: an unchanged push must stay a no-op.
+        var reflection = new JsonSerializerOptions(OciJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        var layer = new Descriptor
+        {
+            MediaType = "application/vnd.functionpackage.package.v1+zip", Digest = "sha256:" + new string('1', 64), Size = 12345,
+            Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["org.opencontainers.image.title"] = "Orders.1.0.0+é.nupkg", ["a"] = "<&>" },
+        };
+        var manifest = new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest, ArtifactType = "application/vnd.functionpackage.package.v1", Config = Descriptor.Empty, Layers = new[] { layer },
+            Subject = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = "sha256:" + new string('2', 64), Size = 7 },
+            Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["dev.functionpackage.package.id"] = "Orders" },
+        };
+        var index = new ImageIndex
+        {
+            Manifests = new[] { layer with { Platform = new Platform { Os = "linux", Architecture = "arm", Variant = "v7" }, ArtifactType = "x/y" } },
+        };
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(manifest, reflection), OciJson.Serialize(manifest));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(index, reflection), OciJson.Serialize(index));
+        Assert.Equal(OciJson.Serialize(manifest), OciJson.Serialize(OciJson.Deserialize<ImageManifest>(OciJson.Serialize(manifest), "m")));
+        Assert.Equal(OciJson.Serialize(index), OciJson.Serialize(OciJson.Deserialize<ImageIndex>(OciJson.Serialize(index), "i")));
+        // Still strict: a manifest without its required config is the media-type error, as before.
+        var missing = Assert.Throws<OciException>(() => OciJson.Deserialize<ImageManifest>("""{"schemaVersion":2,"mediaType":"x","layers":[]}"""u8.ToArray(), "m"));
+        Assert.Equal(OciErrors.UnknownMediaType, missing.Code);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:5000/fn/orders:1.0.0", "127.0.0.1:5000", "fn/orders", "1.0.0", null)]
     [InlineData("registry.example.com/a/b/c", "registry.example.com", "a/b/c", null, null)]

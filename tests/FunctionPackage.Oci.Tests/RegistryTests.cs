@@ -216,6 +216,29 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_artifact_pull_is_one_manifest_GET_and_one_blob_GET()
+    {
+        // What an anonymous oci:// install costs the registry: no /v2/ ping, no HEAD before the GET, no token round trip.
+        using var client = _env.AnonymousClient();
+        var repo = Repo("pullcount");
+        var file = _root.WriteFile("Orders.1.0.0.nupkg", "pretend nupkg bytes for the pull count");
+        const string type = "application/vnd.fnpkg.package.v1";
+        var pushed = await OciArtifacts.PushFileAsync(client, repo, "1.0.0", type, "application/vnd.nuget.package.v1+zip", file);
+        var layer = (await client.GetManifestAsync(repo, "1.0.0")).AsManifest().Layers[0];
+
+        using var proxy = new FaultProxy(_env.Anonymous.Host);
+        foreach (var reference in new[] { "1.0.0", pushed.Digest })
+        {
+            while (proxy.Requests.TryDequeue(out _)) { }
+            using var proxied = new RegistryClient(proxy.Host, RegistryEnvironment.Options(null, proxy.Host));
+            var pulled = await OciArtifacts.PullFileAsync(proxied, repo, reference, type, _root.Combine("pulled-" + reference.Replace(':', '-')));
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(pulled));
+            Assert.Equal(2, proxied.RequestCount);
+            Assert.Equal(new[] { $"GET /v2/{repo}/manifests/{reference}", $"GET /v2/{repo}/blobs/{layer.Digest}" }, proxy.Requests.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task A_file_artifact_pushed_twice_has_one_digest_survives_skopeo_copy_and_pulls_back_by_tag_and_digest()
     {
         using var client = _env.AnonymousClient();

@@ -118,33 +118,100 @@ public sealed class FunctionInstaller
         // re-check what its packages folder already holds.
         var signatureOnCommandLine = request.RequireSigned || request.TrustedSigners.Count > 0;
         if (plan is { Action: InstallAction.NoOp } && !signatureOnCommandLine) return await NoOpAsync(request, layout, plan);
-        // The trust policy is read (and a bad fingerprint refused) before anything is fetched.
-        var signatures = new PackageSignatureChecker(SignaturePolicy.Load(request.WorkingDirectory, request.RequireSigned, request.TrustedSigners));
-
         var limits = request.Limits ?? PackageLimits.FromEnvironment();
         using var timeout = new CancellationTokenSource(request.Timeout, _clock);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var session = _source.Open(new PackageSourceOptions
-        {
-            Requested = request.Sources,
-            WorkingDirectory = request.WorkingDirectory,
-            RequestTimeout = request.RequestTimeout,
-            MaxPackageBytes = limits.MaxTotalBytes,
-        });
+        // An oci:// package is pulled on the thread pool while the trust policy and the NuGet sources are read: both are
+        // CPU-bound start-up work (NuGet.Configuration, System.Net.Http), and overlapping them is most of what keeps an
+        // oci:// install near a folder-feed one (docs/benchmarks.md, oci-install). Nothing is installed before the pull
+        // is awaited and the package verified; a policy error cancels the pull and its staging folder goes with it.
         try
         {
-            return await InstallCoreAsync(request, layout, argument, plan, limits, session, signatures, deadline.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            var waitingOn = session.Waiting;
-            throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut,
-                DiagnosticMessages.Format("FPKG5115", argument, request.Timeout.TotalSeconds, (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "")));
+            await using var pull = argument.IsOci ? StartOciPull(request, layout, argument, deadline.Token) : null;
+            // The trust policy is read (and a bad fingerprint refused) before anything is installed.
+            var signatures = new PackageSignatureChecker(SignaturePolicy.Load(request.WorkingDirectory, request.RequireSigned, request.TrustedSigners));
+            // Opened on first use: a file or oci:// package whose dependencies are all in the root never loads NuGet.Protocol.
+            using var session = new OnFirstUse(() => _source.Open(new PackageSourceOptions
+            {
+                Requested = request.Sources,
+                WorkingDirectory = request.WorkingDirectory,
+                RequestTimeout = request.RequestTimeout,
+                MaxPackageBytes = limits.MaxTotalBytes,
+            }));
+            try
+            {
+                return await InstallCoreAsync(request, layout, argument, plan, limits, session, signatures, pull, deadline.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var waitingOn = session.Waiting;
+                throw new FunctionPackageException(DiagnosticCodes.InstallTimedOut,
+                    DiagnosticMessages.Format("FPKG5115", argument, request.Timeout.TotalSeconds, (waitingOn.Count > 0 ? $"; still waiting for {string.Join(", ", waitingOn)}" : "")));
+            }
         }
         catch (Exception ex) when (LocalFailure.From(ex, layout.Root) is { } local)
         {
             throw local;
         }
+    }
+
+    /// <summary>A source session opened when it is first asked for something (thread-safe: dependencies download in parallel).</summary>
+    private sealed class OnFirstUse(Func<IPackageSourceSession> open) : IPackageSourceSession
+    {
+        private readonly Lazy<IPackageSourceSession> _session = new(open, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public SourceSelection Select(IReadOnlyList<string>? manifestHints) => _session.Value.Select(manifestHints);
+
+        public Task<string?> DownloadAsync(SourceSelection from, string id, string version, string destinationFile, CancellationToken cancellationToken) =>
+            _session.Value.DownloadAsync(from, id, version, destinationFile, cancellationToken);
+
+        public IReadOnlyCollection<string> Waiting => _session.IsValueCreated ? _session.Value.Waiting : Array.Empty<string>();
+
+        public void Dispose()
+        {
+            if (_session.IsValueCreated) _session.Value.Dispose();
+        }
+    }
+
+    /// <summary>An <c>oci://</c> package being pulled into its own staging folder, started by <see cref="StartOciPull"/>.</summary>
+    private sealed class OciPull : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _cancel;
+
+        public OciPull(StagingArea staging, Func<CancellationToken, Task<string>> pull, CancellationToken cancellationToken)
+        {
+            Staging = staging;
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = _cancel.Token;
+            Package = Task.Run(() => pull(token), token);
+        }
+
+        public StagingArea Staging { get; }
+
+        /// <summary>The pulled .nupkg's path inside <see cref="Staging"/>.</summary>
+        public Task<string> Package { get; }
+
+        /// <summary>
+        /// Stops a pull that was not awaited (the trust policy or the sources failed first) and waits for it to end before
+        /// its folder is removed; the install's own error is the one reported.
+        /// </summary>
+        public async ValueTask DisposeAsync()
+        {
+            _cancel.Cancel();
+            try { await Package; } catch { /* observed: the install already failed, or already reported this */ }
+            Staging.Dispose();
+            _cancel.Dispose();
+        }
+    }
+
+    private OciPull StartOciPull(InstallRequest request, InstallLayout layout, PackageArgument argument, CancellationToken cancellationToken)
+    {
+        // Pulled into this install's staging folder: a failed pull (or a package that fails verification) leaves nothing.
+        var staging = CreateStaging(layout);
+        _logger.LogInformation("Pulling {Reference}…", argument);
+        var destination = Path.Combine(staging.Directory, "oci");
+        return new OciPull(staging, token => _ociPuller(OciPackageArtifact.Options(request.InsecureRegistries, request.RequestTimeout))
+            .PullAsync(argument.OciReference!, destination, token), cancellationToken);
     }
 
     /// <summary>
@@ -191,11 +258,15 @@ public sealed class FunctionInstaller
                 && File.Exists(Path.Combine(PackagePaths.Combine(layout.PackagesFolder, path), SharedPackagesFolder.MetadataFileName)));
     }
 
-    /// <summary><paramref name="plan"/>: an id@version's (decided before the download); null for a file or an oci:// package, planned here once verified.</summary>
+    /// <summary>
+    /// <paramref name="plan"/>: an id@version's (decided before the download); null for a file or an oci:// package, planned
+    /// here once verified. <paramref name="pull"/>: the oci:// package's pull, already running (its staging folder is this install's).
+    /// </summary>
     private async Task<InstallResult> InstallCoreAsync(InstallRequest request, InstallLayout layout, PackageArgument argument, InstallPlan? plan,
-        PackageLimits limits, IPackageSourceSession session, PackageSignatureChecker signatures, CancellationToken cancellationToken)
+        PackageLimits limits, IPackageSourceSession session, PackageSignatureChecker signatures, OciPull? pull, CancellationToken cancellationToken)
     {
-        StagingArea? staging = null;
+        // The pull's staging folder is this install's (its Dispose is idempotent: the pull's DisposeAsync repeats it).
+        StagingArea? staging = pull?.Staging;
         try
         {
             string packagePath;
@@ -203,13 +274,9 @@ public sealed class FunctionInstaller
             {
                 packagePath = argument.FilePath!;
             }
-            else if (argument.IsOci)
+            else if (pull is not null)
             {
-                // Pulled into this install's staging folder: a failed pull (or a package that fails verification) leaves nothing.
-                staging = CreateStaging(layout);
-                _logger.LogInformation("Pulling {Reference}…", argument);
-                var options = OciPackageArtifact.Options(request.InsecureRegistries, request.RequestTimeout);
-                packagePath = await _ociPuller(options).PullAsync(argument.OciReference!, Path.Combine(staging.Directory, "oci"), cancellationToken);
+                packagePath = await pull.Package;
             }
             else
             {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FunctionPackage.Oci.Model;
 
@@ -14,6 +16,9 @@ public static class OciJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Source-generated metadata for the OCI documents (no reflection or IL emit at run time: an oci:// install reads
+        // two documents, and the reflection resolver's warm-up was a visible part of it); reflection for anything else.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(OciJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
@@ -30,4 +35,12 @@ public static class OciJson
             throw new OciException(OciErrors.UnknownMediaType, $"{what} is not valid JSON of its media type ({e.Message}). Use an OCI or Docker v2 image.", e);
         }
     }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ImageManifest))]
+[JsonSerializable(typeof(ImageIndex))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class OciJsonContext : JsonSerializerContext
+{
 }

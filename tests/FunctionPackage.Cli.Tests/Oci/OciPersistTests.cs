@@ -106,6 +106,25 @@ public sealed class OciPersistTests : InstallTestBase
         AssertInstalled(builder, secondRoot);
     }
 
+    [Fact]
+    public async Task A_bad_trust_policy_refuses_an_oci_install_whose_pull_is_already_running_and_leaves_nothing()
+    {
+        // The pull starts before the trust policy is read (they overlap): the policy's error wins, the pull is stopped
+        // and its staging folder removed.
+        var package = Function().Build(Temp.Folder("out"));
+        var repo = Repo("policy");
+        await Pusher(RegistryEnvironment.Options(null, Host)).PushAsync(package, ImageReference.Parse($"{Host}/{repo}"), CancellationToken.None);
+        var request = OciRequest($"oci://{Host}/{repo}:1.0.0", Host) with { TrustedSigners = new[] { "not-a-fingerprint" } };
+        var ex = await Assert.ThrowsAsync<FunctionPackageException>(() => Installer().InstallAsync(request));
+        Assert.True(ex.Code == DiagnosticCodes.TrustedSignerInvalid, $"{ex.Code}: {ex.Message}");
+        AssertNothingInstalled();
+
+        // Required signature, unsigned package: pulled, then refused before anything is written.
+        var unsigned = await Assert.ThrowsAsync<FunctionPackageException>(() => Installer().InstallAsync(OciRequest($"oci://{Host}/{repo}:1.0.0", Host) with { RequireSigned = true }));
+        Assert.True(unsigned.Code == DiagnosticCodes.SignatureMissing, $"{unsigned.Code}: {unsigned.Message}");
+        AssertNothingInstalled();
+    }
+
     /// <summary>
     /// run and invoke take the same oci:// path as install. The test binaries carry no host/ folder (fnpkg's build copies
     /// it next to fnpkg only), so once the package is installed from the registry the launch is FPKG5201 (exit 6): a
