@@ -54,7 +54,8 @@ public sealed record FunctionImageResult(
 /// <summary>
 /// The image every image target builds: install the package into a temp root (the install library, judged against the
 /// base image's platform and frameworks instead of this machine's), then three layers on the base — the host, the
-/// shared packages folder, the function — so a code change re-pushes only the last one; push it or write an OCI
+/// shared packages folder, the function, host and packages as the image's RID needs them (<see cref="PlatformAssets"/>)
+/// — so a code change re-pushes only the last one; push it or write an OCI
 /// layout tar. Every check runs before anything is written or pushed; the layers, config and manifest are
 /// reproducible (same package and options → same digest). A target adds its <c>serve</c> arguments and what it
 /// writes besides (oci: a Knative Service).
