@@ -11,9 +11,13 @@ use_benchmark_environment() {
   export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 }
 
-# Packs FunctionPackage.Sdk and FunctionPackage.Cli into artifacts/feed unless both are there.
+# Packs FunctionPackage.Sdk and FunctionPackage.Cli into artifacts/feed unless they are there and newer than src/.
 ensure_packed() {
-  if [ ! -f "$repo/artifacts/feed/FunctionPackage.Sdk.$version.nupkg" ] || [ ! -f "$repo/artifacts/feed/FunctionPackage.Cli.$version.nupkg" ]; then
+  # Packed again when a tracked file under src/ is newer than the packages: a benchmark must measure the sources' code.
+  local sdk="$repo/artifacts/feed/FunctionPackage.Sdk.$version.nupkg" tool="$repo/artifacts/feed/FunctionPackage.Cli.linux-x64.$version.nupkg" newest_source
+  newest_source="$(git -C "$repo" ls-files -z src | (cd "$repo" && xargs -0 stat -c %Y 2>/dev/null) | sort -n | tail -n 1)"
+  if [ ! -f "$sdk" ] || [ ! -f "$repo/artifacts/feed/FunctionPackage.Cli.$version.nupkg" ] || [ ! -f "$tool" ] \
+    || [ "$(stat -c %Y "$sdk")" -lt "$newest_source" ] || [ "$(stat -c %Y "$tool")" -lt "$newest_source" ]; then
     "$repo/build/pack.sh"
   fi
 }

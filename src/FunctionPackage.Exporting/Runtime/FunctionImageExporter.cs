@@ -33,6 +33,8 @@ public sealed record FunctionImageRequest
     /// <summary>Host limits the target sets when the user gives none (e.g. a body limit above the host's 1 MiB).</summary>
     public RuntimeConfiguration TargetDefaults { get; init; } = new();
     public string TempFolder { get; init; } = Path.GetTempPath();
+    /// <summary>The <see cref="ExportCache"/> folder; null: <see cref="ExportCache.DefaultFolder"/>.</summary>
+    public string? CacheFolder { get; init; }
 }
 
 /// <summary>
@@ -52,7 +54,8 @@ public sealed record FunctionImageResult(
 /// <summary>
 /// The image every image target builds: install the package into a temp root (the install library, judged against the
 /// base image's platform and frameworks instead of this machine's), then three layers on the base — the host, the
-/// shared packages folder, the function — so a code change re-pushes only the last one; push it or write an OCI
+/// shared packages folder, the function, host and packages as the image's RID needs them (<see cref="PlatformAssets"/>)
+/// — so a code change re-pushes only the last one; push it or write an OCI
 /// layout tar. Every check runs before anything is written or pushed; the layers, config and manifest are
 /// reproducible (same package and options → same digest). A target adds its <c>serve</c> arguments and what it
 /// writes besides (oci: a Knative Service).
@@ -104,13 +107,21 @@ public sealed class FunctionImageExporter
         RegistryClient ClientFor(string registry) => clients.TryGetValue(registry, out var client) ? client : clients[registry] = new RegistryClient(registry, options);
         try
         {
+            // Where an export's time goes, for --verbosity detailed (docs/benchmarks.md "export" levers).
+            var phase = System.Diagnostics.Stopwatch.StartNew();
             var blobs = new BlobResolver(Path.Combine(work, "base-blobs"), ClientFor);
             var baseImage = await ImageBuilder.PullBaseAsync(ClientFor(baseReference.Registry), baseReference, platform, cancellationToken).ConfigureAwait(false);
-            var frameworks = await BaseImageFrameworks.ReadAsync(baseImage, blobs, cancellationToken).ConfigureAwait(false);
+            var frameworks = await BaseImageFrameworks.ReadAsync(baseImage, blobs, new ExportCache(request.CacheFolder ?? ExportCache.DefaultFolder), cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Base image {Image} ({Platform}): {Frameworks}", baseReference, platform, BaseImageFrameworks.Describe(frameworks));
+            _logger.LogDebug("Base image and its frameworks: {Ms} ms", phase.ElapsedMilliseconds);
+            phase.Restart();
 
             var installed = await InstallAsync(request, rid, platform, baseReference, frameworks, Path.Combine(work, "root"), cancellationToken).ConfigureAwait(false);
-            var image = BuildImage(request, baseImage, baseReference, installed, Path.Combine(work, "layers"));
+            _logger.LogDebug("Install into the temp root: {Ms} ms", phase.ElapsedMilliseconds);
+            phase.Restart();
+            var image = BuildImage(request, rid, baseImage, baseReference, installed, Path.Combine(work, "layers"));
+            _logger.LogDebug("Layers, config and manifest: {Ms} ms", phase.ElapsedMilliseconds);
+            phase.Restart();
             _logger.LogInformation("Image {Digest}: {Count} layer(s), function layer {Layer}", image.Image.Digest, image.Image.Layers.Count, image.FunctionLayer);
 
             long uploaded = 0;
@@ -128,6 +139,7 @@ public sealed class FunctionImageExporter
                 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
                 await OciLayoutWriter.WriteAsync(image.Image, output!, installed.Version.ToLowerInvariant(), blobs, cancellationToken).ConfigureAwait(false);
             }
+            _logger.LogDebug("Push or layout tar: {Ms} ms", phase.ElapsedMilliseconds);
             return new FunctionImageResult(image.Image.Digest, pushed, output, installed.Id, installed.Version, uploaded,
                 image.Image.Layers.Select(l => l.Descriptor.Digest).ToList(), image.FunctionLayer);
         }
@@ -163,7 +175,7 @@ public sealed class FunctionImageExporter
 
     private sealed record ExportImage(BuiltImage Image, string FunctionLayer);
 
-    private static ExportImage BuildImage(FunctionImageRequest request, BaseImage baseImage, ImageReference baseReference, InstallResult installed, string layerFolder)
+    private static ExportImage BuildImage(FunctionImageRequest request, string rid, BaseImage baseImage, ImageReference baseReference, InstallResult installed, string layerFolder)
     {
         var layout = new InstallLayout(Path.GetDirectoryName(installed.PackagesFolder)!);
         var functionPath = $"{ImageRoot}/{Path.GetRelativePath(layout.Root, installed.FunctionDirectory).Replace('\\', '/')}";
@@ -178,8 +190,13 @@ public sealed class FunctionImageExporter
             .Append(LayerEntry.File($"{functionPath}/{InstallLayout.ReceiptFileName}", receipt.Serialize()));
         Directory.CreateDirectory(installed.PackagesFolder); // a function without dependencies: an empty (but stable) layer
 
-        var hostLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(request.HostDirectory, hostPath), layerFolder);
-        var packagesLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(installed.PackagesFolder, packagesPath), layerFolder);
+        // The image's RID decides the host (ReadyToRun where fnpkg has one for it) and the package assets it needs.
+        var hostDirectory = PlatformAssets.HostDirectoryFor(request.HostDirectory, rid);
+        var packagesPrefix = packagesPath + "/";
+        var packages = LayerContent.FromFolder(installed.PackagesFolder, packagesPath)
+            .Where(e => !e.Path.StartsWith(packagesPrefix, StringComparison.Ordinal) || PlatformAssets.InPackagesLayer(e.Path[packagesPrefix.Length..], rid));
+        var hostLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(hostDirectory, hostPath), layerFolder);
+        var packagesLayer = LayerWriter.WriteToFolder(packages, layerFolder);
         var functionLayer = LayerWriter.WriteToFolder(function, layerFolder);
 
         var entrypoint = new List<string>

@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using FunctionPackage.Exporting.Runtime;
 using FunctionPackage.Oci.Model;
 using FunctionPackage.Oci.Output;
 
@@ -11,7 +13,8 @@ namespace FunctionPackage.Exporting.Targets.Oci;
 /// when the image cannot run the host and the function. Microsoft's runtime images say it in their config's Env
 /// (<c>DOTNET_VERSION</c> = Microsoft.NETCore.App, <c>ASPNET_VERSION</c> = Microsoft.AspNetCore.App, and the aspnet
 /// image has both); any other image is read from its layers: the <c>…/dotnet/shared/&lt;name&gt;/&lt;version&gt;/</c>
-/// folders in the tar listings (whiteouts remove a version an upper layer deleted).
+/// folders in the tar listings (whiteouts remove a version an upper layer deleted). That scan fetches and reads every
+/// layer, so its answer is cached under the layers' digests (what the layers hold decides it).
 /// </summary>
 public static partial class BaseImageFrameworks
 {
@@ -24,10 +27,35 @@ public static partial class BaseImageFrameworks
     [GeneratedRegex(@"(?:^|/)dotnet/shared/(?<name>[^/]+)/(?<version>\d+\.\d+\.\d+[^/]*)/")]
     private static partial Regex SharedFolder();
 
-    public static async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ReadAsync(BaseImage baseImage, BlobResolver blobs, CancellationToken cancellationToken)
+    /// <summary>The cache entry's kind; the key also holds a format version, bumped when the scan's rules change.</summary>
+    private const string CacheKind = "base-frameworks";
+
+    public static async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ReadAsync(BaseImage baseImage, BlobResolver blobs, ExportCache? cache, CancellationToken cancellationToken)
     {
         var fromEnv = FromEnv(ImageConfig.Parse(baseImage.ConfigBytes).Env);
         if (fromEnv.Count > 0) return fromEnv;
+        var key = ExportCache.Key(baseImage.Layers.Select(l => l.Descriptor.Digest).Prepend("base-frameworks/1"));
+        if (cache?.TryRead(CacheKind, key) is { } cached && TryParse(cached) is { } known) return known;
+        var scanned = await ScanAsync(baseImage, blobs, cancellationToken).ConfigureAwait(false);
+        cache?.Write(CacheKind, key, JsonSerializer.SerializeToUtf8Bytes(scanned.ToDictionary(f => f.Key, f => f.Value.Order(StringComparer.Ordinal).ToArray())));
+        return scanned;
+    }
+
+    private static Dictionary<string, IReadOnlySet<string>>? TryParse(byte[] json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string[]>>(json)?
+                .ToDictionary(f => f.Key, f => (IReadOnlySet<string>)new SortedSet<string>(f.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return null; // a damaged entry: scan again (and overwrite it)
+        }
+    }
+
+    private static async Task<Dictionary<string, IReadOnlySet<string>>> ScanAsync(BaseImage baseImage, BlobResolver blobs, CancellationToken cancellationToken)
+    {
         var found = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var layer in baseImage.Layers)
         {
