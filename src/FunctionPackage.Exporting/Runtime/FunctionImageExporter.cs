@@ -193,8 +193,9 @@ public sealed class FunctionImageExporter
         // The image's RID decides the host (ReadyToRun where fnpkg has one for it) and the package assets it needs.
         var hostDirectory = PlatformAssets.HostDirectoryFor(request.HostDirectory, rid);
         var packagesPrefix = packagesPath + "/";
+        var packageAssets = PlatformAssets.PackagesLayerAssets(rid);
         var packages = LayerContent.FromFolder(installed.PackagesFolder, packagesPath)
-            .Where(e => !e.Path.StartsWith(packagesPrefix, StringComparison.Ordinal) || PlatformAssets.InPackagesLayer(e.Path[packagesPrefix.Length..], rid));
+            .Where(e => !e.Path.StartsWith(packagesPrefix, StringComparison.Ordinal) || packageAssets.KeepsInPackagesFolder(e.Path[packagesPrefix.Length..]));
         var hostLayer = LayerWriter.WriteToFolder(LayerContent.FromFolder(hostDirectory, hostPath), layerFolder);
         var packagesLayer = LayerWriter.WriteToFolder(packages, layerFolder);
         var functionLayer = LayerWriter.WriteToFolder(function, layerFolder);

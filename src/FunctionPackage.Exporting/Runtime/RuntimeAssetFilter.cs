@@ -31,13 +31,26 @@ public sealed class RuntimeAssetFilter
     /// <summary>The filter for <paramref name="rid"/>.</summary>
     public static RuntimeAssetFilter For(string rid) => new(rid, Graph.Value.ExpandRuntime(rid));
 
+    /// <summary>
+    /// The filter for <paramref name="rid"/> or its musl twin (<c>linux-x64</c> and <c>linux-musl-x64</c>): for an image,
+    /// where the platform names the architecture but not the C library — an Alpine base image loads the musl assets.
+    /// </summary>
+    public static RuntimeAssetFilter ForLinuxImage(string rid)
+    {
+        var musl = rid.StartsWith("linux-", StringComparison.Ordinal) && !rid.StartsWith("linux-musl-", StringComparison.Ordinal)
+            ? "linux-musl-" + rid["linux-".Length..] : null;
+        var expanded = Graph.Value.ExpandRuntime(rid);
+        return new(rid, musl is null ? expanded : expanded.Concat(Graph.Value.ExpandRuntime(musl)));
+    }
+
     /// <summary>Keep <paramref name="path"/> (relative to a package's folder or a publish folder, <c>/</c> separators)?</summary>
     public bool Keeps(string path)
     {
         if (!path.StartsWith(RuntimesFolder, StringComparison.OrdinalIgnoreCase)) return true;
         var rest = path[RuntimesFolder.Length..];
         var slash = rest.IndexOf('/');
-        return slash < 0 || _kept.Contains(rest[..slash]);
+        // "runtimes/<rid>" alone is that RID's folder (a layer lists folders too): kept or dropped with its files.
+        return rest.Length == 0 || _kept.Contains(slash < 0 ? rest : rest[..slash]);
     }
 
     /// <summary>

@@ -67,9 +67,13 @@ public sealed partial class LambdaExporter
         if (!Architectures.TryGetValue(rid, out var architecture)) throw ExportErrors.LambdaRid(rid, Architectures.Keys);
         if (request.RuntimeVersion is not null && !request.SelfContained) throw ExportErrors.LambdaRuntimeVersionNeedsSelfContained();
         var timeout = TimeoutSeconds(request.Runtime.InvocationTimeoutSeconds);
+        // A known RID (self-contained, or -r given) gets fnpkg's ReadyToRun host for it where there is one; a zip for
+        // either architecture keeps the IL host.
+        var hostDirectory = request.SelfContained || request.RuntimeIdentifier is not null
+            ? PlatformAssets.HostDirectoryFor(request.HostDirectory, rid, HostAssemblyName) : request.HostDirectory;
         var hostRequest = new SelfContainedHostRequest
         {
-            HostDirectory = request.HostDirectory,
+            HostDirectory = hostDirectory,
             HostAssemblyName = HostAssemblyName,
             RuntimeIdentifier = rid,
             RuntimeVersion = request.RuntimeVersion,
@@ -99,7 +103,7 @@ public sealed partial class LambdaExporter
             else
             {
                 // This machine's framework-dependent apphost is no use on Lambda: dotnet exec starts the dll.
-                files.AddRange(BundleFile.FromFolder(request.HostDirectory).Where(f => f.Path != ManagedHandler));
+                files.AddRange(BundleFile.FromFolder(hostDirectory).Where(f => f.Path != ManagedHandler));
             }
             files.Add(BundleFile.FromFile($"{FunctionFolder}/{FunctionPackageFormat.ManifestFileName}", Path.Combine(installed.FunctionDirectory, FunctionPackageFormat.ManifestFileName)));
             // A known RID (self-contained, or -r given) keeps only the runtimes/ assets that RID can load (RuntimeAssetFilter).

@@ -59,11 +59,13 @@ public sealed partial class AzureFunctionsExporter
         if (request.FunctionName is { } given && !FunctionNamePattern().IsMatch(given)) throw ExportErrors.AzureFunctionName(given);
         if (request.FrameworkDependent && request.RuntimeIdentifier is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("-r");
         if (request.FrameworkDependent && request.RuntimeVersion is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("--runtime-version");
+        var rid = request.RuntimeIdentifier ?? DefaultRuntimeIdentifier;
         var hostRequest = request.FrameworkDependent ? null : new SelfContainedHostRequest
         {
-            HostDirectory = request.HostDirectory,
+            // The handler's RID is known: fnpkg's ReadyToRun host for it where there is one.
+            HostDirectory = PlatformAssets.HostDirectoryFor(request.HostDirectory, rid, HostAssemblyName),
             HostAssemblyName = HostAssemblyName,
-            RuntimeIdentifier = request.RuntimeIdentifier ?? DefaultRuntimeIdentifier,
+            RuntimeIdentifier = rid,
             RuntimeVersion = request.RuntimeVersion,
             ExecutableName = HostExecutableName,
             Packs = RuntimePackRequest.For(request.Install, request.RuntimePackCache),
