@@ -1,7 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
-using NuGet.Packaging;
 using NuGet.Versioning;
 using FunctionPackage.Shared;
 
@@ -25,7 +25,7 @@ public sealed record LocalDependency(string Id, string Version, string Source);
 /// Deterministic: the same request gives the same bytes. Writes to a temp file and moves it into place only
 /// when the bytes changed, so a no-op publish keeps the old file and its timestamp.
 /// </summary>
-public sealed class FunctionPackageWriter
+public sealed partial class FunctionPackageWriter
 {
     private readonly Action<Stream, NupkgContent> _save;
 
@@ -233,10 +233,10 @@ public sealed class FunctionPackageWriter
 
     private static (string Id, NuGetVersion Version) ValidateIdentity(FunctionPackageRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageIdValidator.IsValidPackageId(request.PackageId))
+        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageId().IsMatch(request.PackageId))
             throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the id is not a valid NuGet package id");
-        if (request.PackageId.Length > PackageIdValidator.MaxPackageIdLength)
-            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, $"the id is longer than {PackageIdValidator.MaxPackageIdLength} characters");
+        if (request.PackageId.Length > MaxPackageIdLength)
+            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, $"the id is longer than {MaxPackageIdLength} characters");
         if (!NuGetVersion.TryParse(request.PackageVersion, out var version))
             throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the version is not a valid SemVer version");
         return (request.PackageId, version);
@@ -259,6 +259,15 @@ public sealed class FunctionPackageWriter
         }
         return recorded;
     }
+
+    /// <summary>
+    /// NuGet's package id rule (NuGet.Packaging's PackageIdValidator: this pattern and options, at most 100 characters),
+    /// compiled at build time so that validating an id loads no NuGet.Packaging code and builds no regex at run time.
+    /// </summary>
+    [GeneratedRegex(@"^\w+([.-]\w+)*$", RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant)]
+    private static partial Regex PackageId();
+
+    private const int MaxPackageIdLength = 100;
 
     private static string NormalizeRelative(string path) => path.Replace('\\', '/').TrimStart('/');
 

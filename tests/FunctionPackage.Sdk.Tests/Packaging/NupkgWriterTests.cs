@@ -49,6 +49,27 @@ public sealed class NupkgWriterTests : IDisposable
             manifest.Files.Select(f => f.Path).Where(p => !p.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)).ToHashSet(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Fn")]
+    [InlineData("Contoso.Orders-Fn_2")]
+    [InlineData("Ünïcode.Ids")]
+    [InlineData("1.2.3")]
+    [InlineData("a..b")]
+    [InlineData(".a")]
+    [InlineData("a-")]
+    [InlineData("a b")]
+    [InlineData("a+b")]
+    [InlineData("a/b")]
+    public void The_package_id_rule_is_NuGets(string id)
+    {
+        var request = _fixture.CreateRequest();
+        request.PackageId = id;
+        var accepted = true;
+        try { new FunctionPackageWriter().Write(request); }
+        catch (Diagnostics.FunctionPackageException ex) when (ex.Code == Diagnostics.DiagnosticCodes.InvalidPackageIdentity) { accepted = false; }
+        Assert.Equal(PackageIdValidator.IsValidPackageId(id), accepted);
+    }
+
     private FunctionPackageRequest Shape(string shape)
     {
         switch (shape)
