@@ -58,7 +58,7 @@ public sealed class WriterProbe
         }
         var md = new StringBuilder();
         md.AppendLine($"Where the time goes — `FunctionPackageWriter.Write` (the logic behind `CreateFunctionPackage`) called in-process from the packed SDK's " +
-                      $"`tasks/net8.0` assemblies by a generated probe (`$WORK/probe`, `dotnet Probe.dll <function dir>`), CPU time of the process " +
+                      $"`{Path.GetRelativePath(Path.Combine(taskDirectory, "..", "..", ".."), taskDirectory)}` assemblies by a generated probe (`$WORK/probe`, `dotnet Probe.dll <function dir>`), CPU time of the process " +
                       $"(`Process.TotalProcessorTime`, all threads), which a loaded machine inflates far less than wall time: the first call in a fresh process, then the median of {WarmCalls} warm calls " +
                       "(output deleted before each call, as above).");
         md.AppendLine();
@@ -75,7 +75,7 @@ public sealed class WriterProbe
         md.AppendLine("| encoder | median CPU ms | per run |");
         md.AppendLine("|---|---:|---|");
         md.AppendLine($"| NuGet `PackageBuilder` (before issue 12; `dotnet Probe.dll builder`) | **{Statistics.Median(floors["builder"]):F0}** | {string.Join(", ", floors["builder"].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
-        md.AppendLine($"`NupkgWriter` (the SDK's direct writer; `dotnet Probe.dll direct`) | **{Statistics.Median(floors["direct"]):F0}** | {string.Join(", ", floors["direct"].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
+        md.AppendLine($"| `NupkgWriter` (the SDK's direct writer; `dotnet Probe.dll direct`) | **{Statistics.Median(floors["direct"]):F0}** | {string.Join(", ", floors["direct"].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
         md.AppendLine();
 
         var largest = functions.OrderBy(f => f.Packages).Last();
