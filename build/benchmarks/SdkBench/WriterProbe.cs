@@ -8,11 +8,13 @@ namespace FunctionPackage.Benchmarks.Sdk;
 /// Explains the packaging numbers: calls the packed SDK's FunctionPackageWriter in-process (no MSBuild) and records
 /// CPU time (robust on a loaded machine, unlike wall time) of the first call in a fresh process, which pays for
 /// loading and JIT-compiling the task's assemblies, against warm calls, which show the work that grows with size.
-/// Also the CPU time of a cold NuGet PackageBuilder saving a one-file package, the floor of any PackageBuilder use.
+/// Also, in alternating fresh processes, the CPU time of a cold NuGet PackageBuilder and of the SDK's direct NupkgWriter
+/// saving the same one-file package (the lever of issue 12), and a Stopwatch trace of the writer's phases in a fresh process.
 /// </summary>
 public sealed class WriterProbe
 {
     private const int WarmCalls = 10;
+    private const int FloorRounds = 7;
     private readonly string _root;
     private readonly DotnetRunner _runner;
 
@@ -47,10 +49,16 @@ public sealed class WriterProbe
         _runner.Run(_root, new[] { "build", "Probe.csproj", "-c", "Release", "-nologo", "-p:UseSharedCompilation=false" });
         var probe = Path.Combine(_root, "bin", "Release", "net10.0", "Probe.dll");
 
-        var builderFloor = ParseValue(_runner.Run(_root, new[] { probe, "builder" }).Output, "builder_cpu_ms");
+        // Fresh processes, the order alternating, so both floors see the same machine load.
+        var floors = new Dictionary<string, List<double>> { ["builder"] = new(), ["direct"] = new() };
+        for (var round = 0; round < FloorRounds; round++)
+        {
+            foreach (var mode in round % 2 == 0 ? new[] { "builder", "direct" } : new[] { "direct", "builder" })
+                floors[mode].Add(ParseValue(_runner.Run(_root, new[] { probe, mode }).Output, "floor_cpu_ms"));
+        }
         var md = new StringBuilder();
         md.AppendLine($"Where the time goes — `FunctionPackageWriter.Write` (the logic behind `CreateFunctionPackage`) called in-process from the packed SDK's " +
-                      $"`tasks/net8.0` assemblies by a generated probe (`$WORK/probe`, `dotnet Probe.dll <function dir>`), CPU time of the process " +
+                      $"`{Path.GetRelativePath(Path.Combine(taskDirectory, "..", "..", ".."), taskDirectory)}` assemblies by a generated probe (`$WORK/probe`, `dotnet Probe.dll <function dir>`), CPU time of the process " +
                       $"(`Process.TotalProcessorTime`, all threads), which a loaded machine inflates far less than wall time: the first call in a fresh process, then the median of {WarmCalls} warm calls " +
                       "(output deleted before each call, as above).");
         md.AppendLine();
@@ -62,7 +70,26 @@ public sealed class WriterProbe
             md.AppendLine($"| {function.Packages}/{function.ProjectReferences} | {ParseValue(output, "first_cpu_ms"):F0} | {ParseValue(output, "warm_median_cpu_ms"):F1} |");
         }
         md.AppendLine();
-        md.AppendLine($"A cold NuGet `PackageBuilder` saving a one-file, one-dependency package in a fresh process (`dotnet Probe.dll builder`): **{builderFloor:F0} ms CPU**.");
+        md.AppendLine($"The .nupkg encoding alone, cold: a one-file, one-dependency package saved in a fresh process, {FloorRounds} rounds alternating, CPU ms (median; per run):");
+        md.AppendLine();
+        md.AppendLine("| encoder | median CPU ms | per run |");
+        md.AppendLine("|---|---:|---|");
+        md.AppendLine($"| NuGet `PackageBuilder` (before issue 12; `dotnet Probe.dll builder`) | **{Statistics.Median(floors["builder"]):F0}** | {string.Join(", ", floors["builder"].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
+        md.AppendLine($"| `NupkgWriter` (the SDK's direct writer; `dotnet Probe.dll direct`) | **{Statistics.Median(floors["direct"]):F0}** | {string.Join(", ", floors["direct"].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
+        md.AppendLine();
+
+        var largest = functions.OrderBy(f => f.Packages).Last();
+        var trace = _runner.Run(_root, new[] { probe, "trace", Path.GetDirectoryName(largest.ProjectPath)! }).Output;
+        md.AppendLine($"Stopwatch trace of one cold packaging run at {largest.Packages}/{largest.ProjectReferences} in a fresh process (`dotnet Probe.dll trace <function dir>`: the writer's phases called one after another, " +
+                      "as `FunctionPackageWriter.Write` does, each timed on its first call, CPU ms of the process; then the whole `Write` once more, warm):");
+        md.AppendLine();
+        md.AppendLine("| phase | first call, CPU ms |");
+        md.AppendLine("|---|---:|");
+        foreach (var line in trace.Split('\n').Where(l => l.StartsWith("phase ", StringComparison.Ordinal)))
+        {
+            var parts = line.Substring("phase ".Length).Split('=');
+            md.AppendLine($"| {parts[0]} | {double.Parse(parts[1], CultureInfo.InvariantCulture):F1} |");
+        }
         md.AppendLine();
         return md.ToString();
     }
@@ -90,21 +117,37 @@ public sealed class WriterProbe
         double Cpu() { process.Refresh(); return process.TotalProcessorTime.TotalMilliseconds; }
         string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
-        if (args[0] == "builder")
+        // The one-file, one-dependency package of both floors.
+        var floorVersion = NuGetVersion.Parse("1.0.0");
+        var floorContent = new NupkgContent("Probe", floorVersion, "probe", new[] { "probe" }, "net10.0",
+            new[] { new NupkgDependency("Other", floorVersion) }, new[] { new NupkgFile("function/a.bin", Bytes: new byte[16]) });
+        // Local functions: each is JIT-compiled (and loads what it uses) only when called, so "direct" loads no NuGet.Packaging.
+        static void Builder(NuGetVersion version)
         {
-            var start = Cpu();
-            var builder = new PackageBuilder(deterministic: true) { Id = "Probe", Version = NuGetVersion.Parse("1.0.0"), Description = "probe" };
+            var builder = new PackageBuilder(deterministic: true) { Id = "Probe", Version = version, Description = "probe" };
             builder.Authors.Add("probe");
             builder.DependencyGroups.Add(new PackageDependencyGroup(NuGetFramework.Parse("net10.0"),
                 new[] { new PackageDependency("Other", VersionRange.Parse("[1.0.0]")) }));
             builder.Files.Add(new PhysicalPackageFile(new MemoryStream(new byte[16])) { TargetPath = "function/a.bin" });
             builder.Save(new MemoryStream());
-            Console.WriteLine($"builder_cpu_ms={F(Cpu() - start)}");
+        }
+        if (args[0] == "builder")
+        {
+            var start = Cpu();
+            Builder(floorVersion);
+            Console.WriteLine($"floor_cpu_ms={F(Cpu() - start)}");
+            return;
+        }
+        if (args[0] == "direct")
+        {
+            var start = Cpu();
+            NupkgWriter.Write(new MemoryStream(), floorContent);
+            Console.WriteLine($"floor_cpu_ms={F(Cpu() - start)}");
             return;
         }
 
         // A request like the one CreateFunctionPackage builds for a generated function (BenchPkg* files come from packages).
-        var directory = args[0];
+        var directory = args[0] == "trace" ? args[1] : args[0];
         var name = Path.GetFileName(directory.TrimEnd('/'));
         var publish = Path.Combine(directory, "bin", "Release", "net10.0", "publish") + "/";
         var request = new FunctionPackageRequest
@@ -122,6 +165,40 @@ public sealed class WriterProbe
                 request.PackageAssets.Add(new PackageAsset(Path.GetFileNameWithoutExtension(fileName), "1.0.0", "lib/net10.0/" + fileName, "runtime", null, null, fileName));
             else
                 request.OwnFiles.Add(new OwnFile(fileName));
+        }
+
+        if (args[0] == "trace")
+        {
+            // FunctionPackageWriter.Write's phases in its order, each on its first call in this process (CPU time: robust under load).
+            void Phase(string name, Action action)
+            {
+                var start = Cpu();
+                action();
+                Console.WriteLine($"phase {name}={F(Cpu() - start)}");
+            }
+            ResolvedGraph graph = null!;
+            Phase("read deps.json + project.assets.json (ResolvedGraph.Read)", () => graph = ResolvedGraph.Read(request.DepsFilePath, request.AssetsFilePath));
+            Phase("parse the version (NuGetVersion.TryParse: loads NuGet.Versioning)", () => NuGetVersion.TryParse(request.PackageVersion, out _));
+            Phase("validate the id (PackageIdValidator: loads NuGet.Packaging)", () => PackageIdValidator.IsValidPackageId(request.PackageId));
+            var manifest = new FunctionPackage.Model.FunctionManifest { Id = request.PackageId, Version = request.PackageVersion };
+            foreach (var p in graph.Packages)
+                manifest.Dependencies.Add(new FunctionPackage.Model.DependencyDefinition { Id = p.Id, Version = p.Version, Sha512 = p.Sha512, Path = p.Path });
+            Phase($"hash {request.OwnFiles.Count} own files (SHA-512)", () =>
+            {
+                foreach (var file in request.OwnFiles)
+                    manifest.Files.Add(new FunctionPackage.Model.FileEntry { Path = "function/" + file.RelativePath, Sha512 = FunctionPackage.Model.ContentHash.Sha512File(publish + file.RelativePath) });
+            });
+            byte[] sbom = null!;
+            Phase("SBOM (RuntimeDependencyEdges.Read + CycloneDxSbom.Create)", () => sbom = CycloneDxSbom.Create(manifest, RuntimeDependencyEdges.Read(request.DepsFilePath)));
+            byte[] manifestBytes = null!;
+            Phase("function.json (FunctionManifestSerializer.Serialize)", () => manifestBytes = FunctionPackage.Model.FunctionManifestSerializer.Serialize(manifest));
+            Phase("encode the .nupkg to memory (NupkgWriter.Write)", () => NupkgWriter.Write(new MemoryStream(), new NupkgContent(
+                request.PackageId, NuGetVersion.Parse(request.PackageVersion), "d", new[] { request.PackageId }, request.TargetFramework,
+                manifest.Dependencies.Select(d => new NupkgDependency(d.Id, NuGetVersion.Parse(d.Version))).ToList(),
+                new[] { new NupkgFile("function.json", Bytes: manifestBytes), new NupkgFile("sbom.cdx.json", Bytes: sbom) }
+                    .Concat(request.OwnFiles.Select(f => new NupkgFile("function/" + f.RelativePath, SourcePath: publish + f.RelativePath))).ToList())));
+            Phase("whole FunctionPackageWriter.Write, warm (to a file)", () => { if (File.Exists(request.OutputPath)) File.Delete(request.OutputPath); new FunctionPackageWriter().Write(request); });
+            return;
         }
 
         double Call()

@@ -41,6 +41,7 @@ public static class DiagnosticCodes
     public const string LocalDependencyEmbedded = "FPKG2014";
     /// <summary>A message, not an error: a recorded source lost its user info or query string.</summary>
     public const string SourceSecretsStripped = "FPKG2015";
+    public const string TargetPlatformVersionMissing = "FPKG2016";
     /// <summary>A warning, or an error with FunctionPackageMaxSizeIsError=true: the runtime closure is over FunctionPackageMaxSize.</summary>
     public const string SizeBudgetExceeded = "FPKG2050";
     public const string InvalidMaxSize = "FPKG2051";

@@ -1,9 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
-using NuGet.Frameworks;
-using NuGet.Packaging;
-using NuGet.Packaging.Core;
 using NuGet.Versioning;
 using FunctionPackage.Shared;
 
@@ -27,8 +25,13 @@ public sealed record LocalDependency(string Id, string Version, string Source);
 /// Deterministic: the same request gives the same bytes. Writes to a temp file and moves it into place only
 /// when the bytes changed, so a no-op publish keeps the old file and its timestamp.
 /// </summary>
-public sealed class FunctionPackageWriter
+public sealed partial class FunctionPackageWriter
 {
+    private readonly Action<Stream, NupkgContent> _save;
+
+    /// <param name="save">Encodes the .nupkg; <see cref="NupkgWriter.Write"/> unless a test compares another encoder.</param>
+    public FunctionPackageWriter(Action<Stream, NupkgContent>? save = null) => _save = save ?? NupkgWriter.Write;
+
     public FunctionPackageResult Write(FunctionPackageRequest request, CancellationToken cancellationToken = default)
     {
         var mode = ParseMode(request.DependencyMode);
@@ -135,54 +138,42 @@ public sealed class FunctionPackageWriter
         manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
 
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
-        var builder = CreateBuilder(request, manifest, version, manifestBytes, sbom, contents);
-        var rewritten = SaveIfChanged(builder, request.OutputPath, cancellationToken);
+        var content = CreateContent(request, manifest, version, manifestBytes, sbom, contents);
+        var rewritten = SaveIfChanged(content, request.OutputPath, cancellationToken);
         return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten, localDependencies, strippedSources, sizeBudgetWarning);
     }
 
-    private static PackageBuilder CreateBuilder(
+    private static NupkgContent CreateContent(
         FunctionPackageRequest request, FunctionManifest manifest, NuGetVersion version,
         byte[] manifestBytes, byte[] sbom, SortedDictionary<string, string> contents)
     {
-        var builder = new PackageBuilder(deterministic: true)
+        var authors = request.Authors.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(a => a.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var files = new List<NupkgFile>
         {
-            Id = manifest.Id,
-            Version = version,
-            // nuspec requires a description; a generated one keeps the package valid.
-            Description = manifest.Description ?? $"Function package {manifest.Id}.",
-            // deterministic alone still stamps entries with the wall clock; this fixes them.
-            DeterministicTimestamp = FunctionPackageFormat.DeterministicTimestamp.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            new(FunctionPackageFormat.ManifestFileName, Bytes: manifestBytes),
+            new(FunctionPackageFormat.SbomPath, Bytes: sbom),
         };
-        var authors = request.Authors.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(a => a.Trim()).ToList();
-        foreach (var author in authors.Count > 0 ? authors : new List<string> { manifest.Id }) builder.Authors.Add(author);
-        builder.PackageTypes.Add(new PackageType(FunctionPackageFormat.PackageType, PackageType.EmptyVersion));
-
-        // The .NET counterpart of a generated POM with a full flat list: every closure package at an exact version.
-        var framework = NuGetFramework.Parse(request.TargetFramework);
-        builder.DependencyGroups.Add(new PackageDependencyGroup(framework, manifest.Dependencies.Select(d =>
-        {
-            var exact = NuGetVersion.Parse(d.Version);
-            return new PackageDependency(d.Id, new VersionRange(exact, true, exact, true));
-        })));
-
-        builder.Files.Add(new PhysicalPackageFile(new MemoryStream(manifestBytes)) { TargetPath = FunctionPackageFormat.ManifestFileName });
-        builder.Files.Add(new PhysicalPackageFile(new MemoryStream(sbom)) { TargetPath = FunctionPackageFormat.SbomPath });
-        foreach (var entry in contents)
-        {
-            builder.Files.Add(new PhysicalPackageFile { SourcePath = entry.Value, TargetPath = entry.Key });
-        }
-        return builder;
+        files.AddRange(contents.Select(entry => new NupkgFile(entry.Key, SourcePath: entry.Value)));
+        return new NupkgContent(
+            manifest.Id, version,
+            // nuspec requires a description; a generated one keeps the package valid.
+            manifest.Description ?? $"Function package {manifest.Id}.",
+            authors.Count > 0 ? authors : new List<string> { manifest.Id },
+            request.TargetFramework,
+            // The .NET counterpart of a generated POM with a full flat list: every closure package at an exact version.
+            manifest.Dependencies.Select(d => new NupkgDependency(d.Id, NuGetVersion.Parse(d.Version))).ToList(),
+            files);
     }
 
     /// <summary>
     /// Temp file, then move (<see cref="AtomicFile"/>): a failed or cancelled publish never leaves a partial package, and
     /// an unchanged one is not rewritten (its timestamp stays, so incremental builds see no change).
     /// </summary>
-    private static bool SaveIfChanged(PackageBuilder builder, string outputPath, CancellationToken cancellationToken)
+    private bool SaveIfChanged(NupkgContent content, string outputPath, CancellationToken cancellationToken)
     {
         try
         {
-            return AtomicFile.Write(outputPath, builder.Save, isUnchanged: temp => FilesEqual(temp, outputPath), cancellationToken);
+            return AtomicFile.Write(outputPath, stream => _save(stream, content), isUnchanged: temp => FilesEqual(temp, outputPath), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -242,8 +233,10 @@ public sealed class FunctionPackageWriter
 
     private static (string Id, NuGetVersion Version) ValidateIdentity(FunctionPackageRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageIdValidator.IsValidPackageId(request.PackageId))
+        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageId().IsMatch(request.PackageId))
             throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the id is not a valid NuGet package id");
+        if (request.PackageId.Length > MaxPackageIdLength)
+            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, $"the id is longer than {MaxPackageIdLength} characters");
         if (!NuGetVersion.TryParse(request.PackageVersion, out var version))
             throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the version is not a valid SemVer version");
         return (request.PackageId, version);
@@ -266,6 +259,15 @@ public sealed class FunctionPackageWriter
         }
         return recorded;
     }
+
+    /// <summary>
+    /// NuGet's package id rule (NuGet.Packaging's PackageIdValidator: this pattern and options, at most 100 characters),
+    /// compiled at build time so that validating an id loads no NuGet.Packaging code and builds no regex at run time.
+    /// </summary>
+    [GeneratedRegex(@"^\w+([.-]\w+)*$", RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant)]
+    private static partial Regex PackageId();
+
+    private const int MaxPackageIdLength = 100;
 
     private static string NormalizeRelative(string path) => path.Replace('\\', '/').TrimStart('/');
 

@@ -266,12 +266,21 @@ public sealed class FunctionPackageWriterTests : IDisposable
     [Theory]
     [InlineData("Fn", "not-a-version")]
     [InlineData("Fn with spaces", "1.0.0")]
+    [InlineData("Fn0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789", "1.0.0")]
     public void Invalid_identity_is_FPKG2008(string id, string version)
     {
         var request = _fixture.CreateRequest();
         request.PackageId = id;
         request.PackageVersion = version;
         AssertFailsWithoutOutput(request, DiagnosticCodes.InvalidPackageIdentity);
+    }
+
+    [Fact]
+    public void A_platform_without_a_version_is_FPKG2016()
+    {
+        var request = _fixture.CreateRequest();
+        request.TargetFramework = "net10.0-windows";
+        AssertFailsWithoutOutput(request, DiagnosticCodes.TargetPlatformVersionMissing, "net10.0-windows");
     }
 
     [Fact]
