@@ -125,7 +125,7 @@ public static class Program
         var clock = Stopwatch.StartNew();
         string body, output;
         HttpStatusCode status;
-        await using (var host = await FakeAzureFunctionsHost.StartAsync(app))
+        await using (var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet: true)) // the framework-dependent handler, as the baseline
         {
             using var answer = await host.Callers.PostAsync("Inventory", new StringContent(Event, Encoding.UTF8, "application/json"));
             body = await answer.Content.ReadAsStringAsync();
