@@ -62,16 +62,31 @@ public sealed class LambdaExportLifecycleTests
     }
 
     [Fact]
-    public async Task The_managed_zip_keeps_every_rid_unless_r_is_given()
+    public async Task The_managed_zip_is_for_one_architecture_x86_64_unless_r_says_arm64()
     {
-        var everyRid = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-every-rid", run: false);
-        var linuxX64 = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-x64", run: false, "-r", "linux-x64");
+        var x64 = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-x64", run: false);
+        var arm64 = await ExportAndRun(_samples.Inventory, SampleAnswers.Inventory, "inventory-arm64", run: false, "-r", "linux-arm64");
 
-        using var all = ZipFile.OpenRead(everyRid);
-        Assert.Contains(all.Entries, e => e.FullName.StartsWith("function/function/runtimes/win-x64/", StringComparison.Ordinal));
-        using var trimmed = ZipFile.OpenRead(linuxX64);
-        Assert.Contains(trimmed.Entries, e => e.FullName == "function/function/runtimes/linux-x64/native/libe_sqlite3.so");
-        Assert.DoesNotContain(trimmed.Entries, e => e.FullName.StartsWith("function/function/runtimes/win-x64/", StringComparison.Ordinal));
+        using var x64Zip = ZipFile.OpenRead(x64);
+        Assert.Contains(x64Zip.Entries, e => e.FullName == "function/function/runtimes/linux-x64/native/libe_sqlite3.so");
+        Assert.DoesNotContain(x64Zip.Entries, e => e.FullName.StartsWith("function/function/runtimes/win-x64/", StringComparison.Ordinal)
+            || e.FullName.StartsWith("function/function/runtimes/linux-arm64/", StringComparison.Ordinal));
+        Assert.True(IsReadyToRun(x64Zip, "FunctionPackage.Host.dll"), "the x86_64 zip should carry fnpkg's ReadyToRun host (host-linux-x64)");
+        using var arm64Zip = ZipFile.OpenRead(arm64);
+        Assert.Contains(arm64Zip.Entries, e => e.FullName == "function/function/runtimes/linux-arm64/native/libe_sqlite3.so");
+        Assert.DoesNotContain(arm64Zip.Entries, e => e.FullName.StartsWith("function/function/runtimes/linux-x64/", StringComparison.Ordinal));
+        // ReadyToRun code for x64 does not load on arm64: that zip keeps the IL host.
+        Assert.False(IsReadyToRun(arm64Zip, "FunctionPackage.Host.dll"), "the arm64 zip should carry the IL host");
+    }
+
+    /// <summary>Whether the zip's assembly holds ReadyToRun code: its CLI header names a managed native header.</summary>
+    private static bool IsReadyToRun(ZipArchive zip, string entryName)
+    {
+        using var bytes = new MemoryStream();
+        using (var entry = zip.GetEntry(entryName)!.Open()) entry.CopyTo(bytes);
+        bytes.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(bytes);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     [Fact]
@@ -105,7 +120,8 @@ public sealed class LambdaExportLifecycleTests
         var runtime = selfContained ? "provided.al2023" : "dotnet10";
         Assert.Contains($"handler: {handler}\n", export.Stdout);
         var deploy = Assert.Single(export.Stdout.Split('\n'), l => l.StartsWith("deploy: ", StringComparison.Ordinal));
-        Assert.Equal($"deploy: aws lambda create-function --function-name {function.Id} --runtime {runtime} --handler {handler} --architectures x86_64 --timeout 30 --role arn:aws:iam::<account-id>:role/<execution-role> --zip-file fileb://{zip}", deploy);
+        var architecture = options.SkipWhile(o => o != "-r").Skip(1).FirstOrDefault() == "linux-arm64" ? "arm64" : "x86_64";
+        Assert.Equal($"deploy: aws lambda create-function --function-name {function.Id} --runtime {runtime} --handler {handler} --architectures {architecture} --timeout 30 --role arn:aws:iam::<account-id>:role/<execution-role> --zip-file fileb://{zip}", deploy);
         if (!run) return zip;
 
         var taskRoot = Path.Combine(folder, "task");

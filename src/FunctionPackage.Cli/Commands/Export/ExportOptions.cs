@@ -89,7 +89,7 @@ internal sealed class ExportOptions
 
     public Option<string?> RuntimeIdentifier { get; } = new("--runtime", "-r")
     {
-        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64; a self-contained export (and an aws-lambda one given -r) keeps only that RID's runtimes/ assets. Targets: aws-lambda (x86_64 or arm64), azure-functions (the self-contained handler).",
+        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64; the export keeps only that RID's runtimes/ assets (and, for linux-x64, fnpkg's ReadyToRun host). Targets: aws-lambda (x86_64 or arm64), azure-functions (the self-contained handler).",
     };
 
     public Option<string?> RuntimeVersion { get; } = new("--runtime-version")

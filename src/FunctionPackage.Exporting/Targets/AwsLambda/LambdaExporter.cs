@@ -67,10 +67,10 @@ public sealed partial class LambdaExporter
         if (!Architectures.TryGetValue(rid, out var architecture)) throw ExportErrors.LambdaRid(rid, Architectures.Keys);
         if (request.RuntimeVersion is not null && !request.SelfContained) throw ExportErrors.LambdaRuntimeVersionNeedsSelfContained();
         var timeout = TimeoutSeconds(request.Runtime.InvocationTimeoutSeconds);
-        // A known RID (self-contained, or -r given) gets fnpkg's ReadyToRun host for it where there is one; a zip for
-        // either architecture keeps the IL host.
-        var hostDirectory = request.SelfContained || request.RuntimeIdentifier is not null
-            ? PlatformAssets.HostDirectoryFor(request.HostDirectory, rid, HostAssemblyName) : request.HostDirectory;
+        // A Lambda function has one architecture (x86_64 unless told, as `aws lambda create-function` and
+        // Amazon.Lambda.Tools default): the zip gets fnpkg's ReadyToRun host for its RID where there is one (a fifth
+        // less CPU to the first answer than the IL host, docs/benchmarks.md) and only that RID's runtimes/ assets.
+        var hostDirectory = PlatformAssets.HostDirectoryFor(request.HostDirectory, rid, HostAssemblyName);
         var hostRequest = new SelfContainedHostRequest
         {
             HostDirectory = hostDirectory,
@@ -106,9 +106,8 @@ public sealed partial class LambdaExporter
                 files.AddRange(BundleFile.FromFolder(hostDirectory).Where(f => f.Path != ManagedHandler));
             }
             files.Add(BundleFile.FromFile($"{FunctionFolder}/{FunctionPackageFormat.ManifestFileName}", Path.Combine(installed.FunctionDirectory, FunctionPackageFormat.ManifestFileName)));
-            // A known RID (self-contained, or -r given) keeps only the runtimes/ assets that RID can load (RuntimeAssetFilter).
-            var assets = request.SelfContained || request.RuntimeIdentifier is not null ? RuntimeAssetFilter.For(rid) : null;
-            files.AddRange(BundleFile.FromFolder(materialized, $"{FunctionFolder}/{FunctionPackageFormat.FunctionFolder.TrimEnd('/')}", assets is null ? null : assets.Keeps));
+            var assets = RuntimeAssetFilter.For(rid);
+            files.AddRange(BundleFile.FromFolder(materialized, $"{FunctionFolder}/{FunctionPackageFormat.FunctionFolder.TrimEnd('/')}", assets.Keeps));
             files.Add(BundleFile.FromBytes(HostLaunchFileName, LaunchFile(request.Runtime)));
 
             var unzipped = files.Sum(f => f.Length);
