@@ -134,7 +134,7 @@ public sealed partial class FunctionPackageWriter
             contents.Where(e => e.Key.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).Select(e => e.Value));
 
         // The SBOM describes the manifest's closure and files, then is itself a listed, hashed file.
-        var sbom = CycloneDxSbom.Create(manifest, RuntimeDependencyEdges.Read(request.DepsFilePath));
+        var sbom = CycloneDxSbom.Create(manifest, graph.Edges);
         manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
 
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
