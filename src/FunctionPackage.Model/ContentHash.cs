@@ -5,11 +5,7 @@ namespace FunctionPackage.Model;
 /// <summary>SHA-512 as base64, the encoding NuGet uses for package content hashes.</summary>
 public static class ContentHash
 {
-    public static string Sha512(Stream stream)
-    {
-        using var sha = SHA512.Create();
-        return Convert.ToBase64String(sha.ComputeHash(stream));
-    }
+    public static string Sha512(Stream stream) => Convert.ToBase64String(SHA512.HashData(stream));
 
     public static string Sha512(byte[] bytes) => Convert.ToBase64String(SHA512.HashData(bytes));
 

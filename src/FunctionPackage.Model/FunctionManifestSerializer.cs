@@ -22,8 +22,14 @@ public static class FunctionManifestSerializer
     public static byte[] Serialize(FunctionManifest manifest)
     {
         Normalize(manifest);
-        var json = JsonSerializer.Serialize(manifest, Context.FunctionManifest).Replace("\r\n", "\n") + "\n";
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, Context.FunctionManifest);
+        // The writer ends lines with Environment.NewLine: already "\n" on Linux and macOS, so no text round trip there.
+        if (Environment.NewLine != "\n")
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Encoding.UTF8.GetString(json).Replace("\r\n", "\n") + "\n");
+        var withEnd = new byte[json.Length + 1];
+        json.CopyTo(withEnd, 0);
+        withEnd[^1] = (byte)'\n';
+        return withEnd;
     }
 
     /// <exception cref="FormatException">The bytes are not a function manifest.</exception>

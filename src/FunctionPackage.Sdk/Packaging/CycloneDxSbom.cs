@@ -33,14 +33,34 @@ public static class CycloneDxSbom
     public static string Purl(string id, string version) => $"pkg:nuget/{Uri.EscapeDataString(id)}@{Uri.EscapeDataString(version)}";
 
     /// <summary>NuGet's base64 SHA-512 as the lower-case hex CycloneDX's <c>hash-content</c> requires.</summary>
-    public static string Hex(string base64Sha512) => Convert.ToHexString(Convert.FromBase64String(base64Sha512)).ToLowerInvariant();
+    public static string Hex(string base64Sha512)
+    {
+        var bytes = Convert.FromBase64String(base64Sha512);
+        return string.Create(bytes.Length * 2, bytes, static (hex, bytes) =>
+        {
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                hex[2 * i] = HexDigits[bytes[i] >> 4];
+                hex[2 * i + 1] = HexDigits[bytes[i] & 0xF];
+            }
+        });
+    }
+
+    private const string HexDigits = "0123456789abcdef";
 
     /// <param name="manifest">The finished manifest, its <c>files[]</c> not yet listing the SBOM itself.</param>
     /// <param name="edges">The deps.json graph; an edge to a package outside the closure is left out.</param>
     public static byte[] Create(FunctionManifest manifest, RuntimeDependencyEdges edges)
     {
-        var body = Write(manifest, edges, serialNumber: null);
-        return Write(manifest, edges, SerialNumberOf(body));
+        // The serial number is derived from the document without it, so the document is written once and the member
+        // spliced in right after specVersion, where Utf8JsonWriter puts it (the writer emits the comma before a member).
+        var body = Write(manifest, edges, out var serialNumberAt);
+        var serialNumber = Encoding.UTF8.GetBytes($",{Environment.NewLine}  \"serialNumber\": \"{SerialNumberOf(WithUnixLineEnds(body))}\"");
+        var document = new byte[body.Length + serialNumber.Length];
+        body.AsSpan(0, serialNumberAt).CopyTo(document);
+        serialNumber.CopyTo(document.AsSpan(serialNumberAt));
+        body.AsSpan(serialNumberAt).CopyTo(document.AsSpan(serialNumberAt + serialNumber.Length));
+        return WithUnixLineEnds(document);
     }
 
     /// <summary>A UUID (version 5 layout, as the schema's pattern demands) from the SHA-512 of the document without it.</summary>
@@ -53,11 +73,31 @@ public static class CycloneDxSbom
         return $"urn:uuid:{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
-    private static byte[] Write(FunctionManifest manifest, RuntimeDependencyEdges edges, string? serialNumber)
+    /// <summary>
+    /// Utf8JsonWriter ends lines with Environment.NewLine: one form, so Windows and Linux give one byte stream; and a
+    /// final line end. On Linux the bytes are already in that form (no text round trip).
+    /// </summary>
+    private static byte[] WithUnixLineEnds(byte[] json)
+    {
+        if (Environment.NewLine == "\n")
+        {
+            var withEnd = new byte[json.Length + 1];
+            json.CopyTo(withEnd, 0);
+            withEnd[^1] = (byte)'\n';
+            return withEnd;
+        }
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json).Replace("\r\n", "\n") + "\n");
+    }
+
+    /// <summary>The document without its serialNumber member.</summary>
+    /// <param name="manifest">As <see cref="Create"/>.</param>
+    /// <param name="edges">As <see cref="Create"/>.</param>
+    /// <param name="serialNumberAt">Where the serialNumber member goes: the offset right after specVersion's value.</param>
+    private static byte[] Write(FunctionManifest manifest, RuntimeDependencyEdges edges, out int serialNumberAt)
     {
         var rootRef = Purl(manifest.Id, manifest.Version);
-        var byId = manifest.Dependencies.ToDictionary(d => d.Id, StringComparer.OrdinalIgnoreCase);
-        string RefOf(string id) => Purl(byId[id].Id, byId[id].Version);
+        // Each purl once: a dependency's is its bom-ref, its purl and every reference to it in dependencies[].
+        var purls = manifest.Dependencies.ToDictionary(d => d.Id, d => Purl(d.Id, d.Version), StringComparer.OrdinalIgnoreCase);
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -65,7 +105,8 @@ public static class CycloneDxSbom
             json.WriteStartObject();
             json.WriteString("bomFormat", "CycloneDX");
             json.WriteString("specVersion", SpecVersion);
-            if (serialNumber is not null) json.WriteString("serialNumber", serialNumber);
+            json.Flush();
+            serialNumberAt = (int)buffer.Length;
             json.WriteNumber("version", 1);
 
             json.WriteStartObject("metadata");
@@ -83,29 +124,41 @@ public static class CycloneDxSbom
             json.WriteStartArray("components");
             foreach (var dependency in manifest.Dependencies)
             {
+                var purl = purls[dependency.Id];
                 json.WriteStartObject();
                 json.WriteString("type", "library");
-                json.WriteString("bom-ref", Purl(dependency.Id, dependency.Version));
+                json.WriteString("bom-ref", purl);
                 json.WriteString("name", dependency.Id);
                 json.WriteString("version", dependency.Version);
                 json.WriteString("scope", "required");
                 WriteHashes(json, dependency.Sha512);
-                json.WriteString("purl", Purl(dependency.Id, dependency.Version));
+                json.WriteString("purl", purl);
                 WriteProperties(json, (EmbeddedProperty, FunctionPackageFormat.IsEmbedded(manifest, dependency) ? "true" : "false"));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
 
             json.WriteStartArray("dependencies");
-            WriteDependency(json, rootRef, edges.Root.Where(byId.ContainsKey).Select(RefOf));
+            WriteDependency(json, rootRef, DependsOn(edges.Root, purls));
             foreach (var dependency in manifest.Dependencies)
-                WriteDependency(json, Purl(dependency.Id, dependency.Version), edges.Of(dependency.Id).Where(byId.ContainsKey).Select(RefOf));
+                WriteDependency(json, purls[dependency.Id], DependsOn(edges.Of(dependency.Id), purls));
             json.WriteEndArray();
 
             json.WriteEndObject();
         }
-        // Utf8JsonWriter ends lines with Environment.NewLine: one form, so Windows and Linux give one byte stream.
-        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n");
+        return buffer.ToArray();
+    }
+
+    /// <summary>The purls of the closure's packages among <paramref name="ids"/>, distinct, in ordinal order.</summary>
+    private static List<string> DependsOn(IReadOnlyCollection<string> ids, Dictionary<string, string> purls)
+    {
+        var dependsOn = new List<string>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (purls.TryGetValue(id, out var purl)) dependsOn.Add(purl);
+        }
+        dependsOn.Sort(StringComparer.Ordinal);
+        return dependsOn;
     }
 
     private static void WriteRoot(Utf8JsonWriter json, FunctionManifest manifest, string rootRef)
@@ -159,12 +212,16 @@ public static class CycloneDxSbom
         json.WriteEndArray();
     }
 
-    private static void WriteDependency(Utf8JsonWriter json, string reference, IEnumerable<string> dependsOn)
+    private static void WriteDependency(Utf8JsonWriter json, string reference, List<string> dependsOn)
     {
         json.WriteStartObject();
         json.WriteString("ref", reference);
         json.WriteStartArray("dependsOn");
-        foreach (var target in dependsOn.Distinct(StringComparer.Ordinal).OrderBy(t => t, StringComparer.Ordinal)) json.WriteStringValue(target);
+        for (var i = 0; i < dependsOn.Count; i++)
+        {
+            // Distinct: two ids differing only in case would name one package (ids are case-insensitive).
+            if (i == 0 || !string.Equals(dependsOn[i], dependsOn[i - 1], StringComparison.Ordinal)) json.WriteStringValue(dependsOn[i]);
+        }
         json.WriteEndArray();
         json.WriteEndObject();
     }

@@ -124,28 +124,44 @@ public sealed partial class FunctionPackageWriter
             }
         }
 
+        // Each file is read once: hashed from the bytes the zip then deflates, up to a memory budget; beyond it, hashed
+        // and later deflated from the file.
+        var files = new List<NupkgFile>(contents.Count);
+        long kept = 0;
         foreach (var entry in contents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512File(entry.Value) });
+            var length = new FileInfo(entry.Value).Length;
+            if (kept + length <= InMemoryFilesBudget)
+            {
+                var bytes = File.ReadAllBytes(entry.Value);
+                kept += bytes.Length;
+                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512(bytes) });
+                files.Add(new NupkgFile(entry.Key, Bytes: bytes));
+            }
+            else
+            {
+                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512File(entry.Value) });
+                files.Add(new NupkgFile(entry.Key, SourcePath: entry.Value));
+            }
         }
 
         var sizeBudgetWarning = SizeBudget.Enforce(request,
             contents.Where(e => e.Key.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).Select(e => e.Value));
 
         // The SBOM describes the manifest's closure and files, then is itself a listed, hashed file.
-        var sbom = CycloneDxSbom.Create(manifest, RuntimeDependencyEdges.Read(request.DepsFilePath));
+        var sbom = CycloneDxSbom.Create(manifest, graph.Edges);
         manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
 
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
-        var content = CreateContent(request, manifest, version, manifestBytes, sbom, contents);
+        var content = CreateContent(request, manifest, version, manifestBytes, sbom, files);
         var rewritten = SaveIfChanged(content, request.OutputPath, cancellationToken);
         return new FunctionPackageResult(request.OutputPath, manifest, new FileInfo(request.OutputPath).Length, rewritten, localDependencies, strippedSources, sizeBudgetWarning);
     }
 
     private static NupkgContent CreateContent(
         FunctionPackageRequest request, FunctionManifest manifest, NuGetVersion version,
-        byte[] manifestBytes, byte[] sbom, SortedDictionary<string, string> contents)
+        byte[] manifestBytes, byte[] sbom, List<NupkgFile> packageFiles)
     {
         var authors = request.Authors.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(a => a.Trim()).Distinct(StringComparer.Ordinal).ToList();
         var files = new List<NupkgFile>
@@ -153,7 +169,7 @@ public sealed partial class FunctionPackageWriter
             new(FunctionPackageFormat.ManifestFileName, Bytes: manifestBytes),
             new(FunctionPackageFormat.SbomPath, Bytes: sbom),
         };
-        files.AddRange(contents.Select(entry => new NupkgFile(entry.Key, SourcePath: entry.Value)));
+        files.AddRange(packageFiles);
         return new NupkgContent(
             manifest.Id, version,
             // nuspec requires a description; a generated one keeps the package valid.
@@ -268,6 +284,9 @@ public sealed partial class FunctionPackageWriter
     private static partial Regex PackageId();
 
     private const int MaxPackageIdLength = 100;
+
+    /// <summary>How many bytes of the package's files are held in memory between hashing and zipping.</summary>
+    private const long InMemoryFilesBudget = 16L << 20;
 
     private static string NormalizeRelative(string path) => path.Replace('\\', '/').TrimStart('/');
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
@@ -16,12 +17,16 @@ public sealed record ResolvedPackage(string Id, string Version, string Sha512, s
 /// </summary>
 public sealed class ResolvedGraph
 {
-    private ResolvedGraph(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> packageFolders, IReadOnlyList<string> sources)
+    private ResolvedGraph(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> packageFolders, IReadOnlyList<string> sources, RuntimeDependencyEdges edges)
     {
         Packages = packages;
         PackageFolders = packageFolders;
         Sources = sources;
+        Edges = edges;
     }
+
+    /// <summary>Who depends on whom in the deps.json's runtime target (for the SBOM), read from the same parse.</summary>
+    public RuntimeDependencyEdges Edges { get; }
 
     /// <summary>The sources restore used (project.restore.sources of the assets file).</summary>
     public IReadOnlyList<string> Sources { get; }
@@ -42,7 +47,15 @@ public sealed class ResolvedGraph
         using var assets = JsonDocument.Parse(File.ReadAllBytes(assetsFilePath));
         using var deps = JsonDocument.Parse(File.ReadAllBytes(depsFilePath));
 
-        var assetLibraries = assets.RootElement.GetProperty("libraries");
+        // One pass over the assets file's libraries (JsonElement.TryGetProperty is a linear scan, once per package):
+        // the exact key, else the first that differs only in case.
+        var assetLibraries = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var assetLibrariesIgnoringCase = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var library in assets.RootElement.GetProperty("libraries").EnumerateObject())
+        {
+            assetLibraries[library.Name] = library.Value;
+            assetLibrariesIgnoringCase.TryAdd(library.Name, library.Value);
+        }
         var folders = new List<string>();
         if (assets.RootElement.TryGetProperty("packageFolders", out var packageFolders))
         {
@@ -65,7 +78,7 @@ public sealed class ResolvedGraph
 
             var (id, version) = SplitKey(library.Name);
             // Restore's record is the authority for the hash; deps.json carries the same value with a prefix.
-            if (!TryGetCaseInsensitive(assetLibraries, library.Name, out var assetLibrary))
+            if (!assetLibraries.TryGetValue(library.Name, out var assetLibrary) && !assetLibrariesIgnoringCase.TryGetValue(library.Name, out assetLibrary))
                 throw new FunctionPackageException(DiagnosticCodes.DependencyNotInAssetsFile, library.Name, depsFilePath, assetsFilePath);
 
             var sha512 = ContentHash.StripPrefix(GetString(assetLibrary, "sha512") ?? GetString(library.Value, "sha512") ?? "");
@@ -81,7 +94,7 @@ public sealed class ResolvedGraph
             var byId = string.CompareOrdinal(a.Id.ToLowerInvariant(), b.Id.ToLowerInvariant());
             return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
         });
-        return new ResolvedGraph(packages, folders, sources);
+        return new ResolvedGraph(packages, folders, sources, RuntimeDependencyEdges.From(deps.RootElement));
     }
 
     /// <summary>The original .nupkg of a package as restore left it in a package folder, or null.</summary>
@@ -105,13 +118,22 @@ public sealed class ResolvedGraph
     {
         foreach (var folder in PackageFolders)
         {
-            var metadata = System.IO.Path.Combine(folder, package.Path, ".nupkg.metadata");
-            if (!File.Exists(metadata)) continue;
-            using var document = JsonDocument.Parse(File.ReadAllBytes(metadata));
-            return GetString(document.RootElement, "source");
+            var metadata = new FileInfo(System.IO.Path.Combine(folder, package.Path, ".nupkg.metadata"));
+            if (!metadata.Exists) continue;
+            // A build node packages again and again over the same packages: a file with the same time and length is
+            // not read again (the stat above is needed anyway), as ResolveAssemblyReference caches by timestamp.
+            var stamp = (metadata.LastWriteTimeUtc, metadata.Length);
+            if (RestoreSources.TryGetValue(metadata.FullName, out var cached) && cached.Stamp == stamp) return cached.Source;
+            using var document = JsonDocument.Parse(File.ReadAllBytes(metadata.FullName));
+            var source = GetString(document.RootElement, "source");
+            RestoreSources[metadata.FullName] = (stamp, source);
+            return source;
         }
         return null;
     }
+
+    /// <summary>The <c>source</c> of each <c>.nupkg.metadata</c> read in this process, by path, with the file's time and length then.</summary>
+    private static readonly ConcurrentDictionary<string, ((DateTime, long) Stamp, string? Source)> RestoreSources = new(StringComparer.Ordinal);
 
     private static (string Id, string Version) SplitKey(string key)
     {
@@ -123,19 +145,4 @@ public sealed class ResolvedGraph
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static bool TryGetCaseInsensitive(JsonElement libraries, string key, out JsonElement value)
-    {
-        if (libraries.TryGetProperty(key, out value)) return true;
-        foreach (var property in libraries.EnumerateObject())
-        {
-            if (string.Equals(property.Name, key, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-        value = default;
-        return false;
-    }
 }

@@ -23,11 +23,12 @@ public sealed class RuntimeDependencyEdges
     public IReadOnlyCollection<string> Of(string packageId)
         => _edges.TryGetValue(packageId, out var dependsOn) ? dependsOn : Array.Empty<string>();
 
-    /// <summary>Reads an already-validated deps.json (ResolvedGraph.Read reports a missing or broken one).</summary>
-    public static RuntimeDependencyEdges Read(string depsFilePath)
+    /// <summary>
+    /// The edges of an already-validated deps.json: <see cref="ResolvedGraph.Read"/> passes the document it read the
+    /// closure from (it reports a missing or broken one), so the file is parsed once.
+    /// </summary>
+    public static RuntimeDependencyEdges From(JsonElement rootElement)
     {
-        using var deps = JsonDocument.Parse(File.ReadAllBytes(depsFilePath));
-        var rootElement = deps.RootElement;
         var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var library in rootElement.GetProperty("libraries").EnumerateObject())
             types[IdOf(library.Name)] = library.Value.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "";
