@@ -259,7 +259,7 @@ public sealed class CloudEventsHttpHandler
         try
         {
             id = (string)version.IdAttribute.Parse(HttpUtilities.DecodeHeaderValue(id));
-            var sourceUri = (Uri)version.SourceAttribute.Parse(HttpUtilities.DecodeHeaderValue(source));
+            var sourceUri = ParseSource(HttpUtilities.DecodeHeaderValue(source));
             type = (string)version.TypeAttribute.Parse(HttpUtilities.DecodeHeaderValue(type));
             // Empty after decoding: the full decode gives the verdict.
             if (id.Length == 0 || type.Length == 0 || sourceUri.OriginalString.Length == 0) return null;
@@ -271,6 +271,22 @@ public sealed class CloudEventsHttpHandler
             return null;
         }
     }
+
+    /// <summary>
+    /// <c>ce-source</c> parsed by the SDK's attribute, the last one seen kept (a sender mostly repeats one source; a
+    /// <see cref="Uri"/> is immutable, so requests can share it): the same text gives the same verdict.
+    /// </summary>
+    private static Uri ParseSource(string source)
+    {
+        var cached = s_lastSource;
+        if (cached is not null && cached.Text == source) return cached.Uri;
+        var parsed = (Uri)CloudEventsSpecVersion.V1_0.SourceAttribute.Parse(source);
+        s_lastSource = new ParsedSource(source, parsed);
+        return parsed;
+    }
+
+    private sealed record ParsedSource(string Text, Uri Uri);
+    private static ParsedSource? s_lastSource;
 
     /// <summary>The response event's <c>ce-type</c> header for a request type: computed once per type seen last (requests mostly repeat one).</summary>
     private string ResponseTypeHeader(string requestType)
