@@ -186,8 +186,10 @@ public sealed class InvocationPipeline
 
         private void HandlerDone(object? result, Exception? error)
         {
-            Answer(result, error);
+            // Leave first: the answer may run the caller on this thread, which must then find the slot released (as
+            // the handler has returned), not still held until this method unwinds.
             Leave();
+            Answer(result, error);
         }
 
         /// <summary>The first answer wins: the handler's, or the cancellation's.</summary>
