@@ -10,9 +10,12 @@ namespace FunctionPackage.Host;
 public sealed class FunctionEvent
 {
     private CloudEvent? _cloudEvent;
-    private readonly string? _plainContentType;
-    private readonly Uri? _plainSource;
-    private readonly string? _plainType;
+    // The attributes of an event whose CloudEvent is built only when asked for (plain data; binary mode's required
+    // attributes, already validated): a null _lazyId means a new id.
+    private readonly string? _lazyId;
+    private readonly Uri? _lazySource;
+    private readonly string? _lazyType;
+    private readonly string? _lazyContentType;
 
     public FunctionEvent(CloudEvent cloudEvent, ReadOnlyMemory<byte>? body = null)
     {
@@ -20,30 +23,42 @@ public sealed class FunctionEvent
         Body = body;
     }
 
-    private FunctionEvent(ReadOnlyMemory<byte> body, string? contentType, Uri source, string type)
+    private FunctionEvent(ReadOnlyMemory<byte> body, string? id, Uri source, string type, string? contentType)
     {
         Body = body;
-        _plainContentType = contentType;
-        _plainSource = source;
-        _plainType = type;
+        _lazyId = id;
+        _lazySource = source;
+        _lazyType = type;
+        _lazyContentType = contentType;
     }
 
     /// <summary>
     /// Data that arrived without a CloudEvent (a plain HTTP request's body): its CloudEvent — a new id, the front end's
     /// <paramref name="source"/> and <paramref name="type"/> — is only built if the function or a log line asks for it.
     /// </summary>
-    public static FunctionEvent FromPlainData(ReadOnlyMemory<byte> body, string? contentType, Uri source, string type) => new(body, contentType, source, type);
+    public static FunctionEvent FromPlainData(ReadOnlyMemory<byte> body, string? contentType, Uri source, string type) => new(body, null, source, type, contentType);
+
+    /// <summary>
+    /// A CloudEvents 1.0 event of only the required attributes, each already parsed and validated by the SDK's own
+    /// attribute (binary mode): its CloudEvent is only built if the function or a log line asks for it.
+    /// <paramref name="contentType"/>: the datacontenttype, or null for none.
+    /// </summary>
+    internal static FunctionEvent FromRequiredAttributes(ReadOnlyMemory<byte> body, string id, Uri source, string type, string? contentType)
+        => new(body, id, source, type, contentType);
 
     public CloudEvent CloudEvent => _cloudEvent ??= new CloudEvent
     {
-        Id = Guid.NewGuid().ToString(),
-        Source = _plainSource,
-        Type = _plainType,
-        DataContentType = _plainContentType,
+        Id = _lazyId ?? Guid.NewGuid().ToString(),
+        Source = _lazySource,
+        Type = _lazyType,
+        DataContentType = _lazyContentType,
     };
 
+    /// <summary>The event's type, without building a <see cref="CloudEvent"/> that was not built yet.</summary>
+    public string? Type => _cloudEvent is null ? _lazyType : _cloudEvent.Type;
+
     /// <summary>The media type of the data (the event's datacontenttype; Content-Type of a plain request).</summary>
-    public string? DataContentType => _cloudEvent is null ? _plainContentType : _cloudEvent.DataContentType;
+    public string? DataContentType => _cloudEvent is null ? _lazyContentType : _cloudEvent.DataContentType;
 
     /// <summary>The undecoded data bytes, or null when the data (if any) is in <see cref="CloudEvent.Data"/>.</summary>
     public ReadOnlyMemory<byte>? Body { get; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionPackage.Host.Invocation;
@@ -48,6 +50,9 @@ public sealed class InvocationPipeline
     /// Runs one invocation; every fault comes back as an outcome, never as an exception. <paramref name="timeout"/>: this
     /// invocation's own limit instead of the host's (a vendor's per-invocation deadline, e.g. Lambda's), when given.
     /// </summary>
+    // Pooled state machine: an invocation that really awaits (every one under a timeout: it hops to the thread pool)
+    // would otherwise allocate its box each time; every caller awaits the outcome once, as a pooled ValueTask needs.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<InvocationOutcome> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancelled, TimeSpan? timeout = null)
     {
         var limit = timeout ?? _timeout;
@@ -63,7 +68,7 @@ public sealed class InvocationPipeline
         var timeoutSource = limit > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(cancelled) : null;
         timeoutSource?.CancelAfter(limit);
         var token = timeoutSource?.Token ?? cancelled;
-        Task<object?>? running = null;
+        GuardedInvocation? guarded = null;
         try
         {
             object? result;
@@ -75,8 +80,8 @@ public sealed class InvocationPipeline
             {
                 // Started on the thread pool, so a handler that blocks before its first await cannot hold the caller:
                 // it awaits the timeout, which does not depend on the handler. Timed-out work runs on in the background.
-                running = StartOnThreadPool(functionEvent, token);
-                result = await running.WaitAsync(token);
+                guarded = new GuardedInvocation(this, functionEvent, timeoutSource);
+                result = await guarded.Start();
             }
             return InvocationOutcome.Returned(result);
         }
@@ -97,16 +102,10 @@ public sealed class InvocationPipeline
         }
         finally
         {
-            if (running is { IsCompleted: false })
+            if (guarded is not null)
             {
-                // Abandoned: it keeps its slot and its token until it returns (its exception, if any, is observed here).
-                _ = running.ContinueWith(static (done, state) =>
-                {
-                    _ = done.Exception;
-                    var (pipeline, source) = ((InvocationPipeline, CancellationTokenSource))state!;
-                    Interlocked.Decrement(ref pipeline._running);
-                    source.Dispose();
-                }, (this, timeoutSource!), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // Timed out or not, the handler keeps its slot and its token until it returns.
+                guarded.CallerDone();
             }
             else
             {
@@ -117,9 +116,100 @@ public sealed class InvocationPipeline
     }
 
     /// <summary>
-    /// A method of its own: the compiler allocates a lambda's captures when the enclosing method starts, so inside
-    /// <see cref="InvokeAsync"/> they would cost every invocation, with a timeout or not (40 bytes, measured).
+    /// One invocation under a timeout, in one object instead of <c>Task.Run</c>'s task, closure and delegate and
+    /// <c>WaitAsync</c>'s promise: queued to the thread pool (this thread's local queue, with the execution context, as
+    /// <c>Task.Run</c> did), so a handler that blocks before its first await cannot hold the caller; the caller gets the
+    /// handler's result or exception, or an <see cref="OperationCanceledException"/> as soon as the token is cancelled
+    /// (the timeout or the caller), whichever comes first. The last of caller and handler to finish releases the
+    /// concurrency slot and disposes the token source, so timed-out work counts until it really returns.
     /// </summary>
-    private Task<object?> StartOnThreadPool(FunctionEvent functionEvent, CancellationToken token)
-        => Task.Run(() => _invoker.InvokeAsync(functionEvent, token).AsTask(), CancellationToken.None);
+    private sealed class GuardedInvocation : IValueTaskSource<object?>
+    {
+        private readonly InvocationPipeline _pipeline;
+        private readonly FunctionEvent _event;
+        private readonly CancellationTokenSource _timeoutSource;
+        private ManualResetValueTaskSourceCore<object?> _answer;
+        private CancellationTokenRegistration _cancellation;
+        private ValueTask<object?> _running;
+        private int _answered;
+        private int _parties = 2; // the caller and the handler
+
+        public GuardedInvocation(InvocationPipeline pipeline, FunctionEvent functionEvent, CancellationTokenSource timeoutSource)
+        {
+            _pipeline = pipeline;
+            _event = functionEvent;
+            _timeoutSource = timeoutSource;
+        }
+
+        public ValueTask<object?> Start()
+        {
+            _cancellation = _timeoutSource.Token.UnsafeRegister(static (state, token) => ((GuardedInvocation)state!).Answer(null, new OperationCanceledException(token)), this);
+            ThreadPool.QueueUserWorkItem(static guarded => guarded.Run(), this, preferLocal: true);
+            return new ValueTask<object?>(this, _answer.Version);
+        }
+
+        public void CallerDone()
+        {
+            _cancellation.Dispose();
+            Leave();
+        }
+
+        private void Run()
+        {
+            try
+            {
+                _running = _pipeline._invoker.InvokeAsync(_event, _timeoutSource.Token);
+            }
+            catch (Exception ex)
+            {
+                HandlerDone(null, ex);
+                return;
+            }
+            if (_running.IsCompleted) HandlerReturned();
+            else _running.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(HandlerReturned);
+        }
+
+        private void HandlerReturned()
+        {
+            object? result = null;
+            Exception? error = null;
+            try
+            {
+                result = _running.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                error = ex; // observed here even when nobody waits for it any more
+            }
+            HandlerDone(result, error);
+        }
+
+        private void HandlerDone(object? result, Exception? error)
+        {
+            // Leave first: the answer may run the caller on this thread, which must then find the slot released (as
+            // the handler has returned), not still held until this method unwinds.
+            Leave();
+            Answer(result, error);
+        }
+
+        /// <summary>The first answer wins: the handler's, or the cancellation's.</summary>
+        private void Answer(object? result, Exception? error)
+        {
+            if (Interlocked.Exchange(ref _answered, 1) != 0) return;
+            if (error is null) _answer.SetResult(result);
+            else _answer.SetException(error);
+        }
+
+        private void Leave()
+        {
+            if (Interlocked.Decrement(ref _parties) != 0) return;
+            Interlocked.Decrement(ref _pipeline._running);
+            _timeoutSource.Dispose();
+        }
+
+        public object? GetResult(short token) => _answer.GetResult(token);
+        public ValueTaskSourceStatus GetStatus(short token) => _answer.GetStatus(token);
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+            => _answer.OnCompleted(continuation, state, token, flags);
+    }
 }

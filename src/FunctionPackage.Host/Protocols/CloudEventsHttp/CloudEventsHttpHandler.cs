@@ -54,6 +54,7 @@ public sealed class CloudEventsHttpHandler
     private readonly string _source;
     private readonly long _maxBodyBytes;
     private readonly ILogger _logger;
+    private ResponseType? _lastResponseType;
 
     /// <summary>
     /// <paramref name="pipeline"/> was created with <see cref="HttpDataFix"/>; <paramref name="source"/>: the source of every
@@ -100,10 +101,13 @@ public sealed class CloudEventsHttpHandler
             return;
         }
 
-        IReadOnlyList<FunctionEvent> events;
+        // One event (plain, binary, structured) or a batch: a single event needs no list.
+        FunctionEvent first;
+        IReadOnlyList<FunctionEvent>? batch = null;
         try
         {
-            events = Decode(mode!.Value, request.Headers, contentType, body);
+            if (mode == RequestMode.Batch) first = (batch = DecodeBatch(contentType, body))[0];
+            else first = Decode(mode!.Value, request.Headers, contentType, body);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
         {
@@ -112,15 +116,17 @@ public sealed class CloudEventsHttpHandler
             return;
         }
 
-        var results = events.Count == 1 ? null : new object?[events.Count];
+        var count = batch?.Count ?? 1;
+        var results = count == 1 ? null : new object?[count];
         object? single = null;
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var outcome = await _pipeline.InvokeAsync(events[i], aborted);
+            var functionEvent = batch is null ? first : batch[i];
+            var outcome = await _pipeline.InvokeAsync(functionEvent, aborted);
             if (!outcome.IsResult)
             {
                 // Other faults are logged by the pipeline; unbound data is reported by the front end (invoke: as its error).
-                if (outcome.Status == InvocationStatus.BadInput) _logger.LogInformation("Rejected event {EventId}: {Detail}", events[i].CloudEvent.Id, outcome.Detail);
+                if (outcome.Status == InvocationStatus.BadInput) _logger.LogInformation("Rejected event {EventId}: {Detail}", functionEvent.CloudEvent.Id, outcome.Detail);
                 if (HttpOutcomes.ToProblem(outcome) is { } problem) await WriteProblemAsync(context, problem);
                 return;
             }
@@ -142,18 +148,18 @@ public sealed class CloudEventsHttpHandler
                 headers[SpecVersionHeader] = "1.0";
                 headers["ce-id"] = Guid.NewGuid().ToString();
                 headers["ce-source"] = _source;
-                headers["ce-type"] = HttpUtilities.EncodeHeaderValue(events[0].CloudEvent.Type + ResponseTypeSuffix);
+                headers["ce-type"] = ResponseTypeHeader(first.Type!);
                 await WriteBytesAsync(context.Response, JsonContentType, _pipeline.SerializeResult(single));
                 break;
             case RequestMode.Structured:
-                var encoded = Formatter.EncodeStructuredModeMessage(ToResponseEvent(events[0], single), out var structuredType);
+                var encoded = Formatter.EncodeStructuredModeMessage(ToResponseEvent(first, single), out var structuredType);
                 await WriteBytesAsync(context.Response, structuredType.ToString(), encoded);
                 break;
             default:
-                var responseEvents = new List<CloudEvent>(events.Count);
-                for (var i = 0; i < events.Count; i++) responseEvents.Add(ToResponseEvent(events[i], results is null ? single : results[i]));
-                var batch = Formatter.EncodeBatchModeMessage(responseEvents, out var batchType);
-                await WriteBytesAsync(context.Response, batchType.ToString(), batch);
+                var responseEvents = new List<CloudEvent>(count);
+                for (var i = 0; i < count; i++) responseEvents.Add(ToResponseEvent(batch![i], results is null ? single : results[i]));
+                var encodedBatch = Formatter.EncodeBatchModeMessage(responseEvents, out var batchType);
+                await WriteBytesAsync(context.Response, batchType.ToString(), encodedBatch);
                 break;
         }
     }
@@ -207,22 +213,92 @@ public sealed class CloudEventsHttpHandler
         return Problem.Coded(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset", HostErrorCodes.UnsupportedCharset, charset);
     }
 
-    private static IReadOnlyList<FunctionEvent> Decode(RequestMode mode, IHeaderDictionary headers, string? contentType, byte[] body)
+    /// <summary>The one event of a plain, binary or structured request.</summary>
+    private static FunctionEvent Decode(RequestMode mode, IHeaderDictionary headers, string? contentType, byte[] body) => mode switch
     {
-        switch (mode)
+        RequestMode.Binary => DecodeRequiredAttributesOnly(headers, contentType, body) ?? new FunctionEvent(DecodeBinaryMode(headers, contentType), body),
+        RequestMode.Structured => new FunctionEvent(Formatter.DecodeStructuredModeMessage(body, new ContentType(contentType!), null)),
+        _ => FunctionEvent.FromPlainData(body, contentType, PlainRequestSourceUri, PlainRequestType),
+    };
+
+    private static FunctionEvent[] DecodeBatch(string? contentType, byte[] body)
+    {
+        var decoded = Formatter.DecodeBatchModeMessage(body, new ContentType(contentType!), null);
+        if (decoded.Count == 0) throw new ArgumentException("The batch holds no events.");
+        var events = new FunctionEvent[decoded.Count];
+        for (var i = 0; i < events.Length; i++) events[i] = new FunctionEvent(decoded[i]);
+        return events;
+    }
+
+    /// <summary>
+    /// Binary mode's common case, the event without a <see cref="CloudEvent"/> object: <c>ce-specversion: 1.0</c> and
+    /// exactly <c>ce-id</c>, <c>ce-source</c>, <c>ce-type</c>, non-empty, each decoded and parsed by the SDK's own
+    /// attribute, as <see cref="DecodeBinaryMode"/> would. Null for anything else (another <c>ce-</c> header, a missing,
+    /// empty or invalid one): <see cref="DecodeBinaryMode"/> then decodes it, with its own verdict and message.
+    /// </summary>
+    internal static FunctionEvent? DecodeRequiredAttributesOnly(IHeaderDictionary headers, string? contentType, byte[] body)
+    {
+        string? id = null, source = null, type = null;
+        var specVersionSeen = false;
+        foreach (var header in headers)
         {
-            case RequestMode.Binary:
-                return new[] { new FunctionEvent(DecodeBinaryMode(headers, contentType), body) };
-            case RequestMode.Structured:
-                return new[] { new FunctionEvent(Formatter.DecodeStructuredModeMessage(body, new ContentType(contentType!), null)) };
-            case RequestMode.Batch:
-                var decoded = Formatter.DecodeBatchModeMessage(body, new ContentType(contentType!), null);
-                if (decoded.Count == 0) throw new ArgumentException("The batch holds no events.");
-                return decoded.Select(e => new FunctionEvent(e)).ToArray();
-            default:
-                return new[] { FunctionEvent.FromPlainData(body, contentType, PlainRequestSourceUri, PlainRequestType) };
+            var name = header.Key;
+            if (!name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)) continue;
+            if (name.Equals(SpecVersionHeader, StringComparison.OrdinalIgnoreCase) && !specVersionSeen) specVersionSeen = true;
+            else if (name.Equals("ce-id", StringComparison.OrdinalIgnoreCase) && id is null) id = header.Value.ToString();
+            else if (name.Equals("ce-source", StringComparison.OrdinalIgnoreCase) && source is null) source = header.Value.ToString();
+            else if (name.Equals("ce-type", StringComparison.OrdinalIgnoreCase) && type is null) type = header.Value.ToString();
+            else return null;
+        }
+        if (!specVersionSeen || headers[SpecVersionHeader].ToString() != CloudEventsSpecVersion.V1_0.VersionId
+            || string.IsNullOrEmpty(id) || string.IsNullOrEmpty(source) || string.IsNullOrEmpty(type))
+        {
+            return null;
+        }
+        var version = CloudEventsSpecVersion.V1_0;
+        try
+        {
+            id = (string)version.IdAttribute.Parse(HttpUtilities.DecodeHeaderValue(id));
+            var sourceUri = ParseSource(HttpUtilities.DecodeHeaderValue(source));
+            type = (string)version.TypeAttribute.Parse(HttpUtilities.DecodeHeaderValue(type));
+            // Empty after decoding: the full decode gives the verdict.
+            if (id.Length == 0 || type.Length == 0 || sourceUri.OriginalString.Length == 0) return null;
+            var dataContentType = string.IsNullOrEmpty(contentType) ? null : (string)version.DataContentTypeAttribute.Parse(contentType);
+            return FunctionEvent.FromRequiredAttributes(body, id, sourceUri, type, dataContentType);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return null;
         }
     }
+
+    /// <summary>
+    /// <c>ce-source</c> parsed by the SDK's attribute, the last one seen kept (a sender mostly repeats one source; a
+    /// <see cref="Uri"/> is immutable, so requests can share it): the same text gives the same verdict.
+    /// </summary>
+    private static Uri ParseSource(string source)
+    {
+        var cached = s_lastSource;
+        if (cached is not null && cached.Text == source) return cached.Uri;
+        var parsed = (Uri)CloudEventsSpecVersion.V1_0.SourceAttribute.Parse(source);
+        s_lastSource = new ParsedSource(source, parsed);
+        return parsed;
+    }
+
+    private sealed record ParsedSource(string Text, Uri Uri);
+    private static ParsedSource? s_lastSource;
+
+    /// <summary>The response event's <c>ce-type</c> header for a request type: computed once per type seen last (requests mostly repeat one).</summary>
+    private string ResponseTypeHeader(string requestType)
+    {
+        var cached = _lastResponseType;
+        if (cached is not null && cached.RequestType == requestType) return cached.Header;
+        var header = HttpUtilities.EncodeHeaderValue(requestType + ResponseTypeSuffix);
+        _lastResponseType = new ResponseType(requestType, header);
+        return header;
+    }
+
+    private sealed record ResponseType(string RequestType, string Header);
 
     /// <summary>CloudEvents HTTP binding, binary mode: every <c>ce-</c> header is an attribute, Content-Type is datacontenttype.</summary>
     internal static CloudEvent DecodeBinaryMode(IHeaderDictionary headers, string? contentType)
