@@ -23,9 +23,9 @@ public sealed class NoOpInstallTests : InstallTestBase
         Assert.False(Directory.Exists(Root));
         await FunctionInstaller.CreateDefault().InstallAsync(Request(package, Feed));
 
-        var shortcut = await RunCaptured(Shortcut);
+        var shortcut = await CliCapture.RunAsync(Shortcut);
         // -v normal is the default verbosity, but a fifth argument sends the same request through System.CommandLine.
-        var full = await RunCaptured(Shortcut.Concat(new[] { "-v", "normal" }).ToArray());
+        var full = await CliCapture.RunAsync(Shortcut.Concat(new[] { "-v", "normal" }).ToArray());
         Assert.Equal(ExitCodes.Success, shortcut.ExitCode);
         Assert.Equal(Path.Combine(Root, "functions", "hello.function", "1.0.0") + "\n", shortcut.Output);
         Assert.Equal(full, shortcut);
@@ -45,25 +45,8 @@ public sealed class NoOpInstallTests : InstallTestBase
 
         File.Delete(Path.Combine(Root, "packages", "dep.a", "1.0.0", ".nupkg.metadata"));
         Assert.Null(NoOpInstall.TryRun(Shortcut, new StringWriter())); // a repair
-        var repaired = await RunCaptured(Shortcut.Concat(new[] { "--source", Feed }).ToArray());
+        var repaired = await CliCapture.RunAsync(Shortcut.Concat(new[] { "--source", Feed }).ToArray());
         Assert.True(repaired.ExitCode == ExitCodes.Success, repaired.Errors);
         Assert.Equal(ExitCodes.Success, NoOpInstall.TryRun(Shortcut, new StringWriter()));
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunCaptured(string[] args)
-    {
-        var errors = new StringWriter();
-        var output = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            var exitCode = await CliApplication.RunAsync(args, output);
-            return (exitCode, output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
     }
 }
