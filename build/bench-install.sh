@@ -355,8 +355,9 @@ w(f"Where a no-op's time goes: the `id@version` no-op touches no feed and no net
   + ", ".join(f"{k} {v}" for k, v in sorted(families.items(), key=lambda kv: -kv[1])) + ". "
   "fnpkg keeps this path small on purpose: a synchronous stderr logger (`Commands/PlainConsoleLogger.cs`; the console logger's "
   "DI/options setup alone JIT-compiled ~470 methods), a source-generated `install.json` reader (`InstallReceiptJsonContext`), "
-  "and no NuGet.Protocol load before the no-op check. What is left is the runtime start itself, loading fnpkg's assemblies "
-  "(System.CommandLine, logging, the install library) and building its command tree.")
+  "no NuGet.Protocol load before the no-op check, and `install <id>@<version> --root <root>` answered before the command line "
+  "is built (`Commands/NoOpInstall.cs`: no System.CommandLine tree, logger factory or installer services when it is a no-op). "
+  "What is left is the runtime start itself and loading fnpkg's own assemblies.")
 section = "\n".join(out) + "\n"
 
 if os.environ["BENCH_SMOKE"] == "1":

@@ -86,7 +86,7 @@ public sealed class PackageFuzzTests : IDisposable
             var (inspectExit, inspectErrors) = await RunCli("inspect", variant, "--json");
             var root = Path.Combine(_sandbox, $"r{i}", "a", "b", "root");
             var publish = Path.Combine(_sandbox, $"r{i}", "publish");
-            var (installExit, installErrors, installOutput) = await RunCliWithOutput("install", variant, "--root", root, "--source", _feed, "--materialize", publish);
+            var (installExit, installErrors, installOutput) = await CliCapture.RunAsync("install", variant, "--root", root, "--source", _feed, "--materialize", publish);
             var log = $"{what}\nverify: {verifyExit}\n{verifyErrors}\ninspect: {inspectExit}\n{inspectErrors}\ninstall: {installExit}\n{installErrors}";
 
             Assert.True(verifyExit is ExitCodes.Success or ExitCodes.VerificationFailed, log);
@@ -142,26 +142,8 @@ public sealed class PackageFuzzTests : IDisposable
 
     private static async Task<(int ExitCode, string Errors)> RunCli(params string[] args)
     {
-        var (exitCode, errors, _) = await RunCliWithOutput(args);
+        var (exitCode, errors, _) = await CliCapture.RunAsync(args);
         return (exitCode, errors);
-    }
-
-    /// <summary>The CLI's own entry point with stderr captured (safe here: this collection never runs beside another).</summary>
-    private static async Task<(int ExitCode, string Errors, string Output)> RunCliWithOutput(params string[] args)
-    {
-        var errors = new StringWriter();
-        var output = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            var exitCode = await CliApplication.RunAsync(args, output);
-            return (exitCode, errors.ToString(), output.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
     }
 
     // ---- mutations: each edits the .nupkg in place and says what it did ----

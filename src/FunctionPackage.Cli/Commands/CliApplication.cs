@@ -38,6 +38,12 @@ public sealed partial class CliApplication
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default, bool ownsProcess = false)
     {
+        if (NoOpInstall.TryRun(args, output) is { } done) return done;
+        return await ParseAndRunAsync(args, output, cancellationToken, ownsProcess);
+    }
+
+    private static async Task<int> ParseAndRunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, bool ownsProcess)
+    {
         var app = new CliApplication(output, ownsProcess);
         var root = app.CreateRootCommand();
         var parse = root.Parse(args);

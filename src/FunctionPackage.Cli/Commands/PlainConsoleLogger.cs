@@ -10,23 +10,35 @@ namespace FunctionPackage.Cli.Commands;
 internal sealed class PlainConsoleLoggerProvider : ILoggerProvider
 {
     private readonly TextWriter _writer;
+    private readonly LogLevel _minimum;
 
-    public PlainConsoleLoggerProvider(TextWriter writer) => _writer = writer;
+    /// <param name="writer">Where the lines go (stderr).</param>
+    /// <param name="minimum">Trace (all) under a <see cref="LoggerFactory"/>, whose filter applies the verbosity; a
+    /// logger used without a factory (<see cref="NoOpInstall"/>) filters here.</param>
+    public PlainConsoleLoggerProvider(TextWriter writer, LogLevel minimum = LogLevel.Trace)
+    {
+        _writer = writer;
+        _minimum = minimum;
+    }
 
-    public ILogger CreateLogger(string categoryName) => new PlainConsoleLogger(_writer);
+    public ILogger CreateLogger(string categoryName) => new PlainConsoleLogger(_writer, _minimum);
 
     public void Dispose() => _writer.Flush();
 
     private sealed class PlainConsoleLogger : ILogger
     {
         private readonly TextWriter _writer;
+        private readonly LogLevel _minimum;
 
-        public PlainConsoleLogger(TextWriter writer) => _writer = writer;
+        public PlainConsoleLogger(TextWriter writer, LogLevel minimum)
+        {
+            _writer = writer;
+            _minimum = minimum;
+        }
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        // The factory's filter applies the minimum level; this logger writes whatever reaches it.
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= _minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -102,6 +102,22 @@ public sealed class FunctionInstaller
         }
     }
 
+    /// <summary>
+    /// The no-op of <see cref="InstallAsync"/> for an id@version already complete in the root, decided and done from the
+    /// root alone: no feed, verifier or NuGet.Protocol is created or loaded, so fnpkg can answer it before building its
+    /// command line (docs/benchmarks.md, "Start-up and packaging levers"). Null when there is anything more to do: the
+    /// package is a file or oci://, --materialize is given, a signature is required, or the root lacks something.
+    /// </summary>
+    public static InstallResult? TryNoOp(InstallRequest request, ILogger logger)
+    {
+        if (request.MaterializeDirectory is not null || request.RequireSigned || request.TrustedSigners.Count > 0) return null;
+        var argument = PackageArgument.Parse(request.Package, request.WorkingDirectory);
+        if (argument.IsFile || argument.IsOci) return null;
+        var layout = new InstallLayout(Path.GetFullPath(request.Root, request.WorkingDirectory));
+        var plan = Plan(layout, argument.Id!, argument.Version!.ToNormalizedString());
+        return plan.Action == InstallAction.NoOp ? NoOp(layout, plan, logger) : null;
+    }
+
     public async Task<InstallResult> InstallAsync(InstallRequest request, CancellationToken cancellationToken = default)
     {
         var layout = new InstallLayout(Path.GetFullPath(request.Root, request.WorkingDirectory));
@@ -344,15 +360,24 @@ public sealed class FunctionInstaller
     /// </summary>
     private async Task<InstallResult> NoOpAsync(InstallRequest request, InstallLayout layout, InstallPlan plan)
     {
-        CleanupAbandonedStaging(layout);
-        _logger.LogInformation("{Id} {Version} is already installed in {Directory}", plan.Receipt!.Id, plan.Receipt.Version, plan.FunctionDirectory);
-        return await FinishAsync(request, layout, plan.Receipt, plan.FunctionDirectory, alreadyInstalled: true, added: 0);
+        var done = NoOp(layout, plan, _logger);
+        return request.MaterializeDirectory is null ? done
+            : await FinishAsync(request, layout, plan.Receipt!, plan.FunctionDirectory, alreadyInstalled: true, added: 0);
     }
 
-    private void CleanupAbandonedStaging(InstallLayout layout)
+    private static InstallResult NoOp(InstallLayout layout, InstallPlan plan, ILogger logger)
+    {
+        CleanupAbandonedStaging(layout, logger);
+        logger.LogInformation("{Id} {Version} is already installed in {Directory}", plan.Receipt!.Id, plan.Receipt.Version, plan.FunctionDirectory);
+        return new InstallResult(plan.Receipt.Id, plan.Receipt.Version, plan.FunctionDirectory, layout.PackagesFolder, AlreadyInstalled: true, 0, null);
+    }
+
+    private void CleanupAbandonedStaging(InstallLayout layout) => CleanupAbandonedStaging(layout, _logger);
+
+    private static void CleanupAbandonedStaging(InstallLayout layout, ILogger logger)
     {
         var removed = StagingArea.CleanupAbandoned(layout.StagingFolder);
-        if (removed > 0) _logger.LogDebug("Removed {Count} abandoned staging folder(s) in {Folder}", removed, layout.StagingFolder);
+        if (removed > 0) logger.LogDebug("Removed {Count} abandoned staging folder(s) in {Folder}", removed, layout.StagingFolder);
     }
 
     private StagingArea CreateStaging(InstallLayout layout)
