@@ -372,8 +372,6 @@ public sealed class FunctionInstaller
         return new InstallResult(plan.Receipt.Id, plan.Receipt.Version, plan.FunctionDirectory, layout.PackagesFolder, AlreadyInstalled: true, 0, null);
     }
 
-    private void CleanupAbandonedStaging(InstallLayout layout) => CleanupAbandonedStaging(layout, _logger);
-
     private static void CleanupAbandonedStaging(InstallLayout layout, ILogger logger)
     {
         var removed = StagingArea.CleanupAbandoned(layout.StagingFolder);
@@ -383,7 +381,7 @@ public sealed class FunctionInstaller
     private StagingArea CreateStaging(InstallLayout layout)
     {
         Directory.CreateDirectory(layout.Root);
-        CleanupAbandonedStaging(layout);
+        CleanupAbandonedStaging(layout, _logger);
         return StagingArea.Create(layout.StagingFolder);
     }
 
