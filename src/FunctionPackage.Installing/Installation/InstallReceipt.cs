@@ -34,12 +34,38 @@ public sealed class InstallReceipt
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), InstallReceiptJsonContext.Default.InstallReceipt);
+            using var json = JsonDocument.Parse(File.ReadAllBytes(path));
+            return FromJson(json.RootElement);
         }
-        catch (Exception ex) when (ex is JsonException or IOException)
+        catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or FormatException)
         {
             return null;
         }
+    }
+
+    // Read with JsonDocument, not the serializer that writes it: a no-op install reads this one file and stops, and the
+    // serializer's first use (options, metadata, converters) cost more than the rest of that read (docs/benchmarks.md,
+    // "Start-up and packaging levers"). The serializer's contract: camelCase names, unknown properties ignored, a
+    // missing one keeps its default, a wrong type is unreadable. The round-trip test keeps the two in step.
+    private static InstallReceipt FromJson(JsonElement root)
+    {
+        var receipt = new InstallReceipt();
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "schemaVersion": receipt.SchemaVersion = value.GetInt32(); break;
+                case "id": receipt.Id = value.GetString()!; break;
+                case "version": receipt.Version = value.GetString()!; break;
+                case "manifestSha512": receipt.ManifestSha512 = value.GetString()!; break;
+                case "dependencyMode": receipt.DependencyMode = value.GetString()!; break;
+                case "dependencies": receipt.Dependencies = value.EnumerateArray().Select(ReceiptDependency.FromJson).ToList(); break;
+                case "packagesFolder": receipt.PackagesFolder = value.GetString()!; break;
+                case "installedBy": receipt.InstalledBy = value.GetString()!; break;
+            }
+        }
+        return receipt;
     }
 }
 
@@ -50,6 +76,23 @@ public sealed class ReceiptDependency
     public string Sha512 { get; set; } = "";
     /// <summary>Relative to <see cref="InstallReceipt.PackagesFolder"/>, e.g. <c>newtonsoft.json/13.0.3</c>.</summary>
     public string Path { get; set; } = "";
+
+    internal static ReceiptDependency FromJson(JsonElement element)
+    {
+        var dependency = new ReceiptDependency();
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "id": dependency.Id = value.GetString()!; break;
+                case "version": dependency.Version = value.GetString()!; break;
+                case "sha512": dependency.Sha512 = value.GetString()!; break;
+                case "path": dependency.Path = value.GetString()!; break;
+            }
+        }
+        return dependency;
+    }
 }
 
 /// <summary>
