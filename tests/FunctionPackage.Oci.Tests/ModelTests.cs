@@ -144,6 +144,11 @@ public sealed class ModelTests : IDisposable
     [InlineData("127.0.0.1:5000/fn/orders:1.0.0", "127.0.0.1:5000", "fn/orders", "1.0.0", null)]
     [InlineData("registry.example.com/a/b/c", "registry.example.com", "a/b/c", null, null)]
     [InlineData("localhost/x@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "localhost", "x", null, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")]
+    // The distribution spec's separators between lowercase alphanumerics: ".", "_", "__" and any run of "-".
+    [InlineData("r.test/a.b_c__d---e/f-g:v1", "r.test", "a.b_c__d---e/f-g", "v1", null)]
+    // A tag: a word character first, then up to 127 of [A-Za-z0-9._-].
+    [InlineData("r.test/a:_Tag.1-x", "r.test", "a", "_Tag.1-x", null)]
+    [InlineData("r.test/a:t2345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678", "r.test", "a", "t2345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678", null)] // 128
     public void Image_references_parse(string text, string registry, string repository, string? tag, string? digest)
     {
         Assert.Equal(new ImageReference(registry, repository, tag, digest), ImageReference.Parse(text));
@@ -155,6 +160,16 @@ public sealed class ModelTests : IDisposable
     [InlineData("r.test/Orders:1")]     // uppercase repository
     [InlineData("r.test/a:b:c")]        // bad tag
     [InlineData("r.test/a@sha256:abc")] // short digest
+    [InlineData("r.test/a___b:1")]      // three underscores are not a separator
+    [InlineData("r.test/a._b:1")]       // nor are two separators in a row
+    [InlineData("r.test/-a:1")]         // a component starts with a letter or digit
+    [InlineData("r.test/a-:1")]         // and ends with one
+    [InlineData("r.test/a//b:1")]       // no empty component
+    [InlineData("r.test/a/:1")]
+    [InlineData("r.test/a:")]           // an empty tag
+    [InlineData("r.test/a:.x")]         // a tag starts with a word character
+    [InlineData("r.test/a:x+y")]
+    [InlineData("r.test/a:t23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789")] // 129
     public void Bad_image_references_are_FPKG6013(string text)
     {
         Assert.Equal(OciErrors.InvalidReference, Assert.Throws<OciException>(() => ImageReference.Parse(text)).Code);
