@@ -5,7 +5,8 @@ using System.Runtime.Loader;
 namespace FunctionPackage.Host;
 
 /// <summary>
-/// The function's own collectible load context. Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
+/// The function's own load context, collectible unless the process is the function's (<c>collectible: false</c>, see
+/// <see cref="InstalledFunction.Load"/>). Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
 /// on the entry assembly, which reads the function's deps.json and finds package assets — managed, satellite and
 /// native — through the host process's probing paths (<c>dotnet exec --additionalprobingpath &lt;root&gt;/packages</c>),
 /// or, in a process started without that probing path (<c>--packages</c>: fnpkg's own), through an
@@ -17,8 +18,8 @@ public sealed class FunctionLoadContext : AssemblyLoadContext
     private readonly Func<AssemblyName, string?> _resolveAssembly;
     private readonly Func<string, string?> _resolveUnmanagedDll;
 
-    public FunctionLoadContext(string entryAssemblyPath)
-        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    public FunctionLoadContext(string entryAssemblyPath, bool collectible = true)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", collectible)
     {
         EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
         var resolver = new AssemblyDependencyResolver(EntryAssemblyPath);
@@ -26,8 +27,8 @@ public sealed class FunctionLoadContext : AssemblyLoadContext
         _resolveUnmanagedDll = resolver.ResolveUnmanagedDllToPath;
     }
 
-    internal FunctionLoadContext(string entryAssemblyPath, InstalledAssetResolver resolver)
-        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    internal FunctionLoadContext(string entryAssemblyPath, InstalledAssetResolver resolver, bool collectible = true)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", collectible)
     {
         EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
         _resolveAssembly = resolver.ResolveAssemblyToPath;

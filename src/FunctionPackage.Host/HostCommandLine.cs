@@ -133,9 +133,12 @@ public static class HostCommandLine
     /// to JIT on a cold start); anything else, or anything a rule refuses, takes the full command line, which reports it.
     /// </remarks>
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
-        => ServeRules.TryParse(args) is { } serve
-            ? ServeRules.RunAsync(serve, cancellationToken)
-            : Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken);
+        => ServeRules.TryParse(args) is { } serve ? ServeRules.RunAsync(serve, cancellationToken) : RunFullAsync(args, cancellationToken);
+
+    // Its own method: the fast path's caller names no System.CommandLine type, so that assembly is not even loaded.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Task<int> RunFullAsync(string[] args, CancellationToken cancellationToken)
+        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken);
 
     /// <summary>The <c>--urls</c> entries, as Kestrel reads them.</summary>
     public static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
