@@ -68,7 +68,7 @@ internal static class SharedAssemblies
     {
         if (name.Name is null || !HostAssemblies.TryGetValue(name.Name, out var path)) return false;
         if (name.Version is null) return true;
-        var hostVersion = Versions.GetOrAdd(name.Name, _ => TryGetVersion(path));
+        var hostVersion = Versions.GetOrAdd(name.Name, simpleName => TryGetVersion(simpleName, path));
         return hostVersion is null || hostVersion >= name.Version;
     }
 
@@ -101,8 +101,15 @@ internal static class SharedAssemblies
         => name.Equals("CloudNative.CloudEvents", StringComparison.OrdinalIgnoreCase)
             || name.StartsWith("CloudNative.CloudEvents.", StringComparison.OrdinalIgnoreCase);
 
-    private static Version? TryGetVersion(string path)
+    /// <summary>
+    /// The version of the host's copy: the one the default context loads, which is what a shared assembly resolves to
+    /// anyway. Loaded by name, its version comes from the runtime's own image; reading the file instead
+    /// (<see cref="AssemblyName.GetAssemblyName"/>) would load System.Reflection.Metadata into every start.
+    /// </summary>
+    private static Version? TryGetVersion(string simpleName, string path)
     {
+        try { return AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(simpleName)).GetName().Version; }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException) { }
         try { return AssemblyName.GetAssemblyName(path).Version; }
         catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException) { return null; }
     }
