@@ -5,7 +5,8 @@ using System.Runtime.Loader;
 namespace FunctionPackage.Host;
 
 /// <summary>
-/// The function's own collectible load context. Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
+/// The function's own load context, collectible unless the process is the function's (<c>collectible: false</c>, see
+/// <see cref="InstalledFunction.Load"/>). Assemblies resolve through an <see cref="AssemblyDependencyResolver"/>
 /// on the entry assembly, which reads the function's deps.json and finds package assets — managed, satellite and
 /// native — through the host process's probing paths (<c>dotnet exec --additionalprobingpath &lt;root&gt;/packages</c>),
 /// or, in a process started without that probing path (<c>--packages</c>: fnpkg's own), through an
@@ -17,8 +18,8 @@ public sealed class FunctionLoadContext : AssemblyLoadContext
     private readonly Func<AssemblyName, string?> _resolveAssembly;
     private readonly Func<string, string?> _resolveUnmanagedDll;
 
-    public FunctionLoadContext(string entryAssemblyPath)
-        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    public FunctionLoadContext(string entryAssemblyPath, bool collectible = true)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", collectible)
     {
         EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
         var resolver = new AssemblyDependencyResolver(EntryAssemblyPath);
@@ -26,8 +27,8 @@ public sealed class FunctionLoadContext : AssemblyLoadContext
         _resolveUnmanagedDll = resolver.ResolveUnmanagedDllToPath;
     }
 
-    internal FunctionLoadContext(string entryAssemblyPath, InstalledAssetResolver resolver)
-        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", isCollectible: true)
+    internal FunctionLoadContext(string entryAssemblyPath, InstalledAssetResolver resolver, bool collectible = true)
+        : base($"Function:{Path.GetFileNameWithoutExtension(entryAssemblyPath)}", collectible)
     {
         EntryAssemblyPath = Path.GetFullPath(entryAssemblyPath);
         _resolveAssembly = resolver.ResolveAssemblyToPath;
@@ -67,7 +68,7 @@ internal static class SharedAssemblies
     {
         if (name.Name is null || !HostAssemblies.TryGetValue(name.Name, out var path)) return false;
         if (name.Version is null) return true;
-        var hostVersion = Versions.GetOrAdd(name.Name, _ => TryGetVersion(path));
+        var hostVersion = Versions.GetOrAdd(name.Name, simpleName => TryGetVersion(simpleName, path));
         return hostVersion is null || hostVersion >= name.Version;
     }
 
@@ -100,8 +101,15 @@ internal static class SharedAssemblies
         => name.Equals("CloudNative.CloudEvents", StringComparison.OrdinalIgnoreCase)
             || name.StartsWith("CloudNative.CloudEvents.", StringComparison.OrdinalIgnoreCase);
 
-    private static Version? TryGetVersion(string path)
+    /// <summary>
+    /// The version of the host's copy: the one the default context loads, which is what a shared assembly resolves to
+    /// anyway. Loaded by name, its version comes from the runtime's own image; reading the file instead
+    /// (<see cref="AssemblyName.GetAssemblyName"/>) would load System.Reflection.Metadata into every start.
+    /// </summary>
+    private static Version? TryGetVersion(string simpleName, string path)
     {
+        try { return AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(simpleName)).GetName().Version; }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException) { }
         try { return AssemblyName.GetAssemblyName(path).Version; }
         catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException) { return null; }
     }

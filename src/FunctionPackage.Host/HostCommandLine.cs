@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FunctionPackage.Host.Protocols;
-using Microsoft.AspNetCore.Http;
 
 namespace FunctionPackage.Host;
 
@@ -23,7 +22,10 @@ public static class HostCommandLine
     /// </summary>
     public const double DefaultDrainTimeoutSeconds = 8;
 
-    public static RootCommand Create()
+    public static RootCommand Create() => Create(FunctionServer.RunAsync);
+
+    /// <summary><paramref name="runServe"/>: what runs a parsed <c>serve</c> (tests compare its options with <see cref="ServeRules.TryParse"/>'s).</summary>
+    internal static RootCommand Create(Func<ServeOptions, CancellationToken, Task<int>> runServe)
     {
         var serve = new Command("serve", "Serve the function: over HTTP (POST / takes CloudEvents — binary, structured, batch — or plain JSON; GET /healthz), or as a vendor's runtime (--protocol).");
         var serveFunction = FunctionOption();
@@ -34,7 +36,7 @@ public static class HostCommandLine
         };
         urls.Validators.Add(result =>
         {
-            if (InvalidUrl(result.GetValueOrDefault<string>()) is { } error) result.AddError(error);
+            if (ServeRules.InvalidUrl(result.GetValueOrDefault<string>()) is { } error) result.AddError(error);
         });
         var maxBody = new Option<long>("--max-request-body-bytes")
         {
@@ -47,8 +49,7 @@ public static class HostCommandLine
         };
         protocol.Validators.Add(result =>
         {
-            var name = result.GetValueOrDefault<string?>();
-            if (name is not null && !HostProtocols.All.Contains(name)) result.AddError(HostDiagnostics.Message(HostErrorCodes.UnknownProtocol, name, string.Join(", ", HostProtocols.All)));
+            if (ServeRules.InvalidProtocol(result.GetValueOrDefault<string?>()) is { } error) result.AddError(error);
         });
         var serveTimeout = TimeoutOption();
         var maxConcurrent = new Option<int>("--max-concurrent-invocations")
@@ -58,7 +59,7 @@ public static class HostCommandLine
         };
         maxConcurrent.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is var max and < 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxConcurrent", max));
+            if (ServeRules.InvalidMaxConcurrent(result.GetValueOrDefault<int>()) is { } error) result.AddError(error);
         });
         var servePackages = PackagesOption();
         serve.Add(serveFunction);
@@ -72,19 +73,17 @@ public static class HostCommandLine
         serve.Add(drainTimeout);
         maxBody.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long>() is var bytes and <= 0) result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".MaxBody", bytes));
+            if (ServeRules.InvalidMaxBody(result.GetValueOrDefault<long>()) is { } error) result.AddError(error);
         });
-        serve.SetAction((parse, cancellationToken) => FunctionServer.RunAsync(new ServeOptions(
+        serve.SetAction((parse, cancellationToken) => runServe(ServeRules.Options(
             parse.GetValue(serveFunction)!.FullName,
             parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls) : null,
             parse.GetValue(maxBody),
-            TimeSpan.FromSeconds(parse.GetValue(serveTimeout)),
+            parse.GetValue(serveTimeout),
             parse.GetValue(maxConcurrent),
-            HostProtocols.Resolve(parse.GetValue(protocol), Environment.GetEnvironmentVariable))
-        {
-            DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drainTimeout)),
-            PackagesFolder = parse.GetValue(servePackages)?.FullName,
-        }, cancellationToken));
+            parse.GetValue(protocol),
+            parse.GetValue(drainTimeout),
+            parse.GetValue(servePackages)?.FullName), cancellationToken));
 
         var invoke = new Command("invoke", "Invoke the function once with one event; print only the result JSON to stdout (logs go to stderr).");
         var invokeFunction = FunctionOption();
@@ -128,40 +127,21 @@ public static class HostCommandLine
     /// process (<c>fnpkg run</c>/<c>invoke</c>, docs/host.md). System.CommandLine must not handle SIGTERM/Ctrl+C
     /// itself: ASP.NET's host does, and drains in-flight requests.
     /// </summary>
+    /// <remarks>
+    /// A plain <c>serve</c> command line — what exports write (the Lambda launch file, Azure's host.json) and fnpkg
+    /// passes — is read by <see cref="ServeRules.TryParse"/> without building the System.CommandLine tree (226 methods
+    /// to JIT on a cold start); anything else, or anything a rule refuses, takes the full command line, which reports it.
+    /// </remarks>
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+        => ServeRules.TryParse(args) is { } serve ? ServeRules.RunAsync(serve, cancellationToken) : RunFullAsync(args, cancellationToken);
+
+    // Its own method: the fast path's caller names no System.CommandLine type, so that assembly is not even loaded.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Task<int> RunFullAsync(string[] args, CancellationToken cancellationToken)
         => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken);
 
     /// <summary>The <c>--urls</c> entries, as Kestrel reads them.</summary>
     public static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>
-    /// FPKG4051 for the first entry Kestrel would refuse at startup, with a stack trace and no code: checked with
-    /// Kestrel's own parser (<see cref="BindingAddress"/>) and its scheme rule (http or https), before the function loads.
-    /// </summary>
-    internal static string? InvalidUrl(string? urls)
-    {
-        var entries = SplitUrls(urls ?? "");
-        if (entries.Length == 0) return Usage("''", "names no address");
-        foreach (var url in entries)
-        {
-            try
-            {
-                var address = BindingAddress.Parse(url);
-                if (address.Scheme is not ("http" or "https")) return Usage($"'{url}'", $"has the scheme '{address.Scheme}'; only http and https are served");
-                // BindingAddress takes "127.0.0.1:notaport" as a host name (which Kestrel would bind on every interface).
-                var badPort = !address.IsUnixPipe && (address.Port is < 0 or > 65535 || (address.Host.Contains(':') && !address.Host.StartsWith('[')));
-                if (badPort) return Usage($"'{url}'", "has no valid port (0-65535)");
-            }
-            catch (FormatException)
-            {
-                return Usage($"'{url}'", "is not a URL");
-            }
-        }
-        return null;
-
-        static string Usage(string url, string problem)
-            => HostDiagnostics.Message(HostErrorCodes.InvalidUrls, url, problem, DefaultUrls);
-    }
 
     private static Option<DirectoryInfo> FunctionOption() => new("--function")
     {
@@ -185,11 +165,7 @@ public static class HostCommandLine
         };
         option.Validators.Add(result =>
         {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= 0 && seconds <= MaxInvocationTimeoutSeconds))
-            {
-                result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange + ".Drain", seconds, MaxInvocationTimeoutSeconds));
-            }
+            if (ServeRules.InvalidDrainTimeout(result.GetValueOrDefault<double>()) is { } error) result.AddError(error);
         });
         return option;
     }
@@ -203,12 +179,7 @@ public static class HostCommandLine
         };
         option.Validators.Add(result =>
         {
-            // The upper bound is CancelAfter's (int.MaxValue ms): beyond it the timer, and so every invocation, would throw.
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= 0 && seconds <= MaxInvocationTimeoutSeconds))
-            {
-                result.AddError(HostDiagnostics.Message(HostErrorCodes.OptionOutOfRange, seconds, MaxInvocationTimeoutSeconds));
-            }
+            if (ServeRules.InvalidInvocationTimeout(result.GetValueOrDefault<double>()) is { } error) result.AddError(error);
         });
         return option;
     }

@@ -30,7 +30,10 @@ public sealed class InstalledFunction : IDisposable
 
     /// <summary>
     /// Loads the function. <paramref name="enterFunctionFolder"/>: the host process runs this one function, so make
-    /// <c>function/</c> its <c>AppContext.BaseDirectory</c> and current directory before any of its code runs.
+    /// <c>function/</c> its <c>AppContext.BaseDirectory</c> and current directory before any of its code runs, and load
+    /// it into a context that is not collectible: such a process ends rather than unloads it, and the runtime neither
+    /// tiers code in a collectible context nor uses its ReadyToRun code (dotnet/coreclr#16437), so every method the
+    /// function and its packages run first would be JIT-compiled fully optimized at start-up.
     /// <paramref name="packagesFolder"/>: the install's packages folder, when the process was not started with it as a
     /// probing path (<c>--packages</c>; <see cref="InstalledAssetResolver"/>); null: the process's probing paths.
     /// </summary>
@@ -54,9 +57,10 @@ public sealed class InstalledFunction : IDisposable
         }
 
         if (enterFunctionFolder) EnterFunctionFolder(functionFolder);
+        var collectible = !enterFunctionFolder;
         var context = packagesFolder is null
-            ? new FunctionLoadContext(entryPath)
-            : new FunctionLoadContext(entryPath, new InstalledAssetResolver(manifest, functionFolder, Path.GetFullPath(packagesFolder)));
+            ? new FunctionLoadContext(entryPath, collectible)
+            : new FunctionLoadContext(entryPath, new InstalledAssetResolver(manifest, functionFolder, Path.GetFullPath(packagesFolder)), collectible);
         try
         {
             Assembly assembly;
@@ -75,7 +79,7 @@ public sealed class InstalledFunction : IDisposable
         }
         catch
         {
-            context.Unload();
+            Unload(context);
             throw;
         }
     }
@@ -152,6 +156,12 @@ public sealed class InstalledFunction : IDisposable
     public void Dispose()
     {
         Invoker.Dispose();
-        LoadContext.Unload();
+        Unload(LoadContext);
+    }
+
+    /// <summary>A context that is not collectible stays until the process ends (its Unload throws).</summary>
+    private static void Unload(FunctionLoadContext context)
+    {
+        if (context.IsCollectible) context.Unload();
     }
 }
