@@ -146,7 +146,7 @@ public sealed class CloudEventsHttpHandler
             case RequestMode.Binary:
                 var headers = context.Response.Headers;
                 headers[SpecVersionHeader] = "1.0";
-                headers["ce-id"] = Guid.NewGuid().ToString();
+                headers["ce-id"] = EventIds.Next();
                 headers["ce-source"] = _source;
                 headers["ce-type"] = ResponseTypeHeader(first.Type!);
                 await WriteBytesAsync(context.Response, JsonContentType, _pipeline.SerializeResult(single));
@@ -327,7 +327,7 @@ public sealed class CloudEventsHttpHandler
         using var document = JsonDocument.Parse(_pipeline.SerializeResult(result));
         return new CloudEvent
         {
-            Id = Guid.NewGuid().ToString(),
+            Id = EventIds.Next(),
             Source = _sourceUri,
             Type = request.CloudEvent.Type + ResponseTypeSuffix,
             DataContentType = JsonContentType,
