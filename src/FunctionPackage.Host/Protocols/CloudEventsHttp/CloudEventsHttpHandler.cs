@@ -238,19 +238,19 @@ public sealed class CloudEventsHttpHandler
     /// </summary>
     internal static FunctionEvent? DecodeRequiredAttributesOnly(IHeaderDictionary headers, string? contentType, byte[] body)
     {
-        string? id = null, source = null, type = null;
-        var specVersionSeen = false;
+        // One pass over the headers: each required value is read here, none looked up again.
+        string? specVersion = null, id = null, source = null, type = null;
         foreach (var header in headers)
         {
             var name = header.Key;
             if (!name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)) continue;
-            if (name.Equals(SpecVersionHeader, StringComparison.OrdinalIgnoreCase) && !specVersionSeen) specVersionSeen = true;
+            if (name.Equals(SpecVersionHeader, StringComparison.OrdinalIgnoreCase) && specVersion is null) specVersion = header.Value.ToString();
             else if (name.Equals("ce-id", StringComparison.OrdinalIgnoreCase) && id is null) id = header.Value.ToString();
             else if (name.Equals("ce-source", StringComparison.OrdinalIgnoreCase) && source is null) source = header.Value.ToString();
             else if (name.Equals("ce-type", StringComparison.OrdinalIgnoreCase) && type is null) type = header.Value.ToString();
             else return null;
         }
-        if (!specVersionSeen || headers[SpecVersionHeader].ToString() != CloudEventsSpecVersion.V1_0.VersionId
+        if (specVersion != CloudEventsSpecVersion.V1_0.VersionId
             || string.IsNullOrEmpty(id) || string.IsNullOrEmpty(source) || string.IsNullOrEmpty(type))
         {
             return null;
