@@ -195,12 +195,5 @@ public sealed class UnitTests : IDisposable
             new DirectoryInfo(cliOutput).Parent!.Name, "net10.0"));
         Assert.True(File.Exists(Path.Combine(repoCliBin, "host", HostLauncher.HostAssemblyName)), repoCliBin);
         Assert.True(File.Exists(Path.Combine(repoCliBin, "host", "FunctionPackage.Host.runtimeconfig.json")));
-        // HostRuntime.props: the same runtime settings wherever the host runs — its own process, and fnpkg's (run, invoke).
-        foreach (var config in new[] { Path.Combine(repoCliBin, "host", "FunctionPackage.Host.runtimeconfig.json"), Path.Combine(repoCliBin, "fnpkg.runtimeconfig.json") })
-        {
-            var properties = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-            Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spin), config);
-            Assert.Equal(0, spin.GetInt32());
-        }
     }
 }
