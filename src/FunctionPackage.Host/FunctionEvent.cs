@@ -48,7 +48,7 @@ public sealed class FunctionEvent
 
     public CloudEvent CloudEvent => _cloudEvent ??= new CloudEvent
     {
-        Id = _lazyId ?? Guid.NewGuid().ToString(),
+        Id = _lazyId ?? EventIds.Next(),
         Source = _lazySource,
         Type = _lazyType,
         DataContentType = _lazyContentType,
