@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace FunctionPackage.Host;
 
@@ -25,11 +24,15 @@ internal static class EventIds
         return new Guid(bytes, bigEndian: true).ToString();
     }
 
+    // The random bits come from one Guid.NewGuid (the OS's getrandom), not RandomNumberGenerator: that needs OpenSSL on
+    // Linux, which minimal base images (and the tests' own) do not have — a host that serves plain HTTP must not need it.
     private static ulong RandomPrefix()
     {
-        Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
-        // Version 8 (custom) in the high nibble of byte 6: the other 60 bits stay random.
-        return (BinaryPrimitives.ReadUInt64BigEndian(random) & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_8000;
+        Span<byte> random = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(random);
+        // A version-4 Guid fixes 6 of its 128 bits (version, variant), none at the same place in both halves: their XOR
+        // is 64 random bits. Version 8 (custom) then goes in the high nibble of byte 6: the other 60 bits stay random.
+        var bits = BinaryPrimitives.ReadUInt64BigEndian(random) ^ BinaryPrimitives.ReadUInt64BigEndian(random[8..]);
+        return (bits & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_8000;
     }
 }
