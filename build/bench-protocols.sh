@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vendor-protocol cold starts (issue 9): for each of aws-lambda (dotnet10 zip, executable-assembly mode),
-# azure-functions (framework-dependent custom handler) and openwhisk (docker action), samples/Inventory exported with
+# azure-functions (custom handler: self-contained linux-x64, the export's default, and framework-dependent) and
+# openwhisk (docker action), samples/Inventory exported with
 # the real fnpkg against a minimal app that speaks the same protocol and calls the same handler directly
 # (tests/Benchmarks/LambdaBaseline, AzureBaseline, OpenWhiskBaseline), each built the way a user publishes it for that
 # platform. Both sides are started AS BUILT by the same contract fake (build/benchmarks/ProtocolBench uses the tests'
@@ -47,7 +48,7 @@ driver="$repo/build/benchmarks/ProtocolBench/bin/Release/net10.0/ProtocolBench.d
 bench_built_from
 
 bench_work_with_registry protocols
-mkdir -p "$work/lambda" "$work/azure" "$work/openwhisk" "$work/run"
+mkdir -p "$work/lambda" "$work/azure" "$work/azure-sc" "$work/openwhisk" "$work/run"
 
 step "Starting the loopback registry on $registry and pushing the base image"
 bench_start_registry_with_base_image
@@ -66,6 +67,13 @@ step "Exporting it: aws-lambda, azure-functions (folder and zip), openwhisk"
 fnpkg_export --target aws-lambda -o "$work/lambda/export.zip"
 fnpkg_export --target azure-functions --trigger http --function-name Inventory --framework-dependent -o "$work/azure/export"
 fnpkg_export --target azure-functions --trigger http --function-name Inventory --framework-dependent -o "$work/azure/export.zip"
+# The self-contained handler (the default) takes .NET from the runtime packs: cached where the tests keep them, fetched
+# from the repository's NuGet.config source when missing (--source replaces NuGet.config for the packs too).
+runtime_packs="${FNPKG_RUNTIME_PACKS:-${TMPDIR:-/tmp}/fpkg-tests/runtime-packs-cache}"
+nuget_org="$(sed -n 's:.*key="nuget.org" value="\([^"]*\)".*:\1:p' "$repo/NuGet.config")"
+[ -n "$nuget_org" ] || { echo "No nuget.org source in $repo/NuGet.config" >&2; exit 1; }
+FNPKG_RUNTIME_PACKS="$runtime_packs" fnpkg_export --target azure-functions --trigger http --function-name Inventory \
+  --source "$nuget_org" -o "$work/azure-sc/export"
 fnpkg_export --target openwhisk --image "$registry/bench/ow-export:1.0.0" --base-image "$base_image" --insecure-registry "$registry" \
   | tee "$work/openwhisk/export.log"
 echo "$registry/bench/ow-export@$(head -n 1 "$work/openwhisk/export.log")" > "$work/openwhisk/export.ref"
@@ -76,8 +84,7 @@ else
   # Inventory carries SQLitePCLRaw's natives for every RID: docs/export.md expects FPKG7102 (over 50 MB zipped).
   step "Exporting it self-contained for provided.al2023 (the outcome is reported, not required)"
   al2023_status=0
-  FNPKG_RUNTIME_PACKS="${FNPKG_RUNTIME_PACKS:-${TMPDIR:-/tmp}/fpkg-tests/runtime-packs-cache}" \
-    fnpkg_export --target aws-lambda --self-contained -r linux-x64 -o "$work/lambda/al2023.zip" >"$work/lambda/al2023.log" 2>&1 || al2023_status=$?
+  FNPKG_RUNTIME_PACKS="$runtime_packs" fnpkg_export --target aws-lambda --self-contained -r linux-x64 -o "$work/lambda/al2023.zip" >"$work/lambda/al2023.log" 2>&1 || al2023_status=$?
   if [ "$al2023_status" = 0 ]; then
     echo "exported, $(( $(stat -c %s "$work/lambda/al2023.zip") / 1024 )) KiB zipped (not timed here)." > "$work/lambda/al2023.txt"
   else
@@ -109,6 +116,17 @@ cat > "$work/azure/baseline/host.json" <<'JSON'
 {"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"dotnet","arguments":["baseline/AzureBaseline.dll"],"workingDirectory":"."},"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}
 JSON
 zip_folder "$work/azure/baseline" "$work/azure/baseline.zip"
+# Azure custom handler on a plan without .NET: as a user publishes one self-contained (linux-x64, the export's default
+# RID), its apphost started by host.json. Both sides run the same .NET (the SDK's runtime packs, 10.0.12 here; the
+# export's from RuntimePacks.json).
+dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
+  -r linux-x64 --self-contained true "$inventory_project" -o "$work/azure-sc/baseline/baseline"
+mkdir -p "$work/azure-sc/baseline/Inventory"
+cp "$work/azure-sc/export/Inventory/function.json" "$work/azure-sc/baseline/Inventory/function.json"
+cp "$work/azure-sc/export/local.settings.json" "$work/azure-sc/baseline/local.settings.json"
+cat > "$work/azure-sc/baseline/host.json" <<'JSON'
+{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"baseline/AzureBaseline","workingDirectory":"."},"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}
+JSON
 # OpenWhisk docker action: the SDK's container publish onto the same base image, user 1654 as fnpkg's images.
 DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry" dotnet publish "$baselines/OpenWhiskBaseline/OpenWhiskBaseline.csproj" -c Release -nologo -v:q \
   -p:UseSharedCompilation=false "$inventory_project" -t:PublishContainer -p:ContainerBaseImage="$base_image" -p:ContainerRegistry="$registry" \

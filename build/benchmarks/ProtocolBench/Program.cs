@@ -44,7 +44,9 @@ public static class Program
         var protocols = new (string Name, Func<string, Task<Sample>> Start)[]
         {
             ("aws-lambda", side => StartLambdaAsync(lambdaRoots[side].Root, lambdaRoots[side].Handler)),
-            ("azure-functions", side => StartAzureAsync(Path.Combine(work, "azure", side))),
+            // The export's default handler (self-contained linux-x64) on a plan without .NET, then the framework-dependent one.
+            ("azure-functions (self-contained)", side => StartAzureAsync(Path.Combine(work, "azure-sc", side), platformHasDotnet: false)),
+            ("azure-functions (framework-dependent)", side => StartAzureAsync(Path.Combine(work, "azure", side), platformHasDotnet: true)),
             ("openwhisk", side => StartOpenWhiskAsync(podman, images[side])),
         };
         foreach (var image in images.Values) podman.Run(TimeSpan.FromMinutes(5), "pull", "-q", image);
@@ -119,13 +121,13 @@ public static class Program
     }
 
     /// <summary>The fake Functions host starts what host.json says; the first caller's POST /Inventory through its front end.</summary>
-    private static async Task<Sample> StartAzureAsync(string app)
+    private static async Task<Sample> StartAzureAsync(string app, bool platformHasDotnet)
     {
         var cpu = ChildCpu.Now();
         var clock = Stopwatch.StartNew();
         string body, output;
         HttpStatusCode status;
-        await using (var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet: true)) // the framework-dependent handler, as the baseline
+        await using (var host = await FakeAzureFunctionsHost.StartAsync(app, platformHasDotnet))
         {
             using var answer = await host.Callers.PostAsync("Inventory", new StringContent(Event, Encoding.UTF8, "application/json"));
             body = await answer.Content.ReadAsStringAsync();

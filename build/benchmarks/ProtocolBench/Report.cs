@@ -25,7 +25,8 @@ internal sealed class Report(string work, string registry, IReadOnlyList<Protoco
         W("| protocol | how each side is started | the first answer |");
         W("|---|---|---|");
         W("| aws-lambda (dotnet10, executable assembly) | the zip unpacked as Lambda does; `dotnet exec <task>/<handler>.dll` with the Lambda environment (`LambdaEmulator.Configure`); export handler `FunctionPackage.Host`, baseline `LambdaBaseline` (`dotnet publish -r linux-x64 --self-contained false`, zipped) | the emulator's invoke endpoint answers 200 with the result |");
-        W("| azure-functions (framework-dependent) | `FakeAzureFunctionsHost`: `host.json`'s `customHandler.description`, `local.settings.json`, `FUNCTIONS_CUSTOMHANDLER_PORT`, waits for the port (20 ms polls), starts its front end; the baseline app is `dotnet publish` of `AzureBaseline` beside a copy of the export's `function.json` and `local.settings.json` | a caller's `POST /Inventory` through the fake host's front end (payload mode) |");
+        W("| azure-functions (self-contained: the export's default, linux-x64) | `FakeAzureFunctionsHost` on a plan without .NET (PATH without `dotnet`, no `DOTNET_*`): `host.json`'s `customHandler.description`, `local.settings.json`, `FUNCTIONS_CUSTOMHANDLER_PORT`, waits for the port (20 ms polls), starts its front end; export `fnpkg export --target azure-functions` (its apphost, .NET from the runtime packs, the ReadyToRun host), baseline `dotnet publish` of `AzureBaseline` with `-r linux-x64 --self-contained true` (its apphost) beside a copy of the export's `function.json` and `local.settings.json` | a caller's `POST /Inventory` through the fake host's front end (payload mode) |");
+        W("| azure-functions (framework-dependent) | the same fake on a plan with .NET (this machine's `dotnet` on PATH); export `--framework-dependent` (`dotnet exec` of the IL host), baseline `dotnet publish` of `AzureBaseline` started with `dotnet` | the same |");
         W("| openwhisk (docker action) | `podman run -d --network host -e PORT=<free> -e DOTNET_SYSTEM_GLOBALIZATION_PREDEFINED_CULTURES_ONLY=false <image>`; export `fnpkg export --target openwhisk`, baseline `OpenWhiskBaseline` via `dotnet publish -t:PublishContainer`, both onto the same base image (the OCI tests' own, `tests/Benchmarks/TestBaseImage`), pulled first | `OpenWhiskInvoker`: `/init` (polled every 20 ms) then `/run` answers 200 |");
         W();
         W("### Cold start to the first answer (target: export ≤ 1.2× the baseline)");
@@ -57,8 +58,9 @@ internal sealed class Report(string work, string registry, IReadOnlyList<Protoco
         W("|---|---:|---:|");
         W($"| aws-lambda zip (dotnet10) | {Kib(FileSize("lambda/export.zip"))} | {Kib(FileSize("lambda/baseline.zip"))} |");
         W($"| aws-lambda unpacked (`/var/task`) | {Kib(FolderSize("lambda/export-task"))} | {Kib(FolderSize("lambda/baseline-task"))} |");
-        W($"| azure-functions app folder | {Kib(FolderSize("azure/export"))} | {Kib(FolderSize("azure/baseline"))} |");
-        W($"| azure-functions app zip | {Kib(FileSize("azure/export.zip"))} | {Kib(FileSize("azure/baseline.zip"))} |");
+        W($"| azure-functions app folder, self-contained | {Kib(FolderSize("azure-sc/export"))} | {Kib(FolderSize("azure-sc/baseline"))} |");
+        W($"| azure-functions app folder, framework-dependent | {Kib(FolderSize("azure/export"))} | {Kib(FolderSize("azure/baseline"))} |");
+        W($"| azure-functions app zip, framework-dependent | {Kib(FileSize("azure/export.zip"))} | {Kib(FileSize("azure/baseline.zip"))} |");
         var baseLayers = Manifest(File.ReadAllText(Path.Combine(work, "base.ref")).Trim());
         var exportImage = Manifest(File.ReadAllText(Path.Combine(work, "openwhisk", "export.ref")).Trim());
         var baselineImage = Manifest(File.ReadAllText(Path.Combine(work, "openwhisk", "baseline.ref")).Trim());
