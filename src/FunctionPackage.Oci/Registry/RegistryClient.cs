@@ -10,8 +10,8 @@ namespace FunctionPackage.Oci.Registry;
 /// <summary>A manifest or index as read: its descriptor (digest verified) and bytes.</summary>
 public sealed record ManifestContent(Descriptor Descriptor, byte[] Content)
 {
-    public ImageManifest AsManifest() => OciJson.Deserialize<ImageManifest>(Content, $"The manifest {Descriptor.Digest}");
-    public ImageIndex AsIndex() => OciJson.Deserialize<ImageIndex>(Content, $"The index {Descriptor.Digest}");
+    public ImageManifest AsManifest() => OciDocumentReader.ReadManifest(Content, $"The manifest {Descriptor.Digest}");
+    public ImageIndex AsIndex() => OciDocumentReader.ReadIndex(Content, $"The index {Descriptor.Digest}");
 }
 
 /// <summary>
@@ -155,7 +155,7 @@ public sealed class RegistryClient : IDisposable
             if (response.StatusCode == HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
             {
                 var content = await ReadDocumentAsync(response, $"the referrers of {subjectDigest}", cancellationToken).ConfigureAwait(false);
-                found = OciJson.Deserialize<ImageIndex>(content, $"The referrers index of {subjectDigest}").Manifests;
+                found = OciDocumentReader.ReadIndex(content, $"The referrers index of {subjectDigest}").Manifests;
             }
             else if (response.StatusCode == HttpStatusCode.NotFound)
             {
