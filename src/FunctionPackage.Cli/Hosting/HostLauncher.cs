@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FunctionPackage.Cli.Diagnostics;
+using FunctionPackage.Exporting.Runtime;
 using FunctionPackage.Installing.Diagnostics;
 using FunctionPackage.Installing.Installation;
 using Microsoft.Extensions.Logging;
@@ -24,11 +25,20 @@ public sealed class HostLauncher
 
     public HostLauncher(string? hostAssemblyPath = null, string? dotnetRoot = null)
     {
-        HostAssemblyPath = hostAssemblyPath ?? Environment.GetEnvironmentVariable(HostPathVariable) ?? Path.Combine(AppContext.BaseDirectory, "host", HostAssemblyName);
+        var given = hostAssemblyPath ?? Environment.GetEnvironmentVariable(HostPathVariable);
+        HostAssemblyPath = given ?? Path.Combine(AppContext.BaseDirectory, "host", HostAssemblyName);
+        // The host run here: fnpkg's ReadyToRun host for this machine's RID where the tool carries one (host-linux-x64/:
+        // its code is not JIT-compiled at every start, docs/benchmarks.md), else the IL host; a given path as given.
+        RunHostAssemblyPath = given ?? Path.Combine(
+            PlatformAssets.HostDirectoryFor(Path.GetDirectoryName(HostAssemblyPath)!, RuntimeInformation.RuntimeIdentifier, HostAssemblyName), HostAssemblyName);
         DotnetRoot = dotnetRoot ?? RuntimeFrameworkChecker.FindDotnetRoot();
     }
 
+    /// <summary>The IL host, which runs on every platform: what the exporters start from (they pick each target's own host).</summary>
     public string HostAssemblyPath { get; }
+
+    /// <summary>The host <c>run</c>/<c>invoke</c> start on this machine, in this process or a child one.</summary>
+    public string RunHostAssemblyPath { get; }
     public string DotnetRoot { get; }
 
     public string DotnetExecutable => Path.Combine(DotnetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
@@ -75,11 +85,11 @@ public sealed class HostLauncher
     {
         if (inProcess)
         {
-            if (InProcessHost.FindAspNetCore(HostAssemblyPath, out var reason) is { } aspNetCore)
+            if (InProcessHost.FindAspNetCore(RunHostAssemblyPath, out var reason) is { } aspNetCore)
             {
                 // start.ArgumentList: exec --additionalprobingpath <packages> <host dll> <verb> … (CreateBase).
                 var args = start.ArgumentList.Skip(ChildArgumentsBeforeVerb).Concat(new[] { "--packages", start.ArgumentList[2] }).ToArray();
-                return ExitCodeFor(await InProcessHost.RunAsync(HostAssemblyPath, aspNetCore, args, cancellationToken));
+                return ExitCodeFor(await InProcessHost.RunAsync(RunHostAssemblyPath, aspNetCore, args, cancellationToken));
             }
             logger.LogInformation("The host runs as its own process: {Reason}.", reason);
         }
@@ -139,15 +149,15 @@ public sealed class HostLauncher
 
     private ProcessStartInfo CreateBase(string packagesFolder, string verb, string functionDirectory)
     {
-        if (!File.Exists(HostAssemblyPath))
+        if (!File.Exists(RunHostAssemblyPath))
         {
-            throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, CliMessages.Format("FPKG5201_2", HostAssemblyPath, HostPathVariable));
+            throw new FunctionPackageException(CliDiagnosticCodes.HostNotFound, CliMessages.Format("FPKG5201_2", RunHostAssemblyPath, HostPathVariable));
         }
         var start = new ProcessStartInfo(DotnetExecutable) { UseShellExecute = false };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add("--additionalprobingpath");
         start.ArgumentList.Add(Path.GetFullPath(packagesFolder));
-        start.ArgumentList.Add(HostAssemblyPath);
+        start.ArgumentList.Add(RunHostAssemblyPath);
         start.ArgumentList.Add(verb);
         start.ArgumentList.Add("--function");
         start.ArgumentList.Add(Path.GetFullPath(functionDirectory));

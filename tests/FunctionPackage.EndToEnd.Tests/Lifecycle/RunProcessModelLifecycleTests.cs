@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FunctionPackage.EndToEnd.Tests.Support;
 using Xunit;
 
@@ -37,16 +38,20 @@ public sealed class RunProcessModelLifecycleTests
         using var server = await ServedFunction.StartAsync(_env.Root.Path, hello.IdAtVersion, root,
             new[] { _samples.FunctionFeed, _samples.DependencyFeed }, options);
 
+        // On linux-x64 the tool's ReadyToRun host runs (host-linux-x64/), elsewhere the IL host (host/).
+        var hostFolder = RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "/host-linux-x64/" : "/host/";
         var children = server.ChildProcesses();
         if (mode == "in-process")
         {
             Assert.True(children.Count == 0, $"fnpkg run started {string.Join(" | ", children)}\n{server.Log}");
+            var hosts = server.MappedFiles().Where(f => f.EndsWith("/FunctionPackage.Host.dll", StringComparison.Ordinal)).ToList();
+            Assert.True(hosts.Count == 1 && hosts[0].Contains(hostFolder, StringComparison.Ordinal), $"fnpkg mapped the host from {string.Join(" | ", hosts)}, not {hostFolder}\n{server.Log}");
         }
         else
         {
             var host = Assert.Single(children);
             Assert.Contains("--additionalprobingpath", host);
-            Assert.Contains("FunctionPackage.Host.dll serve --function", host);
+            Assert.Contains($"{hostFolder}FunctionPackage.Host.dll serve --function", host);
         }
         var reply = await server.PostBinaryAsync("com.example.greet", "/tests/process-model", """{"name":"Ada"}""");
         Assert.Equal("com.example.greet.response", reply.Type);

@@ -104,6 +104,11 @@ public sealed class ServedFunction : IDisposable
         return children;
     }
 
+    /// <summary>The files fnpkg's process has mapped now (Linux <c>/proc/&lt;pid&gt;/maps</c>): the assemblies it loaded.</summary>
+    public IReadOnlyList<string> MappedFiles() =>
+        File.ReadAllLines($"/proc/{_process.Id}/maps").Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && fields[5].StartsWith('/')).Select(fields => fields[5]).Distinct().ToList();
+
     /// <summary>
     /// SIGTERM to fnpkg, which forwards it to the host: asserts both stop, fnpkg with exit code 0, and the port closes.
     /// </summary>
