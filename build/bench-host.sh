@@ -57,7 +57,7 @@ command -v python3 >/dev/null || { echo "python3 is needed (apt-get install pyth
 command -v wrk >/dev/null || { echo "wrk is needed: run build/prerequisites.sh (apt-get install wrk)" >&2; exit 1; }
 
 # The same environment for every dotnet process: no MSBuild node reuse or server left running, no telemetry or
-# first-run work; the host fnpkg starts is its own host/ copy, never an override.
+# first-run work; the host fnpkg starts is its own copy, never an override.
 use_benchmark_environment
 unset FNPKG_HOST_PATH ASPNETCORE_URLS ASPNETCORE_ENVIRONMENT DOTNET_ENVIRONMENT
 
@@ -88,7 +88,11 @@ trap 'exit 143' TERM
 
 echo "==> Installing the packed fnpkg tool"
 fnpkg="$(install_packed_tool "$work")"
-host_dll="$(dirname "$fnpkg")/host/FunctionPackage.Host.dll"
+# The host `fnpkg run` starts on this machine (HostLauncher.RunHostAssemblyPath): the tool's ReadyToRun host-<RID>/
+# where it has one for the SDK's RID (host-linux-x64/), else the IL host/.
+host_folder="host-$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)"
+[ -f "$(dirname "$fnpkg")/$host_folder/FunctionPackage.Host.dll" ] || host_folder=host
+host_dll="$(dirname "$fnpkg")/$host_folder/FunctionPackage.Host.dll"
 [ -f "$host_dll" ] || { echo "The installed tool has no host at $host_dll" >&2; exit 1; }
 
 # --- The function: a copy of samples/Hello built as a user project (the samples' props, with absolute paths), its
@@ -164,7 +168,7 @@ write_lua "$work/binary-baseline.lua" 1 0
 write_lua "$work/binary-host.lua" 1 1
 
 echo "==> Measuring (starts: $starts per variant; throughput: ${warmup} s warm-ups, then $rounds rounds of 4 x ${duration} s)"
-BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_HOST_DLL="$host_dll" BENCH_FNPKG_BUILT="$fnpkg_built" BENCH_HOST_BUILT="$host_built" BENCH_STARTS="$starts" BENCH_ROUNDS="$rounds" \
+BENCH_REPO="$repo" BENCH_WORK="$work" BENCH_FNPKG="$fnpkg" BENCH_HOST_DLL="$host_dll" BENCH_HOST_FOLDER="$host_folder" BENCH_FNPKG_BUILT="$fnpkg_built" BENCH_HOST_BUILT="$host_built" BENCH_STARTS="$starts" BENCH_ROUNDS="$rounds" \
 BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" BENCH_CONNECTIONS="$connections" BENCH_THREADS="$threads" \
 BENCH_WRITE_DOC="$write_doc" BENCH_SMOKE="$smoke" BENCH_STARTED="$started" BENCH_LOAD_AT_START="$load_at_start" BENCH_BUILT_FROM="$built_from" \
 BENCH_ARGS="$args_given" BENCH_SDK_VERSION="$version" \
@@ -277,7 +281,7 @@ VARIANTS = {
 SHOWN = {  # the same command lines with $WORK / $REPO for the report
     "fnpkg run": f"cd $WORK/run && dotnet {tool_dir}/fnpkg.dll run Hello@1.0.0 --root $WORK/root --urls http://127.0.0.1:<port>",
     "fnpkg run --isolated": f"cd $WORK/run && dotnet {tool_dir}/fnpkg.dll run Hello@1.0.0 --root $WORK/root --urls http://127.0.0.1:<port> --isolated",
-    "host dll direct": f"dotnet exec --additionalprobingpath $WORK/root/packages {tool_dir}/host/FunctionPackage.Host.dll serve --function $WORK/root/functions/hello/1.0.0 --urls http://127.0.0.1:<port>",
+    "host dll direct": f"dotnet exec --additionalprobingpath $WORK/root/packages {tool_dir}/{env['BENCH_HOST_FOLDER']}/FunctionPackage.Host.dll serve --function $WORK/root/functions/hello/1.0.0 --urls http://127.0.0.1:<port>",
     "fnpkg run, JIT build": "cd $WORK/run && dotnet $REPO/src/FunctionPackage.Cli/bin/Release/net10.0/fnpkg.dll run Hello@1.0.0 --root $WORK/root --urls http://127.0.0.1:<port>",
     "host dll direct, JIT build": "dotnet exec --additionalprobingpath $WORK/root/packages $REPO/src/FunctionPackage.Cli/bin/Release/net10.0/host/FunctionPackage.Host.dll serve --function $WORK/root/functions/hello/1.0.0 --urls http://127.0.0.1:<port>",
     "baseline": "dotnet $WORK/baseline/HostBaseline.dll --urls http://127.0.0.1:<port>",
@@ -408,7 +412,8 @@ w(f"- Load average (1/5/15 min, `/proc/loadavg`): **{env['BENCH_LOAD_AT_START'].
   "builds and test runs: single numbers are noisy, every comparison is interleaved and medians are what count")
 w(f"- fnpkg and its host: the packed tool as users install it, `dotnet tool install FunctionPackage.Cli --tool-path $WORK/tool --add-source artifacts/feed` "
   f"(`{tool_dir}`: on linux-x64 the ReadyToRun package); side by side in section 1 the JIT build, `dotnet build src/FunctionPackage.Cli -c Release` "
-  f"(built from commit {env['BENCH_BUILT_FROM']}). `FNPKG_HOST_PATH` unset, so `fnpkg run` starts its own `host/FunctionPackage.Host.dll`")
+  f"(built from commit {env['BENCH_BUILT_FROM']}). `FNPKG_HOST_PATH` unset, so `fnpkg run` starts its own `{env['BENCH_HOST_FOLDER']}/FunctionPackage.Host.dll` "
+  "(the JIT build's host rows: the IL `host/`)")
 w(f"- Function: `samples/Hello` (`{manifest['entryPoint']['type']}::{manifest['entryPoint']['method']}`, `GreetRequest(Name)` → `Greeting(Message)`, "
   f"{len(manifest.get('dependencies', []))} package dependencies), copied to `$WORK/src` with the samples' props, packaged with "
   f"`dotnet publish Hello/Hello.csproj -c Release -p:FunctionPackage=true` (FunctionPackage.Sdk {env['BENCH_SDK_VERSION']} from `artifacts/feed`; "
