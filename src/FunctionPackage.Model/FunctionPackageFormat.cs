@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace FunctionPackage.Model;
 
 /// <summary>Names and constants of function package format v1.</summary>
-public static class FunctionPackageFormat
+public static partial class FunctionPackageFormat
 {
     public const int SchemaVersion = 1;
     public const string DotNetProfile = "dotnet";
@@ -40,4 +42,18 @@ public static class FunctionPackageFormat
     /// </summary>
     public static bool IsRemoteSource(string? source)
         => Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>The longest package id NuGet accepts.</summary>
+    public const int MaxPackageIdLength = 100;
+
+    /// <summary>
+    /// NuGet's package id rule — NuGet.Packaging's <c>PackageIdValidator</c>: this pattern and options, at most 100
+    /// characters — and no trailing newline, which the pattern's <c>$</c> lets through. Compiled at build time, so a check
+    /// loads no NuGet.Packaging code and builds no regex at run time (the no-op install and packaging both ask it).
+    /// </summary>
+    public static bool IsValidPackageId(string? id)
+        => !string.IsNullOrEmpty(id) && id.Length <= MaxPackageIdLength && !id.Contains('\n') && PackageIdPattern().IsMatch(id);
+
+    [GeneratedRegex(@"^\w+([.-]\w+)*$", RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant)]
+    private static partial Regex PackageIdPattern();
 }

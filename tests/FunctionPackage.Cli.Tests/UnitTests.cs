@@ -52,6 +52,37 @@ public sealed class UnitTests : IDisposable
         Assert.Equal(NuGetVersion.Parse(version), argument.Version);
     }
 
+    // The one package id rule (FunctionPackageFormat, compiled at build time) against NuGet's own PackageIdValidator.
+    [Theory]
+    [InlineData("Hello.Function")]
+    [InlineData("a")]
+    [InlineData("A_b-c.D9")]
+    [InlineData("__init__")]
+    [InlineData("Ünïcode.Ids")]
+    [InlineData("日本語.パッケージ")]
+    [InlineData("1.2.3")]
+    [InlineData("a..b")]
+    [InlineData("a.-b")]
+    [InlineData(".a")]
+    [InlineData("a-")]
+    [InlineData("-a")]
+    [InlineData("a b")]
+    [InlineData("a+b")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a@b")]
+    [InlineData("")]
+    [InlineData("a\n")]
+    [InlineData("a\r")]
+    public void The_package_id_rule_is_NuGets(string id)
+    {
+        // NuGet's regex lets a trailing newline through ($); the id becomes a folder name, so ours does not.
+        var nuget = NuGet.Packaging.PackageIdValidator.IsValidPackageId(id) && !id.Contains('\n');
+        Assert.Equal(nuget, FunctionPackageFormat.IsValidPackageId(id));
+        Assert.Equal(NuGet.Packaging.PackageIdValidator.IsValidPackageId(new string('a', 100)), FunctionPackageFormat.IsValidPackageId(new string('a', 100)));
+        Assert.False(FunctionPackageFormat.IsValidPackageId(new string('a', 101)));
+    }
+
     [Theory]
     [InlineData("Hello.Function")]
     [InlineData("Hello.Function@latest")]

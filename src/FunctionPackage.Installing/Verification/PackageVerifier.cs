@@ -81,9 +81,8 @@ public sealed class PackageVerifier
     /// <summary>The message of a coded exception without its "FPKG####: " prefix (issues carry the code separately).</summary>
     private static string MessageOf(FunctionPackageException ex) => ex.Message.StartsWith(ex.Code + ": ", StringComparison.Ordinal) ? ex.Message[(ex.Code.Length + 2)..] : ex.Message;
 
-    /// <summary>A valid NuGet package id, exactly as NuGet checks it (and no trailing newline, which the regex's <c>$</c> lets through).</summary>
-    public static bool IsValidId(string? id)
-        => !string.IsNullOrEmpty(id) && id.Length <= PackageIdValidator.MaxPackageIdLength && !id.Contains('\n') && PackageIdValidator.IsValidPackageId(id);
+    /// <summary>A valid NuGet package id (<see cref="FunctionPackageFormat.IsValidPackageId"/>).</summary>
+    public static bool IsValidId(string? id) => FunctionPackageFormat.IsValidPackageId(id);
 
     /// <summary>A NuGet version, written without surrounding white space (it becomes a folder name).</summary>
     public static bool IsValidVersion(string? version)

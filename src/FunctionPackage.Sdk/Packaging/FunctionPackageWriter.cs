@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FunctionPackage.Model;
 using FunctionPackage.Sdk.Diagnostics;
 using NuGet.Versioning;
@@ -25,7 +24,7 @@ public sealed record LocalDependency(string Id, string Version, string Source);
 /// Deterministic: the same request gives the same bytes. Writes to a temp file and moves it into place only
 /// when the bytes changed, so a no-op publish keeps the old file and its timestamp.
 /// </summary>
-public sealed partial class FunctionPackageWriter
+public sealed class FunctionPackageWriter
 {
     private readonly Action<Stream, NupkgContent> _save;
 
@@ -249,10 +248,12 @@ public sealed partial class FunctionPackageWriter
 
     private static (string Id, NuGetVersion Version) ValidateIdentity(FunctionPackageRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.PackageId) || !PackageId().IsMatch(request.PackageId))
-            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the id is not a valid NuGet package id");
-        if (request.PackageId.Length > MaxPackageIdLength)
-            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, $"the id is longer than {MaxPackageIdLength} characters");
+        if (!FunctionPackageFormat.IsValidPackageId(request.PackageId))
+        {
+            var reason = request.PackageId.Length > FunctionPackageFormat.MaxPackageIdLength
+                ? $"the id is longer than {FunctionPackageFormat.MaxPackageIdLength} characters" : "the id is not a valid NuGet package id";
+            throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, reason);
+        }
         if (!NuGetVersion.TryParse(request.PackageVersion, out var version))
             throw new FunctionPackageException(DiagnosticCodes.InvalidPackageIdentity, request.PackageId, request.PackageVersion, "the version is not a valid SemVer version");
         return (request.PackageId, version);
@@ -275,15 +276,6 @@ public sealed partial class FunctionPackageWriter
         }
         return recorded;
     }
-
-    /// <summary>
-    /// NuGet's package id rule (NuGet.Packaging's PackageIdValidator: this pattern and options, at most 100 characters),
-    /// compiled at build time so that validating an id loads no NuGet.Packaging code and builds no regex at run time.
-    /// </summary>
-    [GeneratedRegex(@"^\w+([.-]\w+)*$", RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant)]
-    private static partial Regex PackageId();
-
-    private const int MaxPackageIdLength = 100;
 
     /// <summary>How many bytes of the package's files are held in memory between hashing and zipping.</summary>
     private const long InMemoryFilesBudget = 16L << 20;
