@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vendor-protocol cold starts (issue 9): for each of aws-lambda (dotnet10 zip, executable-assembly mode),
-# azure-functions (custom handler: self-contained linux-x64, the export's default, and framework-dependent) and
+# azure-functions (custom handler: self-contained linux-x64, the export's default; framework-dependent for linux-x64;
+# framework-dependent for any plan) and
 # openwhisk (docker action), samples/Inventory exported with
 # the real fnpkg against a minimal app that speaks the same protocol and calls the same handler directly
 # (tests/Benchmarks/LambdaBaseline, AzureBaseline, OpenWhiskBaseline), each built the way a user publishes it for that
@@ -48,7 +49,7 @@ driver="$repo/build/benchmarks/ProtocolBench/bin/Release/net10.0/ProtocolBench.d
 bench_built_from
 
 bench_work_with_registry protocols
-mkdir -p "$work/lambda" "$work/azure" "$work/azure-sc" "$work/openwhisk" "$work/run"
+mkdir -p "$work/lambda" "$work/azure" "$work/azure-sc" "$work/azure-fd-x64" "$work/openwhisk" "$work/run"
 
 step "Starting the loopback registry on $registry and pushing the base image"
 bench_start_registry_with_base_image
@@ -67,6 +68,7 @@ step "Exporting it: aws-lambda, azure-functions (folder and zip), openwhisk"
 fnpkg_export --target aws-lambda -o "$work/lambda/export.zip"
 fnpkg_export --target azure-functions --trigger http --function-name Inventory --framework-dependent -o "$work/azure/export"
 fnpkg_export --target azure-functions --trigger http --function-name Inventory --framework-dependent -o "$work/azure/export.zip"
+fnpkg_export --target azure-functions --trigger http --function-name Inventory --framework-dependent -r linux-x64 -o "$work/azure-fd-x64/export"
 # The self-contained handler (the default) takes .NET from the runtime packs: cached where the tests keep them, fetched
 # from the repository's NuGet.config source when missing (--source replaces NuGet.config for the packs too).
 runtime_packs="${FNPKG_RUNTIME_PACKS:-${TMPDIR:-/tmp}/fpkg-tests/runtime-packs-cache}"
@@ -116,6 +118,13 @@ cat > "$work/azure/baseline/host.json" <<'JSON'
 {"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"dotnet","arguments":["baseline/AzureBaseline.dll"],"workingDirectory":"."},"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}
 JSON
 zip_folder "$work/azure/baseline" "$work/azure/baseline.zip"
+# The same on a plan with .NET whose architecture is known: as a user publishes for it (linux-x64, framework-dependent).
+dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
+  -r linux-x64 --self-contained false "$inventory_project" -o "$work/azure-fd-x64/baseline/baseline"
+mkdir -p "$work/azure-fd-x64/baseline/Inventory"
+cp "$work/azure-fd-x64/export/Inventory/function.json" "$work/azure-fd-x64/baseline/Inventory/function.json"
+cp "$work/azure-fd-x64/export/local.settings.json" "$work/azure-fd-x64/baseline/local.settings.json"
+cp "$work/azure/baseline/host.json" "$work/azure-fd-x64/baseline/host.json"
 # Azure custom handler on a plan without .NET: as a user publishes one self-contained (linux-x64, the export's default
 # RID), its apphost started by host.json. Both sides run the same .NET (the SDK's runtime packs, 10.0.12 here; the
 # export's from RuntimePacks.json).

@@ -111,8 +111,11 @@ public static class ExportErrors
     public static FunctionPackageException AzureOutputMissing() =>
         new(AzureNoOutput, "--target azure-functions writes an app: pass -o <folder> (a new or empty folder) or -o <file.zip>.");
 
+    public static FunctionPackageException AzureFrameworkDependentRid(string rid, IEnumerable<string> supported) =>
+        new(AzureFrameworkDependentRuntime, $"with --framework-dependent, -r names the plan's architecture, to ship the host and assets for it; '{rid}' is not one of: {string.Join(", ", supported)}. Pass one of those, or leave -r out for an app that runs on any plan.");
+
     public static FunctionPackageException AzureRuntimeWithFrameworkDependent(string option) =>
-        new(AzureFrameworkDependentRuntime, $"{option} chooses the self-contained handler's runtime; with --framework-dependent the handler runs on the platform's own .NET, whatever its RID. Drop {option}, or drop --framework-dependent.");
+        new(AzureFrameworkDependentRuntime, $"{option} chooses the self-contained handler's runtime; with --framework-dependent the handler runs on the platform's own .NET. Drop {option}, or drop --framework-dependent.");
 
     public static FunctionPackageException AzurePlatformMismatch(string rid, FunctionPackageException inner) =>
         new(AzurePlatform, $"the self-contained {rid} handler cannot run this package ({inner.Message}). Export with the -r the package was built for, or rebuild it without a RuntimeIdentifier (or for {rid}).", inner);

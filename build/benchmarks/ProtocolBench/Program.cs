@@ -44,9 +44,11 @@ public static class Program
         var protocols = new (string Name, Func<string, Task<Sample>> Start)[]
         {
             ("aws-lambda", side => StartLambdaAsync(lambdaRoots[side].Root, lambdaRoots[side].Handler)),
-            // The export's default handler (self-contained linux-x64) on a plan without .NET, then the framework-dependent one.
+            // The export's default handler (self-contained linux-x64) on a plan without .NET, then the framework-dependent
+            // ones on a plan with .NET: for linux-x64 (-r), and for any plan.
             ("azure-functions (self-contained)", side => StartAzureAsync(Path.Combine(work, "azure-sc", side), platformHasDotnet: false)),
-            ("azure-functions (framework-dependent)", side => StartAzureAsync(Path.Combine(work, "azure", side), platformHasDotnet: true)),
+            ("azure-functions (framework-dependent, -r linux-x64)", side => StartAzureAsync(Path.Combine(work, "azure-fd-x64", side), platformHasDotnet: true)),
+            ("azure-functions (framework-dependent, any plan)", side => StartAzureAsync(Path.Combine(work, "azure", side), platformHasDotnet: true)),
             ("openwhisk", side => StartOpenWhiskAsync(podman, images[side])),
         };
         foreach (var image in images.Values) podman.Run(TimeSpan.FromMinutes(5), "pull", "-q", image);

@@ -89,7 +89,7 @@ internal sealed class ExportOptions
 
     public Option<string?> RuntimeIdentifier { get; } = new("--runtime", "-r")
     {
-        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64; the export keeps only that RID's runtimes/ assets (and, for linux-x64, fnpkg's ReadyToRun host). Targets: aws-lambda (x86_64 or arm64), azure-functions (the self-contained handler).",
+        Description = "The platform's runtime identifier: linux-x64 (default) or linux-arm64; the export keeps only that RID's runtimes/ assets (and, for linux-x64, fnpkg's ReadyToRun host). Targets: aws-lambda (x86_64 or arm64), azure-functions (the self-contained handler's RID; with --framework-dependent, the plan's architecture — left out, an app for any plan).",
     };
 
     public Option<string?> RuntimeVersion { get; } = new("--runtime-version")

@@ -57,9 +57,15 @@ public sealed partial class AzureFunctionsExporter
         // Usage first: nothing is fetched for a request that cannot be carried out.
         var (methods, authLevel) = CheckTriggerOptions(request);
         if (request.FunctionName is { } given && !FunctionNamePattern().IsMatch(given)) throw ExportErrors.AzureFunctionName(given);
-        if (request.FrameworkDependent && request.RuntimeIdentifier is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("-r");
         if (request.FrameworkDependent && request.RuntimeVersion is not null) throw ExportErrors.AzureRuntimeWithFrameworkDependent("--runtime-version");
         var rid = request.RuntimeIdentifier ?? DefaultRuntimeIdentifier;
+        // Framework-dependent with -r: the plan's architecture is known, so the app gets fnpkg's ReadyToRun host for it
+        // (where there is one) and only that RID's runtimes/ assets; without -r, the IL host and every RID's, for any plan.
+        var frameworkDependentRid = request.FrameworkDependent ? request.RuntimeIdentifier : null;
+        if (frameworkDependentRid is not null && !RuntimePacks.RuntimeIdentifiers.Contains(frameworkDependentRid))
+            throw ExportErrors.AzureFrameworkDependentRid(frameworkDependentRid, RuntimePacks.RuntimeIdentifiers);
+        var frameworkDependentHost = frameworkDependentRid is null ? request.HostDirectory
+            : PlatformAssets.HostDirectoryFor(request.HostDirectory, frameworkDependentRid, HostAssemblyName);
         var hostRequest = request.FrameworkDependent ? null : new SelfContainedHostRequest
         {
             // The handler's RID is known: fnpkg's ReadyToRun host for it where there is one.
@@ -92,14 +98,14 @@ public sealed partial class AzureFunctionsExporter
             if (isZip)
             {
                 var app = Path.Combine(work, "app");
-                WriteApp(request, installed, handler, name, methods, authLevel, app);
+                WriteApp(request, installed, handler, frameworkDependentHost, frameworkDependentRid, name, methods, authLevel, app);
                 AtomicFile.Write(output, stream => WriteZip(app, stream), cancellationToken: cancellationToken);
                 bytes = new FileInfo(output).Length;
             }
             else
             {
                 using var staged = StagedFolder.Create(output);
-                WriteApp(request, installed, handler, name, methods, authLevel, staged.Path);
+                WriteApp(request, installed, handler, frameworkDependentHost, frameworkDependentRid, name, methods, authLevel, staged.Path);
                 bytes = FolderBytes(staged.Path);
                 // An empty folder given as -o is replaced; anything else was refused above.
                 staged.Commit(() =>
@@ -114,7 +120,7 @@ public sealed partial class AzureFunctionsExporter
                 ? $"az functionapp deployment source config-zip --resource-group <resource-group> --name <app> --src {output}"
                 : $"cd {output} && func azure functionapp publish <app>{(request.Runtime.Environment.Count > 0 ? " --publish-local-settings" : "")}";
             var handlerLine = handler is null
-                ? $"dotnet exec {HostPath}/{HostAssemblyName} (framework-dependent: the plan's .NET)"
+                ? $"dotnet exec {HostPath}/{HostAssemblyName} (framework-dependent: the plan's .NET{(frameworkDependentRid is null ? "" : ", " + frameworkDependentRid)})"
                 : $"{HostPath}/{HostExecutableName} (self-contained {handler.RuntimeIdentifier}, .NET {handler.RuntimeVersion})";
             return new AzureFunctionsExportResult(output, isZip, name, request.Trigger, bytes, publish, handlerLine);
         }
@@ -178,14 +184,16 @@ public sealed partial class AzureFunctionsExporter
     }
 
     /// <summary>The app root: the install root under <c>fnpkg/</c>, then the three files the Functions host reads.</summary>
-    private static void WriteApp(AzureFunctionsExportRequest request, InstallResult installed, SelfContainedHost? handler, string name, IReadOnlyList<string> methods, string authLevel, string app)
+    private static void WriteApp(AzureFunctionsExportRequest request, InstallResult installed, SelfContainedHost? handler, string frameworkDependentHost,
+        string? frameworkDependentRid, string name, IReadOnlyList<string> methods, string authLevel, string app)
     {
         var layout = new InstallLayout(Path.GetDirectoryName(installed.PackagesFolder)!);
         var functionPath = $"{AppInstallRoot}/{Path.GetRelativePath(layout.Root, installed.FunctionDirectory).Replace('\\', '/')}";
-        // The self-contained handler's RID is known: only the runtimes/ assets it can load (RuntimeAssetFilter).
-        var assets = handler is null ? null : RuntimeAssetFilter.For(handler.RuntimeIdentifier);
+        // Where the handler's RID is known: only the runtimes/ assets it can load (RuntimeAssetFilter).
+        var rid = handler?.RuntimeIdentifier ?? frameworkDependentRid;
+        var assets = rid is null ? null : RuntimeAssetFilter.For(rid);
 
-        if (handler is null) CopyFolder(request.HostDirectory, Path.Combine(app, HostPath));
+        if (handler is null) CopyFolder(frameworkDependentHost, Path.Combine(app, HostPath));
         else BundleFile.WriteFolder(handler.Files, Path.Combine(app, HostPath));
         Directory.CreateDirectory(installed.PackagesFolder); // a function without dependencies: an empty packages folder
         CopyFolder(installed.PackagesFolder, Path.Combine(app, PackagesPath), assets is null ? null : assets.KeepsInPackagesFolder);
