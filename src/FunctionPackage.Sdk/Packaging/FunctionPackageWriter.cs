@@ -136,7 +136,8 @@ public sealed partial class FunctionPackageWriter
             {
                 var bytes = File.ReadAllBytes(entry.Value);
                 kept += bytes.Length;
-                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512(bytes) });
+                var sha512 = Hashes.Get(entry.Value, new[] { bytes }, () => ContentHash.Sha512(bytes));
+                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = sha512 });
                 files.Add(new NupkgFile(entry.Key, Bytes: bytes));
             }
             else
@@ -150,8 +151,13 @@ public sealed partial class FunctionPackageWriter
             contents.Where(e => e.Key.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).Select(e => e.Value));
 
         // The SBOM describes the manifest's closure and files, then is itself a listed, hashed file.
-        var sbom = CycloneDxSbom.Create(manifest, graph.Edges);
-        manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
+        // The same manifest so far (its JSON) and graph give the same SBOM: a build node that packages again reuses it.
+        var (sbom, sbomSha512) = Sboms.Get(graph.Edges, new[] { FunctionManifestSerializer.Serialize(manifest) }, () =>
+        {
+            var created = CycloneDxSbom.Create(manifest, graph.Edges);
+            return (created, ContentHash.Sha512(created));
+        });
+        manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = sbomSha512 });
 
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
         var content = CreateContent(request, manifest, version, manifestBytes, sbom, files);
@@ -284,6 +290,12 @@ public sealed partial class FunctionPackageWriter
     private static partial Regex PackageId();
 
     private const int MaxPackageIdLength = 100;
+
+    /// <summary>SHA-512 of the package files read in this process, by source path, with the bytes hashed.</summary>
+    private static readonly ContentMemo<string, string> Hashes = new(budget: 64L << 20, maxEntries: 4096);
+
+    /// <summary>SBOMs written in this process and their SHA-512, by the graph's edges (a graph is kept while its files' bytes stay), with the manifest's JSON.</summary>
+    private static readonly ContentMemo<RuntimeDependencyEdges, (byte[] Sbom, string Sha512)> Sboms = new(budget: 16L << 20, maxEntries: 16);
 
     /// <summary>How many bytes of the package's files are held in memory between hashing and zipping.</summary>
     private const long InMemoryFilesBudget = 16L << 20;

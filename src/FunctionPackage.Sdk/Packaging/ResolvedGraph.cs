@@ -46,26 +46,13 @@ public sealed class ResolvedGraph
 
         var assetsBytes = File.ReadAllBytes(assetsFilePath);
         var depsBytes = File.ReadAllBytes(depsFilePath);
-        // A build node packages the same function again and again: the same bytes of both files give the same graph
-        // (a byte comparison, never the files' times), so it is parsed again only when either changed.
-        var key = (depsFilePath, assetsFilePath);
-        lock (Parsed)
-        {
-            if (Parsed.TryGetValue(key, out var last) && last.Deps.AsSpan().SequenceEqual(depsBytes) && last.Assets.AsSpan().SequenceEqual(assetsBytes))
-                return last.Graph;
-        }
-        var graph = Parse(depsFilePath, depsBytes, assetsFilePath, assetsBytes);
-        lock (Parsed)
-        {
-            if (Parsed.Count >= MaxParsed) Parsed.Clear();
-            Parsed[key] = (depsBytes, assetsBytes, graph);
-        }
-        return graph;
+        // A build node packages the same function again and again: the same bytes of both files give the same graph.
+        return Parsed.Get((depsFilePath, assetsFilePath), new[] { depsBytes, assetsBytes },
+            () => Parse(depsFilePath, depsBytes, assetsFilePath, assetsBytes));
     }
 
     /// <summary>The graphs read in this process, by file paths, with the bytes they were read from.</summary>
-    private static readonly Dictionary<(string, string), (byte[] Deps, byte[] Assets, ResolvedGraph Graph)> Parsed = new();
-    private const int MaxParsed = 16;
+    private static readonly ContentMemo<(string, string), ResolvedGraph> Parsed = new(budget: 64L << 20, maxEntries: 16);
 
     private static ResolvedGraph Parse(string depsFilePath, byte[] depsBytes, string assetsFilePath, byte[] assetsBytes)
     {
