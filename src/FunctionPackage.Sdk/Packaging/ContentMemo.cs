@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace FunctionPackage.Sdk.Packaging;
 
 /// <summary>
@@ -41,6 +43,48 @@ internal sealed class ContentMemo<TKey, TValue> where TKey : notnull
             _held += size;
         }
         return value;
+    }
+
+    /// <summary>
+    /// <see cref="Get"/> for the contents of files: compared with the kept bytes through a small buffer, so an unchanged
+    /// file allocates nothing (large arrays cost gen-2 collections in a long-lived node); the kept arrays are returned
+    /// as the files' contents. A changed file is read whole and <paramref name="compute"/> gets the new contents.
+    /// </summary>
+    public (TValue Value, byte[][] Contents) GetFromFiles(TKey key, string[] paths, Func<byte[][], TValue> compute)
+    {
+        bool found;
+        (byte[][] Contents, TValue Value) kept;
+        lock (_values) found = _values.TryGetValue(key, out kept);
+        if (found && FilesEqual(paths, kept.Contents)) return (kept.Value, kept.Contents);
+        var contents = paths.Select(File.ReadAllBytes).ToArray();
+        return (Get(key, contents, () => compute(contents)), contents);
+    }
+
+    private static bool FilesEqual(string[] paths, byte[][] contents)
+    {
+        if (paths.Length != contents.Length) return false;
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            for (var i = 0; i < paths.Length; i++)
+            {
+                using var stream = new FileStream(paths[i], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+                if (stream.Length != contents[i].Length) return false;
+                var offset = 0;
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (offset + read > contents[i].Length || !buffer.AsSpan(0, read).SequenceEqual(contents[i].AsSpan(offset, read))) return false;
+                    offset += read;
+                }
+                if (offset != contents[i].Length) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool Equal(byte[][] left, byte[][] right)

@@ -134,9 +134,9 @@ public sealed partial class FunctionPackageWriter
             var length = new FileInfo(entry.Value).Length;
             if (kept + length <= InMemoryFilesBudget)
             {
-                var bytes = File.ReadAllBytes(entry.Value);
+                var (sha512, read) = Hashes.GetFromFiles(entry.Value, new[] { entry.Value }, contents => ContentHash.Sha512(contents[0]));
+                var bytes = read[0];
                 kept += bytes.Length;
-                var sha512 = Hashes.Get(entry.Value, new[] { bytes }, () => ContentHash.Sha512(bytes));
                 manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = sha512 });
                 files.Add(new NupkgFile(entry.Key, Bytes: bytes));
             }

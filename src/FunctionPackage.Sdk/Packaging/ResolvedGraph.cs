@@ -44,11 +44,9 @@ public sealed class ResolvedGraph
         if (!File.Exists(depsFilePath))
             throw new FunctionPackageException(DiagnosticCodes.DepsFileMissing, depsFilePath);
 
-        var assetsBytes = File.ReadAllBytes(assetsFilePath);
-        var depsBytes = File.ReadAllBytes(depsFilePath);
         // A build node packages the same function again and again: the same bytes of both files give the same graph.
-        return Parsed.Get((depsFilePath, assetsFilePath), new[] { depsBytes, assetsBytes },
-            () => Parse(depsFilePath, depsBytes, assetsFilePath, assetsBytes));
+        return Parsed.GetFromFiles((depsFilePath, assetsFilePath), new[] { depsFilePath, assetsFilePath },
+            contents => Parse(depsFilePath, contents[0], assetsFilePath, contents[1])).Value;
     }
 
     /// <summary>The graphs read in this process, by file paths, with the bytes they were read from.</summary>
