@@ -8,9 +8,11 @@ namespace FunctionPackage.Sdk.Packaging;
 /// was computed from are equal, compared byte for byte — never by time stamps or a hash alone. The arrays are kept as
 /// given: callers pass arrays nothing changes afterwards. Bounded in bytes and entries: when full, it starts over.
 /// </summary>
-internal sealed class ContentMemo<TKey, TValue> where TKey : notnull
+internal sealed class ContentMemo<TKey, TValue> where TKey : class where TValue : class
 {
-    private readonly Dictionary<TKey, (byte[][] Contents, TValue Value)> _values = new();
+    // Reference types only, keys and values: generic code over them is shared and precompiled (ReadyToRun), where a
+    // value-type instantiation of Dictionary is JIT-compiled in every fresh node — measured at +20 ms on a first call.
+    private readonly Dictionary<TKey, Kept> _values = new();
     private readonly long _budget;
     private readonly int _maxEntries;
     private long _held;
@@ -39,7 +41,7 @@ internal sealed class ContentMemo<TKey, TValue> where TKey : notnull
                 _values.Clear();
                 _held = 0;
             }
-            _values[key] = (contents, value);
+            _values[key] = new Kept(contents, value);
             _held += size;
         }
         return value;
@@ -52,10 +54,9 @@ internal sealed class ContentMemo<TKey, TValue> where TKey : notnull
     /// </summary>
     public (TValue Value, byte[][] Contents) GetFromFiles(TKey key, string[] paths, Func<byte[][], TValue> compute)
     {
-        bool found;
-        (byte[][] Contents, TValue Value) kept;
-        lock (_values) found = _values.TryGetValue(key, out kept);
-        if (found && FilesEqual(paths, kept.Contents)) return (kept.Value, kept.Contents);
+        Kept? kept;
+        lock (_values) _values.TryGetValue(key, out kept);
+        if (kept is not null && FilesEqual(paths, kept.Contents)) return (kept.Value, kept.Contents);
         var contents = paths.Select(File.ReadAllBytes).ToArray();
         return (Get(key, contents, () => compute(contents)), contents);
     }
@@ -86,6 +87,8 @@ internal sealed class ContentMemo<TKey, TValue> where TKey : notnull
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private sealed record Kept(byte[][] Contents, TValue Value);
 
     private static bool Equal(byte[][] left, byte[][] right)
     {

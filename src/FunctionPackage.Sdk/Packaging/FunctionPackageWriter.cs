@@ -155,7 +155,7 @@ public sealed partial class FunctionPackageWriter
         var (sbom, sbomSha512) = Sboms.Get(graph.Edges, new[] { FunctionManifestSerializer.Serialize(manifest) }, () =>
         {
             var created = CycloneDxSbom.Create(manifest, graph.Edges);
-            return (created, ContentHash.Sha512(created));
+            return new HashedBytes(created, ContentHash.Sha512(created));
         });
         manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = sbomSha512 });
 
@@ -295,7 +295,9 @@ public sealed partial class FunctionPackageWriter
     private static readonly ContentMemo<string, string> Hashes = new(budget: 64L << 20, maxEntries: 4096);
 
     /// <summary>SBOMs written in this process and their SHA-512, by the graph's edges (a graph is kept while its files' bytes stay), with the manifest's JSON.</summary>
-    private static readonly ContentMemo<RuntimeDependencyEdges, (byte[] Sbom, string Sha512)> Sboms = new(budget: 16L << 20, maxEntries: 16);
+    private static readonly ContentMemo<RuntimeDependencyEdges, HashedBytes> Sboms = new(budget: 16L << 20, maxEntries: 16);
+
+    private sealed record HashedBytes(byte[] Bytes, string Sha512);
 
     /// <summary>How many bytes of the package's files are held in memory between hashing and zipping.</summary>
     private const long InMemoryFilesBudget = 16L << 20;

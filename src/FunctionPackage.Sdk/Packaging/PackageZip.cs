@@ -138,7 +138,8 @@ internal static class DeflatedEntries
     private const long Budget = 64L << 20;
 
     private static readonly object Gate = new();
-    private static readonly Dictionary<int, List<(NupkgFile Original, DeflatedEntry Deflated)>> ByLength = new();
+    // Reference-type values (not tuples): shared generic code, precompiled, as in ContentMemo.
+    private static readonly Dictionary<int, List<Kept>> ByLength = new();
     private static long _held;
 
     /// <param name="file">In memory: its bytes and write calls are the key.</param>
@@ -150,9 +151,9 @@ internal static class DeflatedEntries
         {
             if (ByLength.TryGetValue(bytes.Length, out var candidates))
             {
-                foreach (var (original, deflated) in candidates)
+                foreach (var kept in candidates)
                 {
-                    if (original.Bytes.AsSpan().SequenceEqual(bytes) && original.Writes.AsSpan().SequenceEqual(file.Writes)) return deflated;
+                    if (kept.Original.Bytes.AsSpan().SequenceEqual(bytes) && kept.Original.Writes.AsSpan().SequenceEqual(file.Writes)) return kept.Deflated;
                 }
             }
         }
@@ -169,11 +170,13 @@ internal static class DeflatedEntries
             }
             if (!ByLength.TryGetValue(bytes.Length, out var list)) ByLength[bytes.Length] = list = new();
             // A copy: the caller's arrays may change after this package is written.
-            list.Add((file with { Bytes = (byte[])bytes.Clone(), Writes = (int[]?)file.Writes?.Clone() }, entry));
+            list.Add(new Kept(file with { Bytes = (byte[])bytes.Clone(), Writes = (int[]?)file.Writes?.Clone() }, entry));
             _held += cost;
         }
         return entry;
     }
+
+    private sealed record Kept(NupkgFile Original, DeflatedEntry Deflated);
 
     private static readonly DeflatedEntry Empty = new(Array.Empty<byte>(), 0, 0);
 

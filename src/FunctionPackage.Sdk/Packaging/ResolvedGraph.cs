@@ -45,12 +45,12 @@ public sealed class ResolvedGraph
             throw new FunctionPackageException(DiagnosticCodes.DepsFileMissing, depsFilePath);
 
         // A build node packages the same function again and again: the same bytes of both files give the same graph.
-        return Parsed.GetFromFiles((depsFilePath, assetsFilePath), new[] { depsFilePath, assetsFilePath },
+        return Parsed.GetFromFiles(depsFilePath + "\n" + assetsFilePath, new[] { depsFilePath, assetsFilePath },
             contents => Parse(depsFilePath, contents[0], assetsFilePath, contents[1])).Value;
     }
 
-    /// <summary>The graphs read in this process, by file paths, with the bytes they were read from.</summary>
-    private static readonly ContentMemo<(string, string), ResolvedGraph> Parsed = new(budget: 64L << 20, maxEntries: 16);
+    /// <summary>The graphs read in this process, by file paths (one string), with the bytes they were read from.</summary>
+    private static readonly ContentMemo<string, ResolvedGraph> Parsed = new(budget: 64L << 20, maxEntries: 16);
 
     private static ResolvedGraph Parse(string depsFilePath, byte[] depsBytes, string assetsFilePath, byte[] assetsBytes)
     {
