@@ -192,28 +192,28 @@ public sealed class WriterProbe
                 return warm[warm.Count / 2];
             }
             ResolvedGraph graph = null!;
-            Phase("read deps.json + project.assets.json (ResolvedGraph.Read, the SBOM's edges included)", () => graph = ResolvedGraph.Read(request.DepsFilePath, request.AssetsFilePath));
+            Phase("read deps.json + project.assets.json (ResolvedGraph.Read, the SBOM's edges included; warm: compared with the kept bytes, not parsed)", () => graph = ResolvedGraph.Read(request.DepsFilePath, request.AssetsFilePath));
             Phase("parse the version (NuGetVersion.TryParse: loads NuGet.Versioning)", () => NuGetVersion.TryParse(request.PackageVersion, out _));
             Phase($"restore sources of {graph.Packages.Count} packages (ResolvedGraph.FindRestoreSource: .nupkg.metadata)", () => { foreach (var p in graph.Packages) graph.FindRestoreSource(p); });
             var manifest = new FunctionPackage.Model.FunctionManifest { Id = request.PackageId, Version = request.PackageVersion };
             foreach (var p in graph.Packages)
                 manifest.Dependencies.Add(new FunctionPackage.Model.DependencyDefinition { Id = p.Id, Version = p.Version, Sha512 = p.Sha512, Path = p.Path });
-            Phase($"hash {request.OwnFiles.Count} own files (SHA-512)", () =>
+            Phase($"hash {request.OwnFiles.Count} own files (SHA-512; the work itself: a warm Write reuses the hash of equal bytes)", () =>
             {
                 manifest.Files.Clear();
                 foreach (var file in request.OwnFiles)
                     manifest.Files.Add(new FunctionPackage.Model.FileEntry { Path = "function/" + file.RelativePath, Sha512 = FunctionPackage.Model.ContentHash.Sha512File(publish + file.RelativePath) });
             });
             byte[] sbom = null!;
-            Phase("SBOM (CycloneDxSbom.Create)", () => sbom = CycloneDxSbom.Create(manifest, graph.Edges));
+            Phase("SBOM (CycloneDxSbom.Create; the work itself: a warm Write reuses the SBOM of an equal manifest and graph)", () => sbom = CycloneDxSbom.Create(manifest, graph.Edges));
             byte[] manifestBytes = null!;
             Phase("function.json (FunctionManifestSerializer.Serialize)", () => manifestBytes = FunctionPackage.Model.FunctionManifestSerializer.Serialize(manifest));
             var content = new NupkgContent(
                 request.PackageId, NuGetVersion.Parse(request.PackageVersion), "d", new[] { request.PackageId }, request.TargetFramework,
                 manifest.Dependencies.Select(d => new NupkgDependency(d.Id, NuGetVersion.Parse(d.Version))).ToList(),
                 new[] { new NupkgFile("function.json", Bytes: manifestBytes), new NupkgFile("sbom.cdx.json", Bytes: sbom) }
-                    .Concat(request.OwnFiles.Select(f => new NupkgFile("function/" + f.RelativePath, SourcePath: publish + f.RelativePath))).ToList());
-            Phase("encode the .nupkg to memory (NupkgWriter.Write: nuspec, deflate)", () => NupkgWriter.Write(new MemoryStream(), content));
+                    .Concat(request.OwnFiles.Select(f => new NupkgFile("function/" + f.RelativePath, Bytes: File.ReadAllBytes(publish + f.RelativePath)))).ToList());
+            Phase("encode the .nupkg to memory (NupkgWriter.Write: nuspec, deflate; files in memory as the writer passes them, warm: deflated entries from the node's cache)", () => NupkgWriter.Write(new MemoryStream(), content));
             var whole = Phase("whole FunctionPackageWriter.Write, to a file (output deleted before each call)",
                 () => { if (File.Exists(request.OutputPath)) File.Delete(request.OutputPath); new FunctionPackageWriter().Write(request); });
             Console.WriteLine($"warm_median_cpu_ms={F(whole)}");

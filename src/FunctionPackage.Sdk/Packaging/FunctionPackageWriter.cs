@@ -133,9 +133,10 @@ public sealed class FunctionPackageWriter
             var length = new FileInfo(entry.Value).Length;
             if (kept + length <= InMemoryFilesBudget)
             {
-                var bytes = File.ReadAllBytes(entry.Value);
+                var (sha512, read) = Hashes.GetFromFiles(entry.Value, new[] { entry.Value }, contents => ContentHash.Sha512(contents[0]));
+                var bytes = read[0];
                 kept += bytes.Length;
-                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = ContentHash.Sha512(bytes) });
+                manifest.Files.Add(new FileEntry { Path = entry.Key, Sha512 = sha512 });
                 files.Add(new NupkgFile(entry.Key, Bytes: bytes));
             }
             else
@@ -149,8 +150,13 @@ public sealed class FunctionPackageWriter
             contents.Where(e => e.Key.StartsWith(FunctionPackageFormat.FunctionFolder, StringComparison.Ordinal)).Select(e => e.Value));
 
         // The SBOM describes the manifest's closure and files, then is itself a listed, hashed file.
-        var sbom = CycloneDxSbom.Create(manifest, graph.Edges);
-        manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = ContentHash.Sha512(sbom) });
+        // The same manifest so far (its JSON) and graph give the same SBOM: a build node that packages again reuses it.
+        var (sbom, sbomSha512) = Sboms.Get(graph.Edges, new[] { FunctionManifestSerializer.Serialize(manifest) }, () =>
+        {
+            var created = CycloneDxSbom.Create(manifest, graph.Edges);
+            return new HashedBytes(created, ContentHash.Sha512(created));
+        });
+        manifest.Files.Add(new FileEntry { Path = FunctionPackageFormat.SbomPath, Sha512 = sbomSha512 });
 
         var manifestBytes = FunctionManifestSerializer.Serialize(manifest);
         var content = CreateContent(request, manifest, version, manifestBytes, sbom, files);
@@ -276,6 +282,14 @@ public sealed class FunctionPackageWriter
         }
         return recorded;
     }
+
+    /// <summary>SHA-512 of the package files read in this process, by source path, with the bytes hashed.</summary>
+    private static readonly ContentMemo<string, string> Hashes = new(budget: 64L << 20, maxEntries: 4096);
+
+    /// <summary>SBOMs written in this process and their SHA-512, by the graph's edges (a graph is kept while its files' bytes stay), with the manifest's JSON.</summary>
+    private static readonly ContentMemo<RuntimeDependencyEdges, HashedBytes> Sboms = new(budget: 16L << 20, maxEntries: 16);
+
+    private sealed record HashedBytes(byte[] Bytes, string Sha512);
 
     /// <summary>How many bytes of the package's files are held in memory between hashing and zipping.</summary>
     private const long InMemoryFilesBudget = 16L << 20;

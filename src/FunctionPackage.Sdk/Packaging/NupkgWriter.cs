@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
@@ -7,10 +6,34 @@ using NuGet.Versioning;
 
 namespace FunctionPackage.Sdk.Packaging;
 
-/// <summary>One file of a .nupkg: its path in the package and its bytes, in memory or in a file on disk.</summary>
-public sealed record NupkgFile(string Path, byte[]? Bytes = null, string? SourcePath = null)
+/// <summary>
+/// One file of a .nupkg: its path in the package and its bytes, in memory or in a file on disk. <paramref name="Writes"/>:
+/// how in-memory bytes reach the deflater — each n ≥ 0 a write of the next n bytes, -1 a flush — where it is not one write
+/// of them all: deflate's output depends on the write calls (a flush ends a block), and the XML parts keep the calls
+/// PackageBuilder's XmlWriter and StreamWriter made.
+/// </summary>
+public sealed record NupkgFile(string Path, byte[]? Bytes = null, string? SourcePath = null, int[]? Writes = null)
 {
+    public const int Flush = -1;
+
     public Stream Open() => Bytes is not null ? new MemoryStream(Bytes, writable: false) : File.OpenRead(SourcePath!);
+
+    /// <summary>Writes the file to <paramref name="target"/> with its write calls (a stream copy where none are recorded).</summary>
+    public void CopyTo(Stream target)
+    {
+        if (Bytes is null || Writes is null)
+        {
+            using var source = Open();
+            source.CopyTo(target);
+            return;
+        }
+        var offset = 0;
+        foreach (var call in Writes)
+        {
+            if (call == Flush) target.Flush();
+            else { target.Write(Bytes, offset, call); offset += call; }
+        }
+    }
 }
 
 /// <summary>A dependency of the single dependency group, pinned to exactly <paramref name="Version"/>.</summary>
@@ -30,7 +53,7 @@ public sealed record NupkgContent(
 /// those NuGet.Packaging 7.9.0's <c>PackageBuilder(deterministic: true)</c> with <c>DeterministicTimestamp</c> writes
 /// for the same content — the packages this SDK always produced — entry for entry: <c>_rels/.rels</c>, the nuspec,
 /// the files sorted by path (ordinal), <c>[Content_Types].xml</c>, then <c>nuget.psmdcp</c>; deflate (Optimal), every
-/// entry stamped <see cref="FunctionPackageFormat.DeterministicTimestamp"/>. NupkgWriterTests hold it to that, shape by
+/// entry stamped <see cref="FunctionPackageFormat.DeterministicTimestamp"/>, written by <see cref="PackageZip"/>. NupkgWriterTests hold it to that, shape by
 /// shape, against PackageBuilder itself.
 /// </summary>
 public static class NupkgWriter
@@ -50,18 +73,21 @@ public static class NupkgWriter
     private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
     private static readonly Uri PartUriBase = new("http://defaultcontainer/");
 
-    public static void Write(Stream output, NupkgContent content)
+    public static void Write(Stream output, NupkgContent content) => PackageZip.Write(output, Entries(content));
+
+    /// <summary>The package's zip entries in PackageBuilder's order, <see cref="NupkgFile.Path"/> each one's entry name.</summary>
+    public static IReadOnlyList<NupkgFile> Entries(NupkgContent content)
     {
         var nuspecPath = content.Id + ".nuspec";
         var files = content.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var entries = new List<NupkgFile>(files.Count + 4);
 
-        WriteText(zip, "_rels/.rels", new XDocument(new XElement(Relationships + "Relationships",
+        entries.Add(Text("_rels/.rels", new XDocument(new XElement(Relationships + "Relationships",
             Relationship("http://schemas.microsoft.com/packaging/2010/07/manifest", "/" + nuspecPath),
-            Relationship("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "/" + PsmdcpPath))));
+            Relationship("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "/" + PsmdcpPath)))));
 
-        // The nuspec is saved to the stream itself (UTF-8 with a BOM), the other XML parts through a StreamWriter (no BOM).
-        using (var stream = CreateEntry(zip, nuspecPath).Open()) Nuspec(content).Save(stream);
+        // The nuspec is saved to the entry's stream itself (UTF-8 with a BOM), the other XML parts through a StreamWriter (no BOM).
+        entries.Add(Recorded(nuspecPath, stream => Nuspec(content).Save(stream)));
 
         var extensions = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var withoutExtension = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -72,9 +98,7 @@ public static class NupkgWriter
             else withoutExtension.Add("/" + file.Path.Replace('\\', '/'));
             // PackageBuilder leaves out any file named *.nuspec (only its own nuspec is one), yet lists its extension.
             if (file.Path.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)) continue;
-            using var source = file.Open();
-            using var target = CreateEntry(zip, PartName(file.Path)).Open();
-            source.CopyTo(target);
+            entries.Add(file with { Path = PartName(file.Path) });
         }
         extensions.Add("nuspec");
 
@@ -85,9 +109,9 @@ public static class NupkgWriter
             types.Add(new XElement(ContentTypes + "Default", new XAttribute("Extension", extension), new XAttribute("ContentType", Octet)));
         foreach (var partName in withoutExtension)
             types.Add(new XElement(ContentTypes + "Override", new XAttribute("PartName", partName), new XAttribute("ContentType", Octet)));
-        WriteText(zip, "[Content_Types].xml", new XDocument(types));
+        entries.Add(Text("[Content_Types].xml", new XDocument(types)));
 
-        WriteText(zip, PsmdcpPath, new XDocument(new XElement(CoreProperties + "coreProperties",
+        entries.Add(Text(PsmdcpPath, new XDocument(new XElement(CoreProperties + "coreProperties",
             new XAttribute(XNamespace.Xmlns + "dc", Dc.NamespaceName),
             new XAttribute(XNamespace.Xmlns + "dcterms", "http://purl.org/dc/terms/"),
             new XAttribute(XNamespace.Xmlns + "xsi", "http://www.w3.org/2001/XMLSchema-instance"),
@@ -96,7 +120,8 @@ public static class NupkgWriter
             new XElement(Dc + "identifier", content.Id),
             new XElement(CoreProperties + "version", content.Version.ToString()),
             new XElement(CoreProperties + "keywords", ""),
-            new XElement(CoreProperties + "lastModifiedBy", Creator))));
+            new XElement(CoreProperties + "lastModifiedBy", Creator)))));
+        return entries;
     }
 
     private static XDocument Nuspec(NupkgContent content)
@@ -138,17 +163,43 @@ public static class NupkgWriter
         return relative.GetComponents(UriComponents.SerializationInfoString, UriFormat.Unescaped);
     }
 
-    private static ZipArchiveEntry CreateEntry(ZipArchive zip, string name)
+    /// <summary>An XML part through a StreamWriter, flushed, as PackageBuilder wrote it.</summary>
+    private static NupkgFile Text(string name, XDocument document) => Recorded(name, stream =>
     {
-        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = FunctionPackageFormat.DeterministicTimestamp;
-        return entry;
-    }
-
-    private static void WriteText(ZipArchive zip, string name, XDocument document)
-    {
-        using var writer = new StreamWriter(CreateEntry(zip, name).Open());
+        using var writer = new StreamWriter(stream, leaveOpen: true);
         document.Save(writer);
         writer.Flush();
+    });
+
+    /// <summary>The bytes <paramref name="write"/> writes to an entry's stream, with its write and flush calls.</summary>
+    private static NupkgFile Recorded(string name, Action<Stream> write)
+    {
+        var recording = new RecordingStream();
+        write(recording);
+        return new NupkgFile(name, Bytes: recording.Bytes.ToArray(), Writes: recording.Calls.ToArray());
+    }
+
+    /// <summary>Keeps what is written and how; like a zip entry's stream, write-only and not seekable.</summary>
+    private sealed class RecordingStream : Stream
+    {
+        public MemoryStream Bytes { get; } = new();
+        public List<int> Calls { get; } = new();
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Flush() => Calls.Add(NupkgFile.Flush);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Bytes.Write(buffer);
+            Calls.Add(buffer.Length);
+        }
+        public override void WriteByte(byte value) => Write(new[] { value });
     }
 }

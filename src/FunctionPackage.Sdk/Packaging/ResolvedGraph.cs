@@ -44,8 +44,18 @@ public sealed class ResolvedGraph
         if (!File.Exists(depsFilePath))
             throw new FunctionPackageException(DiagnosticCodes.DepsFileMissing, depsFilePath);
 
-        using var assets = JsonDocument.Parse(File.ReadAllBytes(assetsFilePath));
-        using var deps = JsonDocument.Parse(File.ReadAllBytes(depsFilePath));
+        // A build node packages the same function again and again: the same bytes of both files give the same graph.
+        return Parsed.GetFromFiles(depsFilePath + "\n" + assetsFilePath, new[] { depsFilePath, assetsFilePath },
+            contents => Parse(depsFilePath, contents[0], assetsFilePath, contents[1])).Value;
+    }
+
+    /// <summary>The graphs read in this process, by file paths (one string), with the bytes they were read from.</summary>
+    private static readonly ContentMemo<string, ResolvedGraph> Parsed = new(budget: 64L << 20, maxEntries: 16);
+
+    private static ResolvedGraph Parse(string depsFilePath, byte[] depsBytes, string assetsFilePath, byte[] assetsBytes)
+    {
+        using var assets = JsonDocument.Parse(assetsBytes);
+        using var deps = JsonDocument.Parse(depsBytes);
 
         // One pass over the assets file's libraries (JsonElement.TryGetProperty is a linear scan, once per package):
         // the exact key, else the first that differs only in case.
@@ -94,7 +104,7 @@ public sealed class ResolvedGraph
             var byId = string.CompareOrdinal(a.Id.ToLowerInvariant(), b.Id.ToLowerInvariant());
             return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
         });
-        return new ResolvedGraph(packages, folders, sources, RuntimeDependencyEdges.From(deps.RootElement));
+        return new ResolvedGraph(packages.AsReadOnly(), folders.AsReadOnly(), sources.AsReadOnly(), RuntimeDependencyEdges.From(deps.RootElement));
     }
 
     /// <summary>The original .nupkg of a package as restore left it in a package folder, or null.</summary>

@@ -51,6 +51,34 @@ public sealed class FunctionPackageWriterTests : IDisposable
     }
 
     [Fact]
+    public void Packaging_again_after_a_one_byte_edit_gives_the_new_bytes_hash_and_sbom()
+    {
+        // A build node keeps hashes, the SBOM and deflated entries for the next run: an edit that keeps the file's length
+        // and write time must still reach every one of them.
+        new FunctionPackageWriter().Write(_fixture.CreateRequest());
+        var before = File.ReadAllBytes(_fixture.OutputPath);
+        var dll = Path.Combine(_fixture.PublishDir, "Fn.dll");
+        var stamp = File.GetLastWriteTimeUtc(dll);
+        var edited = File.ReadAllBytes(dll);
+        edited[0] ^= 0x20;
+        File.WriteAllBytes(dll, edited);
+        File.SetLastWriteTimeUtc(dll, stamp);
+
+        var result = new FunctionPackageWriter().Write(_fixture.CreateRequest());
+
+        Assert.True(result.Rewritten);
+        using var package = new FunctionPackageArchive(_fixture.OutputPath);
+        Assert.Equal(edited, package.ReadBytes("function/Fn.dll"));
+        var manifest = package.ReadManifest();
+        var hash = ContentHash.Sha512(edited);
+        Assert.Equal(hash, manifest.Files.Single(f => f.Path == "function/Fn.dll").Sha512);
+        var sbom = package.ReadBytes(FunctionPackageFormat.SbomPath);
+        Assert.Contains(CycloneDxSbom.Hex(hash), System.Text.Encoding.UTF8.GetString(sbom));
+        Assert.Equal(ContentHash.Sha512(sbom), manifest.Files.Single(f => f.Path == FunctionPackageFormat.SbomPath).Sha512);
+        Assert.False(before.AsSpan().SequenceEqual(File.ReadAllBytes(_fixture.OutputPath)));
+    }
+
+    [Fact]
     public void Runtime_comes_from_the_published_runtimeconfig()
     {
         new FunctionPackageWriter().Write(_fixture.CreateRequest());

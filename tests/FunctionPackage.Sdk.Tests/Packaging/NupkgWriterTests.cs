@@ -50,6 +50,20 @@ public sealed class NupkgWriterTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Direct_zip_bytes_equal_ZipArchive_bytes(string shape)
+    {
+        // The same entries through ZipArchive, as NupkgWriter wrote them before PackageZip: same bytes, cache cold or warm.
+        var request = Shape(shape);
+        var reference = Write(request, new FunctionPackageWriter((stream, content) => PackageZip.WriteWithZipArchive(stream, NupkgWriter.Entries(content))), "ziparchive.nupkg");
+        for (var pass = 1; pass <= 2; pass++)
+        {
+            var direct = Write(request, new FunctionPackageWriter(), $"direct{pass}.nupkg");
+            Assert.True(direct.AsSpan().SequenceEqual(reference), $"{shape}, pass {pass}: the direct zip differs from ZipArchive's.\n{Describe(direct, reference)}");
+        }
+    }
+
+    [Theory]
     [InlineData("Fn")]
     [InlineData("Contoso.Orders-Fn_2")]
     [InlineData("Ünïcode.Ids")]
