@@ -108,34 +108,28 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
 dotnet publish "$baselines/LambdaBaseline/LambdaBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
   -r linux-x64 --self-contained false "$inventory_project" -o "$work/lambda/baseline-publish"
 zip_folder "$work/lambda/baseline-publish" "$work/lambda/baseline.zip"
-# Azure custom handler on a plan with .NET: the publish folder beside host.json and the same function.json and settings.
-dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
-  "$inventory_project" -o "$work/azure/baseline/baseline"
-mkdir -p "$work/azure/baseline/Inventory"
-cp "$work/azure/export/Inventory/function.json" "$work/azure/baseline/Inventory/function.json"
-cp "$work/azure/export/local.settings.json" "$work/azure/baseline/local.settings.json"
-cat > "$work/azure/baseline/host.json" <<'JSON'
-{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"dotnet","arguments":["baseline/AzureBaseline.dll"],"workingDirectory":"."},"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}
-JSON
+# An AzureBaseline app beside a copy of <dir>/export's function.json and local.settings.json, started as host.json's
+# customHandler.description says (a JSON object).
+azure_baseline() { # <dir> <description> [dotnet publish options...]
+  local dir="$1" description="$2"; shift 2
+  dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
+    "$@" "$inventory_project" -o "$dir/baseline/baseline"
+  mkdir -p "$dir/baseline/Inventory"
+  cp "$dir/export/Inventory/function.json" "$dir/baseline/Inventory/function.json"
+  cp "$dir/export/local.settings.json" "$dir/baseline/local.settings.json"
+  printf '{"version":"2.0","customHandler":{"description":%s,"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}\n' \
+    "$description" > "$dir/baseline/host.json"
+}
+on_dotnet='{"defaultExecutablePath":"dotnet","arguments":["baseline/AzureBaseline.dll"],"workingDirectory":"."}'
+# On a plan with .NET: the publish folder, for any plan.
+azure_baseline "$work/azure" "$on_dotnet"
 zip_folder "$work/azure/baseline" "$work/azure/baseline.zip"
 # The same on a plan with .NET whose architecture is known: as a user publishes for it (linux-x64, framework-dependent).
-dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
-  -r linux-x64 --self-contained false "$inventory_project" -o "$work/azure-fd-x64/baseline/baseline"
-mkdir -p "$work/azure-fd-x64/baseline/Inventory"
-cp "$work/azure-fd-x64/export/Inventory/function.json" "$work/azure-fd-x64/baseline/Inventory/function.json"
-cp "$work/azure-fd-x64/export/local.settings.json" "$work/azure-fd-x64/baseline/local.settings.json"
-cp "$work/azure/baseline/host.json" "$work/azure-fd-x64/baseline/host.json"
-# Azure custom handler on a plan without .NET: as a user publishes one self-contained (linux-x64, the export's default
-# RID), its apphost started by host.json. Both sides run the same .NET (the SDK's runtime packs, 10.0.12 here; the
-# export's from RuntimePacks.json).
-dotnet publish "$baselines/AzureBaseline/AzureBaseline.csproj" -c Release -nologo -v:q -p:UseSharedCompilation=false \
-  -r linux-x64 --self-contained true "$inventory_project" -o "$work/azure-sc/baseline/baseline"
-mkdir -p "$work/azure-sc/baseline/Inventory"
-cp "$work/azure-sc/export/Inventory/function.json" "$work/azure-sc/baseline/Inventory/function.json"
-cp "$work/azure-sc/export/local.settings.json" "$work/azure-sc/baseline/local.settings.json"
-cat > "$work/azure-sc/baseline/host.json" <<'JSON'
-{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"baseline/AzureBaseline","workingDirectory":"."},"enableForwardingHttpRequest":false},"extensions":{"http":{"routePrefix":""}}}
-JSON
+azure_baseline "$work/azure-fd-x64" "$on_dotnet" -r linux-x64 --self-contained false
+# On a plan without .NET: as a user publishes one self-contained (linux-x64, the export's default RID), its apphost
+# started by host.json. Both sides run the same .NET (the SDK's runtime packs, 10.0.12 here; the export's from
+# RuntimePacks.json).
+azure_baseline "$work/azure-sc" '{"defaultExecutablePath":"baseline/AzureBaseline","workingDirectory":"."}' -r linux-x64 --self-contained true
 # OpenWhisk docker action: the SDK's container publish onto the same base image, user 1654 as fnpkg's images.
 DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry" dotnet publish "$baselines/OpenWhiskBaseline/OpenWhiskBaseline.csproj" -c Release -nologo -v:q \
   -p:UseSharedCompilation=false "$inventory_project" -t:PublishContainer -p:ContainerBaseImage="$base_image" -p:ContainerRegistry="$registry" \
