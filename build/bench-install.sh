@@ -356,7 +356,7 @@ w(f"Where a no-op's time goes: the `id@version` no-op touches no feed and no net
   "fnpkg keeps this path small on purpose: a synchronous stderr logger (`Commands/PlainConsoleLogger.cs`; the console logger's "
   "DI/options setup alone JIT-compiled ~470 methods), a source-generated `install.json` reader (`InstallReceiptJsonContext`), "
   "no NuGet.Protocol load before the no-op check, and `install <id>@<version> --root <root>` answered before the command line "
-  "is built (`Commands/NoOpInstall.cs`: no System.CommandLine tree, logger factory or installer services when it is a no-op). "
+  "is built (`Commands/InstalledShortcut.cs`: no System.CommandLine tree, logger factory or installer services when it is a no-op; the same for `run <id>@<version> --root <root> [--urls <urls>]`). "
   "What is left is the runtime start itself and loading fnpkg's own assemblies.")
 section = "\n".join(out) + "\n"
 

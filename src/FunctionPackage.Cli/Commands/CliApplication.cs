@@ -38,7 +38,7 @@ public sealed partial class CliApplication
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default, bool ownsProcess = false)
     {
-        if (NoOpInstall.TryRun(args, output) is { } done) return done;
+        if (await InstalledShortcut.TryRunAsync(args, output, ownsProcess) is { } done) return done;
         return await ParseAndRunAsync(args, output, cancellationToken, ownsProcess);
     }
 
@@ -332,9 +332,9 @@ public sealed partial class CliApplication
                 Root = parse.GetValue(root)!,
                 Sources = parse.GetValue(sources) ?? Array.Empty<string>(),
             }, parse), cancellationToken);
-            var launcher = new HostLauncher();
             // --env/--env-file: the function's environment must be a process's own (native code reads it too).
             var inProcess = _ownsProcess && !parse.GetValue(isolated) && runtime.Environment.Count == 0;
+            var launcher = new HostLauncher();
             return await launcher.RunAsync(launcher.CreateServe(installed.FunctionDirectory, installed.PackagesFolder, parse.GetValue(urls),
                 runtime.InvocationTimeoutSeconds, runtime.MaxConcurrentInvocations, runtime.MaxRequestBodyBytes, runtime.Environment,
                 runtime.DrainTimeoutSeconds), inProcess, _logger, cancellationToken);
@@ -386,8 +386,10 @@ public sealed partial class CliApplication
 
     private FunctionInstaller Installer() => FunctionInstaller.CreateDefault(_loggerFactory.CreateLogger<FunctionInstaller>());
 
+    private Task<int> Guard(Func<Task<int>> action) => Guard(action, _logger);
+
     /// <summary>Turns expected failures into their exit codes; anything else is a bug (exit 70, with the stack trace).</summary>
-    private async Task<int> Guard(Func<Task<int>> action)
+    internal static async Task<int> Guard(Func<Task<int>> action, ILogger logger)
     {
         try
         {
@@ -395,22 +397,22 @@ public sealed partial class CliApplication
         }
         catch (FunctionPackageException ex)
         {
-            _logger.LogError("{Message}", ex.Message);
+            logger.LogError("{Message}", ex.Message);
             return ExitCodeTable.For(ex.Code);
         }
         catch (FunctionPackage.Oci.OciException ex)
         {
-            _logger.LogError("{Message}", ex.Message);
+            logger.LogError("{Message}", ex.Message);
             return ExitCodeTable.Registry;
         }
         catch (OperationCanceledException)
         {
-            _logger.LogWarning("Canceled.");
+            logger.LogWarning("Canceled.");
             return 130;
         }
         catch (Exception ex)
         {
-            _logger.LogCritical(ex, "Unexpected error (a bug in fnpkg; please report it): {Message}", ex.Message);
+            logger.LogCritical(ex, "Unexpected error (a bug in fnpkg; please report it): {Message}", ex.Message);
             return ExitCodes.InternalError;
         }
     }

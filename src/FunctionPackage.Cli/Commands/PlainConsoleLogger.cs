@@ -14,7 +14,7 @@ internal sealed class PlainConsoleLoggerProvider : ILoggerProvider
 
     /// <param name="writer">Where the lines go (stderr).</param>
     /// <param name="minimum">Trace (all) under a <see cref="LoggerFactory"/>, whose filter applies the verbosity; a
-    /// logger used without a factory (<see cref="NoOpInstall"/>) filters here.</param>
+    /// logger used without a factory (<see cref="InstalledShortcut"/>) filters here.</param>
     public PlainConsoleLoggerProvider(TextWriter writer, LogLevel minimum = LogLevel.Trace)
     {
         _writer = writer;
