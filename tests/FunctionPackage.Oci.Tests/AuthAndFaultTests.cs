@@ -156,6 +156,8 @@ public sealed class FakeRegistryTests
     {
         public required Func<HttpRequestMessage, HttpResponseMessage> Answer { get; init; }
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromResult(Answer(request));
+        // The client's manifest and blob GETs are synchronous (HttpClient.Send), as SocketsHttpHandler serves them.
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) => Answer(request);
     }
 
     private static RegistryClient Client(Func<HttpRequestMessage, HttpResponseMessage> answer) =>

@@ -47,6 +47,15 @@ public sealed class RegistryClient : IDisposable
     public string Registry { get; }
     public Uri BaseUri { get; }
 
+    /// <summary>
+    /// Manifest and blob GETs use <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>
+    /// and blocking reads (HTTP/1.1, which is all this client asks for): a pull's awaits then complete at once, so no
+    /// async state machine of ours or of SocketsHttpHandler's is boxed, and none of those generic instantiations (code
+    /// no ReadyToRun image holds) is JIT-compiled in a fresh process. Pushes stay asynchronous. A pull blocks its
+    /// thread: the installer runs it on the thread pool. The same rules (timeouts, codes) hold either way.
+    /// </summary>
+    private const bool Synchronous = true;
+
     /// <summary>Bytes of blob content sent by uploads of this client (not counting manifests).</summary>
     public long BytesUploaded { get; private set; }
 
@@ -85,19 +94,20 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>GET a manifest or index by tag or digest; its bytes are checked against the digest asked for or announced.</summary>
-    public async Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken = default)
-    {
-        return await TryGetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false)
-            ?? throw OciErrors.NoManifest(Registry, repository, reference);
-    }
+    public Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken = default) =>
+        GetManifestCoreAsync(repository, reference, required: true, cancellationToken)!;
 
-    private async Task<ManifestContent?> TryGetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
+    private Task<ManifestContent?> TryGetManifestAsync(string repository, string reference, CancellationToken cancellationToken) =>
+        GetManifestCoreAsync(repository, reference, required: false, cancellationToken);
+
+    /// <summary>The one manifest GET: null when the registry has none, unless <paramref name="required"/> (then FPKG6006).</summary>
+    private async Task<ManifestContent?> GetManifestCoreAsync(string repository, string reference, bool required, CancellationToken cancellationToken)
     {
         var what = $"the manifest {repository}:{reference}";
-        using var response = await SendAsync(() => ManifestRequest(HttpMethod.Get, repository, reference), PullScope(repository), what, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        using var response = await SendAsync(() => ManifestRequest(HttpMethod.Get, repository, reference), PullScope(repository), what, cancellationToken, Synchronous).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return required ? throw OciErrors.NoManifest(Registry, repository, reference) : null;
         EnsureSuccess(response, $"GET manifest {repository}:{reference}");
-        var content = await ReadDocumentAsync(response, what, cancellationToken).ConfigureAwait(false);
+        var content = await ReadDocumentAsync(response, what, cancellationToken, Synchronous).ConfigureAwait(false);
         var actual = Oci.Digest.Of(content);
         var expected = Oci.Digest.IsValid(reference) ? reference
             : response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
@@ -196,11 +206,11 @@ public sealed class RegistryClient : IDisposable
     public async Task CopyBlobAsync(string repository, Descriptor blob, Stream destination, CancellationToken cancellationToken = default)
     {
         var what = $"the blob {blob.Digest}";
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{blob.Digest}"), PullScope(repository), what, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{blob.Digest}"), PullScope(repository), what, cancellationToken, Synchronous).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) throw OciErrors.NoBlob(Registry, repository, blob.Digest);
         EnsureSuccess(response, $"GET blob {blob.Digest}");
         using var hashing = new HashingStream(destination, leaveOpen: true);
-        await CopyBodyAsync(response, hashing, blob.Size, what, cancellationToken).ConfigureAwait(false);
+        await CopyBodyAsync(response, hashing, blob.Size, what, cancellationToken, Synchronous).ConfigureAwait(false);
         if (hashing.BytesCounted != blob.Size) throw OciErrors.Dropped(what, new IOException($"{hashing.BytesCounted} of {blob.Size} bytes arrived"));
         if (hashing.Digest != blob.Digest) throw OciErrors.Mismatch(what, blob.Digest, hashing.Digest);
     }
@@ -211,7 +221,8 @@ public sealed class RegistryClient : IDisposable
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            // Written synchronously, as the GET reads it (see Synchronous).
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 await CopyBlobAsync(repository, blob, file, cancellationToken).ConfigureAwait(false);
             }
@@ -328,7 +339,7 @@ public sealed class RegistryClient : IDisposable
     /// authorization for <paramref name="scope"/>; answers one 401 challenge (Basic or Bearer) and retries once.
     /// 401 after that, 403 and 5xx become coded errors; other statuses are the caller's to judge.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, string what, CancellationToken cancellationToken, bool synchronous = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -336,9 +347,10 @@ public sealed class RegistryClient : IDisposable
             if (request.RequestUri is { IsAbsoluteUri: false } relative) request.RequestUri = new Uri(BaseUri, relative);
             // Credentials go only to the registry itself, never to an upload Location on another host (e.g. storage).
             var sameHost = Uri.Compare(request.RequestUri!, BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-            var authorization = sameHost ? await AuthorizationForAsync(scope, cancellationToken).ConfigureAwait(false) : null;
+            if (sameHost && NeedsToken(scope)) await FetchTokenAsync(_bearerChallenge!, scope, cancellationToken).ConfigureAwait(false);
+            var authorization = sameHost ? CachedAuthorization(scope) : null;
             if (authorization is not null) request.Headers.Authorization = authorization;
-            var response = await TransportAsync(request, what, cancellationToken).ConfigureAwait(false);
+            var response = await TransportAsync(request, what, cancellationToken, synchronous).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 var challenge = AuthChallenge.From(response.Headers);
@@ -381,13 +393,11 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    private async Task<AuthenticationHeaderValue?> AuthorizationForAsync(string? scope, CancellationToken cancellationToken)
-    {
-        if (_basic is not null) return _basic;
-        if (scope is null || _bearerChallenge is null) return null;
-        if (!_tokens.ContainsKey(scope)) await FetchTokenAsync(_bearerChallenge, scope, cancellationToken).ConfigureAwait(false);
-        return _tokens[scope];
-    }
+    // Split from the one await they need (a token not fetched yet) so an anonymous or Basic request awaits nothing here.
+    private bool NeedsToken(string? scope) => _basic is null && scope is not null && _bearerChallenge is not null && !_tokens.ContainsKey(scope);
+
+    private AuthenticationHeaderValue? CachedAuthorization(string? scope) =>
+        _basic ?? (scope is null || _bearerChallenge is null ? null : _tokens[scope]);
 
     /// <summary>
     /// Asks the challenge's realm for a token for <paramref name="scope"/> (Basic credentials on the request when known;
@@ -441,14 +451,16 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>One HTTP exchange up to the answer's headers, within the timeout; transport failures become coded errors.</summary>
-    private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken, bool synchronous = false)
     {
         RequestCount++;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return synchronous
+                ? _http.Send(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                : await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -471,38 +483,43 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Copies an answer's body, each read within the timeout; a body cut short is a dropped connection.</summary>
-    private async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, long limit, string what, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="synchronous"/>: blocking reads (a synchronous read takes no token, so the idle timeout and
+    /// cancellation close the body under it, and the read that fails is then reported as what closed it).
+    /// </remarks>
+    private async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, long limit, string what, CancellationToken cancellationToken, bool synchronous = false)
     {
         var buffer = new byte[1 << 16];
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var body = synchronous ? response.Content.ReadAsStream(cancellationToken) : await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var closeOnCancel = synchronous ? idle.Token.UnsafeRegister(static b => ((Stream)b!).Dispose(), body) : default;
             long total = 0;
             while (true)
             {
                 idle.CancelAfter(_options.Timeout);
-                var read = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                var read = synchronous ? body.Read(buffer) : await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
                 if (read == 0) break;
                 total += read;
                 if (total > limit) throw OciErrors.Mismatch(what, $"{limit} bytes", $"more than {limit} bytes");
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                if (synchronous) destination.Write(buffer, 0, read);
+                else await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
-            throw OciErrors.TimedOut(response.RequestMessage!.RequestUri!, _options.Timeout);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (idle.IsCancellationRequested) throw OciErrors.TimedOut(response.RequestMessage!.RequestUri!, _options.Timeout);
+            if (e is OperationCanceledException or ObjectDisposedException) throw;
             throw OciErrors.Dropped(what, e);
         }
     }
 
-    private async Task<byte[]> ReadDocumentAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadDocumentAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken, bool synchronous = false)
     {
         using var buffer = new MemoryStream();
-        await CopyBodyAsync(response, buffer, _options.MaxDocumentSize, what, cancellationToken).ConfigureAwait(false);
+        await CopyBodyAsync(response, buffer, _options.MaxDocumentSize, what, cancellationToken, synchronous).ConfigureAwait(false);
         return buffer.ToArray();
     }
 
