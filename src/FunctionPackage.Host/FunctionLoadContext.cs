@@ -74,48 +74,25 @@ internal static class SharedAssemblies
 
     private static Dictionary<string, string> FindHostAssemblies()
     {
-        var trusted = TrustedPlatformAssemblies();
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        AddFolder(result, trusted, "System.Private.CoreLib", () => typeof(object).Assembly.Location, _ => true);
-        AddFolder(result, trusted, "Microsoft.AspNetCore.Http.Abstractions", () => typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location, _ => true);
-        AddFolder(result, trusted, "CloudNative.CloudEvents", () => typeof(CloudNative.CloudEvents.CloudEvent).Assembly.Location, IsCloudEventsSdk);
-        return result;
-    }
-
-    /// <summary>
-    /// Adds the assemblies of the folder that <paramref name="anchor"/> is loaded from. When the anchor is on the
-    /// trusted-platform list (the host's own process: the list names every framework assembly and the host's
-    /// dependencies), the default context loads it from there, so the list's entries in that folder are the folder's
-    /// assemblies: no folder listing, and the anchor is not loaded. Otherwise (fnpkg's own process, where ASP.NET Core
-    /// and the host's dependencies are loaded from their folders by a resolver) the folder the anchor is loaded from is
-    /// listed.
-    /// </summary>
-    private static void AddFolder(
-        Dictionary<string, string> result, Dictionary<string, string> trusted, string anchor, Func<string> loadedLocation, Func<string, bool> include)
-    {
-        if (trusted.TryGetValue(anchor, out var anchorPath))
+        // The framework folders and the CloudEvents SDK's folder are listed, not taken from the trusted-platform list:
+        // in fnpkg's own process (fnpkg run/invoke) ASP.NET Core and the host's dependencies are loaded from their
+        // folders, not from that list.
+        var frameworkDirectories = new[]
         {
-            var folder = Path.GetDirectoryName(anchorPath);
-            foreach (var (name, path) in trusted)
+            Path.GetDirectoryName(typeof(object).Assembly.Location),
+            Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location),
+        }.Where(d => !string.IsNullOrEmpty(d)).Distinct(StringComparer.Ordinal);
+        foreach (var directory in frameworkDirectories)
+        {
+            foreach (var path in Directory.EnumerateFiles(directory!, "*.dll")) result[Path.GetFileNameWithoutExtension(path)] = path;
+        }
+        if (Path.GetDirectoryName(typeof(CloudNative.CloudEvents.CloudEvent).Assembly.Location) is { Length: > 0 } cloudEvents)
+        {
+            foreach (var path in Directory.EnumerateFiles(cloudEvents, "CloudNative.CloudEvents*.dll"))
             {
-                if (include(name) && string.Equals(Path.GetDirectoryName(path), folder, StringComparison.Ordinal)) result[name] = path;
+                if (IsCloudEventsSdk(Path.GetFileNameWithoutExtension(path))) result[Path.GetFileNameWithoutExtension(path)] = path;
             }
-            return;
-        }
-        if (Path.GetDirectoryName(loadedLocation()) is not { Length: > 0 } directory) return;
-        foreach (var path in Directory.EnumerateFiles(directory, "*.dll"))
-        {
-            if (include(Path.GetFileNameWithoutExtension(path))) result[Path.GetFileNameWithoutExtension(path)] = path;
-        }
-    }
-
-    private static Dictionary<string, string> TrustedPlatformAssemblies()
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string list) return result;
-        foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) result.TryAdd(Path.GetFileNameWithoutExtension(path), path);
         }
         return result;
     }
